@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { loggerOptions } from '../common/logging/logger-options';
+import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
+import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
+import { ConsoleModule } from '../console/console.module';
+import { dataSourceOptions } from '../database/data-source';
+import { HealthModule } from '../health/health.module';
+
+export interface AppOptions {
+  config: KeyringConfig;
+  /** The database actually used: `config.databaseUrl`, or the embedded one started for this run. */
+  databaseUrl: string;
+  logger: Logger;
+}
+
+@Module({})
+export class AppModule {
+  static register(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(options.logger)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
+        HealthModule,
+        ConsoleModule.register(options.config.consoleDir),
+      ],
+      providers: [
+        { provide: KEYRING_CONFIG, useValue: options.config },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { jsonBody } from '../common/http/json-body.middleware';
+import { assignRequestId } from '../common/http/request-id.middleware';
+import { createValidationPipe } from '../common/validation/validation.pipe';
+import { runMigrations } from '../database/data-source';
+import { AppModule, AppOptions } from './app.module';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Builds the whole Keyring HTTP app, with migrations applied, ready to `listen`. `main.ts` and the integration
+ * tests both use it, so the tests exercise exactly what runs in production.
+ */
+export async function createKeyringApp(options: AppOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false, // registered below, after the request id
+  });
+  app.useLogger(app.get(PinoNestLogger));
+  app.disable('x-powered-by');
+  app.use(assignRequestId);
+  app.use(jsonBody());
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  const applied = await runMigrations(app.get(DataSource));
+  if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
+  return app;
+}

@@ -1,0 +1,96 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** Injection token of the {@link KeyringConfig} of this process. */
+export const KEYRING_CONFIG = Symbol('KeyringConfig');
+
+/** Keyring's configuration, read once from the environment at start-up. */
+export interface KeyringConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** Where to find PostgreSQL; when absent, `npm start` runs an embedded one. */
+  databaseUrl?: string;
+  /** Local state of a single-machine install: the embedded database and generated keys. */
+  dataDir: string;
+  embeddedPostgresPort: number;
+  /** The built admin console, served at `/`. */
+  consoleDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown with every problem found, each naming its variable, so one start-up attempt shows them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): KeyringConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const config: KeyringConfig = {
+    nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    port: read.port('PORT', 3000),
+    databaseUrl: read.postgresUrl('DATABASE_URL'),
+    dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
+    embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
+    consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  port(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const port = Number(value);
+    if (/^\d+$/.test(value) && port >= 0 && port <= 65535) return port;
+    this.problems.push(`${name} must be a TCP port between 0 and 65535 (got "${value}")`);
+    return fallback;
+  }
+
+  path(name: string, fallback: string, cwd: string): string {
+    const value = this.raw(name) ?? fallback;
+    return isAbsolute(value) ? value : resolve(cwd, value);
+  }
+
+  postgresUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      // Never echo the value: it may hold a password.
+      this.problems.push(`${name} is not a valid URL (expected postgres://user:password@host:5432/database)`);
+      return undefined;
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      this.problems.push(`${name} must start with postgres:// or postgresql:// (got "${url.protocol}//")`);
+      return undefined;
+    }
+    return value;
+  }
+}

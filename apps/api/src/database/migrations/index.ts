@@ -1,0 +1,4 @@
+import { CreateOrganizations1763900000000 } from './1763900000000-CreateOrganizations';
+
+/** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
+export const MIGRATIONS = [CreateOrganizations1763900000000];

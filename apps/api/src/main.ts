@@ -1,0 +1,50 @@
+import pino from 'pino';
+import { createKeyringApp } from './app/create-app';
+import { ConfigError, loadConfig } from './config/keyring-config';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        database: 'keyring',
+        persistent: true,
+        log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+      });
+  if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
+
+  const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger });
+  await app.listen(config.port);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, stopping`);
+    await app.close().catch((error) => logger.error({ err: error }, 'Error while stopping the app'));
+    await embedded?.stop().catch((error) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  logger.info({ port: config.port, startupSeconds: Number(seconds) }, 'Keyring is ready');
+  // One plain line for the person who typed `npm start`.
+  console.log(`\n  Keyring is ready at http://localhost:${config.port} (started in ${seconds} s)\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('Keyring could not start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createKeyringApp } from '../src/app/create-app';
+import { loadConfig } from '../src/config/keyring-config';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is, for tests of malformed bodies. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  baseUrl: string;
+  db: TestDatabase;
+  /** Every log line the app wrote, for assertions and leak checks. */
+  logs: string[];
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real Keyring app on a fresh migrated database, listening on a random port: tests talk to it over HTTP.
+ * `env` adds configuration variables as an operator would set them.
+ */
+export async function startTestApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
+  const database = db ?? (await createTestDatabase());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', KEYRING_CONSOLE_DIR: '/nonexistent', ...env });
+  const logger = pino({ level: config.logLevel }, sink);
+  const app = await createKeyringApp({ config, databaseUrl: database.url, logger });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = await app.getUrl();
+
+  return {
+    app,
+    baseUrl,
+    db: database,
+    logs,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      let body: string | undefined = options.rawBody;
+      if (options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      if (options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed as any, text };
+    },
+    async close() {
+      await app.close();
+      if (!db) await database.drop();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './lib/user-hash';
+export * from './lib/user-hash-error';
+export * from './lib/snippets';
