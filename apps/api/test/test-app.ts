@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createKeyringApp } from '../src/app/create-app';
 import { loadConfig } from '../src/config/keyring-config';
+import { TEST_SETUP_TOKEN } from './identity-fixtures';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface HttpResult<T = any> {
@@ -23,11 +24,23 @@ export interface TestApp {
   app: NestExpressApplication;
   baseUrl: string;
   db: TestDatabase;
-  /** Every log line the app wrote, for assertions and leak checks. */
+  /** Every log line written in this test file, for assertions and leak checks. */
   logs: string[];
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
+
+/**
+ * Every log line of every app this test file started. One sink for all of them, because Nest's static Logger
+ * writes to the logger of whichever app set it last.
+ */
+const logs: string[] = [];
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    logs.push(...String(chunk).split('\n').filter(Boolean));
+    done();
+  },
+});
 
 /**
  * The real Keyring app on a fresh migrated database, listening on a random port: tests talk to it over HTTP.
@@ -35,14 +48,13 @@ export interface TestApp {
  */
 export async function startTestApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    KEYRING_CONSOLE_DIR: '/nonexistent',
+    KEYRING_SETUP_TOKEN: TEST_SETUP_TOKEN,
+    ...env,
   });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', KEYRING_CONSOLE_DIR: '/nonexistent', ...env });
   const logger = pino({ level: config.logLevel }, sink);
   const app = await createKeyringApp({ config, databaseUrl: database.url, logger });
   await app.listen(0, '127.0.0.1');

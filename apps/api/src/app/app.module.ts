@@ -3,12 +3,16 @@ import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { AccessModule } from '../access/access.module';
+import { AuditModule } from '../audit/audit.module';
 import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
 import { ConsoleModule } from '../console/console.module';
 import { dataSourceOptions } from '../database/data-source';
 import { HealthModule } from '../health/health.module';
+import { IdentityModule } from '../identity/identity.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 
 export interface AppOptions {
   config: KeyringConfig;
@@ -22,9 +26,16 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
+      // The configuration is read by every feature.
+      global: true,
+      exports: [KEYRING_CONFIG],
       imports: [
         LoggerModule.forRoot(loggerOptions(options.logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
+        AuditModule,
+        AccessModule,
+        IdentityModule,
+        OrganizationsModule,
         HealthModule,
         ConsoleModule.register(options.config.consoleDir),
       ],

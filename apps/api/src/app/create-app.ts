@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { jsonBody } from '../common/http/json-body.middleware';
@@ -24,6 +25,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   app.disable('x-powered-by');
   app.use(assignRequestId);
   app.use(jsonBody());
+  app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   const applied = await runMigrations(app.get(DataSource));

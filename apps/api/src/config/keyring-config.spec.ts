@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       embeddedPostgresPort: 54329,
       consoleDir: '/srv/keyring/dist/apps/admin/browser',
       logLevel: 'info',
+      setupToken: undefined,
     });
   });
 
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
         KEYRING_EMBEDDED_PG_PORT: '6000',
         KEYRING_CONSOLE_DIR: 'console',
         LOG_LEVEL: 'warn',
+        KEYRING_SETUP_TOKEN: 'a-setup-token-of-24-chars',
       },
       '/srv/keyring',
     );
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       embeddedPostgresPort: 6000,
       consoleDir: '/srv/keyring/console',
       logLevel: 'warn',
+      setupToken: 'a-setup-token-of-24-chars',
     });
   });
 
@@ -55,6 +58,12 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
+    ]);
+  });
+
+  it('refuses a short setup token without echoing it', () => {
+    expect(problemsOf({ KEYRING_SETUP_TOKEN: 'short-secret' })).toEqual([
+      'KEYRING_SETUP_TOKEN must have at least 16 characters',
     ]);
   });
 

@@ -15,6 +15,8 @@ export interface KeyringConfig {
   /** The built admin console, served at `/`. */
   consoleDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Allows first-run setup; when absent, one is generated at first start and printed once. */
+  setupToken?: string;
 }
 
 /** Thrown with every problem found, each naming its variable, so one start-up attempt shows them all. */
@@ -38,6 +40,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
     consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -74,6 +77,15 @@ class EnvReader {
   path(name: string, fallback: string, cwd: string): string {
     const value = this.raw(name) ?? fallback;
     return isAbsolute(value) ? value : resolve(cwd, value);
+  }
+
+  /** A secret value: checked for length, never echoed in an error. */
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (value.length >= minLength) return value;
+    this.problems.push(`${name} must have at least ${minLength} characters`);
+    return undefined;
   }
 
   postgresUrl(name: string): string | undefined {

@@ -1,7 +1,9 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Public } from '../access/access.decorators';
 
 /** Liveness and readiness for load balancers and orchestrators; outside `/api/v1` by convention. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError } from './domain-error';
 import type { FieldError, ProblemDetails } from '@keyring/contracts';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
@@ -12,8 +13,8 @@ export interface ProblemOverrides {
 }
 
 /**
- * Turns every error into `application/problem+json`. HTTP errors keep their status and message; anything else
- * is a 500 that names only the request id, with the cause in the log.
+ * Turns every error into `application/problem+json`. Domain errors and HTTP errors keep their status and message;
+ * anything else is a 500 that names only the request id, with the cause in the log.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -24,7 +25,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const requestId = String(request.id ?? '');
-    const { status, overrides } = this.describe(exception, requestId);
+    const { status, overrides, headers } = this.describe(exception, requestId);
     const problem: ProblemDetails & Record<string, unknown> = {
       type: 'about:blank',
       title: STATUS_CODES[status] ?? 'Error',
@@ -35,10 +36,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       requestId,
     };
     if (response.headersSent) return;
+    if (headers) response.set(headers);
     response.status(status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
-  private describe(exception: unknown, requestId: string): { status: number; overrides: ProblemOverrides } {
+  private describe(exception: unknown, requestId: string): { status: number; overrides: ProblemOverrides; headers?: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return {
+        status: exception.status,
+        overrides: { type: `urn:keyring:problem:${exception.code}`, detail: exception.message, ...exception.extensions },
+        headers: exception.headers,
+      };
+    }
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), overrides: overridesOf(exception.getResponse()) };
     }

@@ -1,4 +1,5 @@
 import { CreateOrganizations1763900000000 } from './1763900000000-CreateOrganizations';
+import { CreateIdentityAndAudit1763900100000 } from './1763900100000-CreateIdentityAndAudit';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
-export const MIGRATIONS = [CreateOrganizations1763900000000];
+export const MIGRATIONS = [CreateOrganizations1763900000000, CreateIdentityAndAudit1763900100000];

@@ -1,0 +1,33 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Permission } from './permissions';
+import type { Principal } from './principal';
+import type { RequestContext } from './request-context';
+
+/** How a route is reached. Every route declares one; the guard refuses a route that declares none. */
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'session' }
+  | { kind: 'organization'; permission: Permission };
+
+export const ACCESS_RULE = 'keyring:access-rule';
+
+/** Anyone, signed in or not: health, setup, login. */
+export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule);
+
+/** Any signed-in user, outside any organization: their own profile and session. */
+export const SignedIn = () => SetMetadata(ACCESS_RULE, { kind: 'session' } satisfies AccessRule);
+
+/** A member of the organization in the route's `:orgId` whose role holds `permission`. */
+export const RequirePermission = (permission: Permission) =>
+  SetMetadata(ACCESS_RULE, { kind: 'organization', permission } satisfies AccessRule);
+
+/** The signed-in user (and their membership on organization routes), set by the AccessGuard. */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<Request>().principal!,
+);
+
+/** Actor, IP, user agent and request id of this request, for the audit log. */
+export const Context = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): RequestContext => ctx.switchToHttp().getRequest<Request>().keyringContext!,
+);

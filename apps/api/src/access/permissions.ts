@@ -1,0 +1,21 @@
+export const ROLES = ['owner', 'admin', 'operator', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const EVERY_ROLE: readonly Role[] = ROLES;
+
+/**
+ * Which roles hold each permission: the one table of who may do what (PRODUCT.md, Domain). Owners manage
+ * members and settings; admins everything else; operators run the day-to-day without seeing secrets; auditors
+ * read everything but secrets.
+ */
+export const PERMISSIONS = {
+  'members:read': EVERY_ROLE,
+  'members:manage': ['owner'],
+  'audit:read': ['owner', 'admin', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { RequestContext } from '../access/request-context';
+import {
+  assertNoSecretFields,
+  auditEventHash,
+  GENESIS_HASH,
+  SYSTEM_CHAIN,
+  type AuditOutcome,
+  type ChainedEvent,
+} from './audit-chain';
+
+export interface AuditRecord {
+  /** The organization whose chain gets the event; null for the installation's own chain. */
+  organizationId: string | null;
+  /** `<thing>.<verb in the past>`, e.g. `member.invited`, `secret.rotated`. */
+  action: string;
+  target?: { type: string; id: string };
+  tenantId?: string | null;
+  outcome?: AuditOutcome;
+  /** Facts about the action, never secret material (enforced). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Appends events to an organization's hash chain inside the caller's transaction, so that an action and its
+ * audit record commit together or not at all.
+ */
+@Injectable()
+export class AuditWriter {
+  async record(manager: EntityManager, context: RequestContext, record: AuditRecord): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('Audit events are written inside the transaction of the action they record');
+    }
+    const details = record.details ?? {};
+    assertNoSecretFields(details);
+    const chain = record.organizationId ?? SYSTEM_CHAIN;
+    // Writers of one chain queue here until the transaction ends: no two events get the same seq or prev_hash.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit:${chain}`]);
+    const [last] = await manager.query(
+      `SELECT seq, hash FROM audit_events
+        WHERE COALESCE(organization_id, $2::uuid) = $1::uuid
+        ORDER BY COALESCE(organization_id, $2::uuid), seq DESC LIMIT 1`,
+      [chain, SYSTEM_CHAIN],
+    );
+    const event: ChainedEvent = {
+      organizationId: record.organizationId,
+      seq: last ? Number(last.seq) + 1 : 1,
+      occurredAt: new Date(),
+      actorType: context.actor.type,
+      actorId: context.actor.id,
+      actorLabel: context.actor.label,
+      action: record.action,
+      targetType: record.target?.type ?? null,
+      targetId: record.target?.id ?? null,
+      tenantId: record.tenantId ?? null,
+      ip: context.ip,
+      userAgent: context.userAgent,
+      requestId: context.requestId,
+      outcome: record.outcome ?? 'success',
+      details,
+      prevHash: last ? last.hash : GENESIS_HASH,
+    };
+    await manager.query(
+      `INSERT INTO audit_events (organization_id, seq, occurred_at, actor_type, actor_id, actor_label, action,
+         target_type, target_id, tenant_id, ip, user_agent, request_id, outcome, details, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        event.organizationId,
+        event.seq,
+        event.occurredAt,
+        event.actorType,
+        event.actorId,
+        event.actorLabel,
+        event.action,
+        event.targetType,
+        event.targetId,
+        event.tenantId,
+        event.ip,
+        event.userAgent,
+        event.requestId,
+        event.outcome,
+        JSON.stringify(details),
+        event.prevHash,
+        auditEventHash(event),
+      ],
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ActorType, AuditOutcome, ChainedEvent } from './audit-chain';
+
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  tenantId?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface StoredAuditEvent extends ChainedEvent {
+  hash: string;
+}
+
+const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
+  actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
+  target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
+  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", hash`;
+
+@Injectable()
+export class AuditRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * One page of an organization's events matching `filter`, in seq order (newest first unless `ascending`),
+   * after the seq `afterSeq` in that order.
+   */
+  async page(
+    organizationId: string,
+    filter: AuditFilter,
+    limit: number,
+    afterSeq: number | null,
+    ascending = false,
+  ): Promise<StoredAuditEvent[]> {
+    const params: unknown[] = [organizationId];
+    const where = ['organization_id = $1'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.action) add('action = ?', filter.action);
+    if (filter.actorId) add('actor_id = ?', filter.actorId);
+    if (filter.targetType) add('target_type = ?', filter.targetType);
+    if (filter.targetId) add('target_id = ?', filter.targetId);
+    if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
+    if (filter.from) add('occurred_at >= ?', filter.from);
+    if (filter.to) add('occurred_at < ?', filter.to);
+    if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
+    params.push(limit);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
+        ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+  }
+}
+
+export function toAuditEventView(event: StoredAuditEvent) {
+  return {
+    seq: event.seq,
+    occurredAt: event.occurredAt,
+    actor: { type: event.actorType as ActorType, id: event.actorId, label: event.actorLabel },
+    action: event.action,
+    target: event.targetType ? { type: event.targetType, id: event.targetId } : null,
+    tenantId: event.tenantId,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    outcome: event.outcome as AuditOutcome,
+    details: event.details,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+export type AuditEventView = ReturnType<typeof toAuditEventView>;

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { auditEventHash, GENESIS_HASH } from './audit-chain';
+import { AuditRepository, toAuditEventView, type AuditEventView, type AuditFilter } from './audit.repository';
+
+const DEFAULT_PAGE = 50;
+const BATCH = 2000;
+
+export interface ChainVerification {
+  valid: boolean;
+  checkedEvents: number;
+  /** The first event whose hash, link or sequence number does not hold. */
+  firstBrokenSeq?: number;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly events: AuditRepository) {}
+
+  async list(organizationId: string, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string) {
+    const afterSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
+    const rows = await this.events.page(organizationId, filter, limit + 1, afterSeq);
+    const items = rows.slice(0, limit).map(toAuditEventView);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
+  }
+
+  /** Every matching event, oldest first, a batch at a time: memory stays flat however long the log is. */
+  async *stream(organizationId: string, filter: AuditFilter): AsyncGenerator<AuditEventView> {
+    let afterSeq = 0;
+    for (;;) {
+      const batch = await this.events.page(organizationId, filter, BATCH, afterSeq, true);
+      for (const event of batch) yield toAuditEventView(event);
+      if (batch.length < BATCH) return;
+      afterSeq = batch[batch.length - 1].seq;
+    }
+  }
+
+  /** Recomputes every hash of the organization's chain and checks each link and sequence number. */
+  async verify(organizationId: string): Promise<ChainVerification> {
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    for (;;) {
+      const batch = await this.events.page(organizationId, {}, BATCH, expectedSeq - 1, true);
+      for (const { hash, ...event } of batch) {
+        if (event.seq !== expectedSeq || event.prevHash !== prevHash || auditEventHash(event) !== hash) {
+          return { valid: false, checkedEvents: expectedSeq - 1, firstBrokenSeq: Math.min(event.seq, expectedSeq) };
+        }
+        prevHash = hash;
+        expectedSeq += 1;
+      }
+      if (batch.length < BATCH) return { valid: true, checkedEvents: expectedSeq - 1 };
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Context, CurrentPrincipal, Public, SignedIn } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
+import type { RequestContext } from '../access/request-context';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { AuthService, type SessionView } from './auth.service';
+import { LoginDto } from './identity.dto';
+import { SESSION_ABSOLUTE_HOURS, SESSION_COOKIE } from './sessions.service';
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto, @Context() context: RequestContext, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    const { sessionToken, view } = await this.auth.login(dto, context);
+    res.cookie(SESSION_COOKIE, sessionToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.nodeEnv === 'production',
+      path: '/',
+      maxAge: SESSION_ABSOLUTE_HOURS * 3600 * 1000,
+    });
+    return view;
+  }
+
+  @SignedIn()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentPrincipal() principal: Principal, @Context() context: RequestContext, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(principal.sessionId, principal.userId, context);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @SignedIn()
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<SessionView> {
+    return this.auth.view(principal.userId, principal.email, req.cookies[SESSION_COOKIE]);
+  }
+}

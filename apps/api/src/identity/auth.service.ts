@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../access/request-context';
+import { AuditWriter, type AuditRecord } from '../audit/audit-writer.service';
+import { MembershipsRepository } from '../organizations/memberships.repository';
+import type { LoginDto } from './identity.dto';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { LoginThrottleService } from './login-throttle.service';
+import { PasswordHasher } from './password-hasher';
+import { csrfTokenFor } from './secret-tokens';
+import { SessionsService } from './sessions.service';
+import { UsersRepository } from './users.repository';
+
+export interface SessionView {
+  user: { id: string; email: string };
+  memberships: { organizationId: string; organizationName: string; role: string }[];
+  csrfToken: string;
+}
+
+const WRONG_CREDENTIALS = 'The email or password is not correct.';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** Checks the credentials and opens a session; returns its token (for the cookie) and what the console shows. */
+  async login(dto: LoginDto, context: RequestContext): Promise<{ sessionToken: string; view: SessionView }> {
+    const wait = await this.throttle.retryAfterSeconds(dto.email, context.ip);
+    if (wait > 0) {
+      throw new IdentityError(
+        IdentityErrorCode.LoginThrottled,
+        `Too many failed sign-ins. Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+        { retryAfterSeconds: wait },
+        { 'Retry-After': String(wait) },
+      );
+    }
+    const user = await this.users.findByEmail(dto.email);
+    // Unknown emails are checked against a decoy hash: same work, same time, same answer.
+    const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
+    if (!user || !valid) {
+      await this.throttle.recordFailure(dto.email, context.ip);
+      await this.db.transaction((manager) =>
+        this.auditLogin(manager, context, user?.id ?? null, {
+          action: 'auth.login_failed',
+          outcome: 'failure',
+          details: { email: dto.email.trim().slice(0, 254) },
+        }),
+      );
+      throw new IdentityError(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
+    }
+    await this.throttle.recordSuccess(dto.email);
+    const actor = { ...context, actor: { type: 'user' as const, id: user.id, label: user.email } };
+    const sessionToken = await this.db.transaction(async (manager) => {
+      const token = await this.sessions.open(manager, user.id, context.ip, context.userAgent);
+      await this.auditLogin(manager, actor, user.id, { action: 'auth.login_succeeded' });
+      return token;
+    });
+    return { sessionToken, view: await this.view(user.id, user.email, sessionToken) };
+  }
+
+  async logout(sessionId: string, userId: string, context: RequestContext): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await this.sessions.close(manager, sessionId);
+      await this.auditLogin(manager, context, userId, { action: 'auth.logged_out' });
+    });
+  }
+
+  async view(userId: string, email: string, sessionToken: string): Promise<SessionView> {
+    const memberships = await this.memberships.listForUser(userId);
+    return {
+      user: { id: userId, email },
+      memberships: memberships.map(({ organizationId, organizationName, role }) => ({ organizationId, organizationName, role })),
+      csrfToken: csrfTokenFor(sessionToken),
+    };
+  }
+
+  /** Sign-in events go to every organization the user belongs to, or to the installation's chain if none. */
+  private async auditLogin(
+    manager: EntityManager,
+    context: RequestContext,
+    userId: string | null,
+    record: Omit<AuditRecord, 'organizationId'>,
+  ): Promise<void> {
+    const organizationIds = userId ? (await this.memberships.listForUser(userId)).map((m) => m.organizationId) : [];
+    const target = userId ? { type: 'user', id: userId } : undefined;
+    for (const organizationId of organizationIds.length > 0 ? organizationIds : [null]) {
+      await this.audit.record(manager, context, { ...record, organizationId, target });
+    }
+  }
+}

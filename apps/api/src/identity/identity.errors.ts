@@ -1,0 +1,25 @@
+import { DomainError } from '../common/problem/domain-error';
+
+export enum IdentityErrorCode {
+  SetupAlreadyDone = 'setup-already-done',
+  SetupTokenInvalid = 'setup-token-invalid',
+  WeakPassword = 'weak-password',
+  InvalidCredentials = 'invalid-credentials',
+  LoginThrottled = 'login-throttled',
+  EmailTaken = 'email-taken',
+}
+
+const STATUS: Record<IdentityErrorCode, number> = {
+  [IdentityErrorCode.SetupAlreadyDone]: 409,
+  [IdentityErrorCode.SetupTokenInvalid]: 403,
+  [IdentityErrorCode.WeakPassword]: 400,
+  [IdentityErrorCode.InvalidCredentials]: 401,
+  [IdentityErrorCode.LoginThrottled]: 429,
+  [IdentityErrorCode.EmailTaken]: 409,
+};
+
+export class IdentityError extends DomainError<IdentityErrorCode> {
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

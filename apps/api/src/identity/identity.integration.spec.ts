@@ -1,0 +1,198 @@
+import { OWNER, signIn, TEST_SETUP_TOKEN } from '../../test/identity-fixtures';
+import { startTestApp, type TestApp } from '../../test/test-app';
+
+describe('setup, sign-in and sessions (real app, real PostgreSQL)', () => {
+  let keyring: TestApp;
+
+  beforeAll(async () => {
+    keyring = await startTestApp();
+  });
+  afterAll(() => keyring.close());
+
+  describe('first-run setup', () => {
+    const valid = { setupToken: TEST_SETUP_TOKEN, ...OWNER, organizationName: 'Agency One' };
+
+    it('is required on a new installation', async () => {
+      expect((await keyring.request('GET', '/api/v1/setup')).body).toEqual({ required: true });
+    });
+
+    it('refuses a wrong setup token', async () => {
+      const response = await keyring.request('POST', '/api/v1/setup', { body: { ...valid, setupToken: 'not-the-setup-token' } });
+      expect(response.status).toBe(403);
+      expect(response.body).toMatchObject({ type: 'urn:keyring:problem:setup-token-invalid', detail: 'The setup token is not valid.' });
+    });
+
+    it('refuses a weak password beside its field', async () => {
+      const response = await keyring.request('POST', '/api/v1/setup', { body: { ...valid, password: 'password1234' } });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        type: 'urn:keyring:problem:weak-password',
+        errors: [{ field: 'password', message: 'This password is too common; choose another.' }],
+      });
+    });
+
+    it('names every invalid or unknown field', async () => {
+      const response = await keyring.request('POST', '/api/v1/setup', {
+        body: { setupToken: TEST_SETUP_TOKEN, email: 'not-an-email', password: 12, organizationName: '   ', admin: true },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'email', message: 'email must be an email address' },
+          { field: 'password', message: 'password must be a string' },
+          { field: 'organizationName', message: 'organizationName must not be blank' },
+          { field: 'admin', message: 'property admin should not exist' },
+        ]),
+      );
+    });
+
+    it('creates the first owner and organization, once', async () => {
+      const response = await keyring.request('POST', '/api/v1/setup', { body: valid });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        user: { id: expect.any(String), email: OWNER.email },
+        organization: { id: expect.any(String), name: 'Agency One' },
+      });
+      expect((await keyring.request('GET', '/api/v1/setup')).body).toEqual({ required: false });
+
+      const again = await keyring.request('POST', '/api/v1/setup', { body: { ...valid, email: 'second@agency.example' } });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ type: 'urn:keyring:problem:setup-already-done', detail: 'Setup has already been done; sign in instead.' });
+    });
+
+    it('keeps only a hash of the setup token', async () => {
+      const [state] = await keyring.db.query<{ token_hash: Buffer | null }>('SELECT token_hash FROM setup_state');
+      expect(state.token_hash).toBeNull();
+    });
+  });
+
+  describe('sign-in', () => {
+    it('opens a session in an httpOnly, SameSite=Strict cookie and returns memberships and a CSRF token', async () => {
+      const response = await keyring.request('POST', '/api/v1/auth/login', { body: { email: 'OWNER@agency.example', password: OWNER.password } });
+      expect(response.status).toBe(200);
+      const cookie = response.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/^keyring_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
+      expect(response.body).toEqual({
+        user: { id: expect.any(String), email: OWNER.email },
+        memberships: [{ organizationId: expect.any(String), organizationName: 'Agency One', role: 'owner' }],
+        csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      });
+      const me = await keyring.request('GET', '/api/v1/auth/me', { headers: { cookie: cookie.split(';')[0] } });
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual(response.body);
+    });
+
+    it('stores the session id only hashed', async () => {
+      const session = await signIn(keyring, OWNER.email, OWNER.password);
+      const token = session.cookie.split('=')[1];
+      const rows = await keyring.db.query<Record<string, unknown>>('SELECT * FROM sessions');
+      expect(JSON.stringify(rows)).not.toContain(token);
+    });
+
+    it('gives the same answer for a wrong password and an unknown email', async () => {
+      const wrongPassword = await keyring.request('POST', '/api/v1/auth/login', { body: { email: OWNER.email, password: 'wrong-password-123' } });
+      const unknownEmail = await keyring.request('POST', '/api/v1/auth/login', { body: { email: 'nobody@agency.example', password: 'wrong-password-123' } });
+      for (const response of [wrongPassword, unknownEmail]) {
+        expect(response.status).toBe(401);
+        expect(response.body).toMatchObject({ type: 'urn:keyring:problem:invalid-credentials', detail: 'The email or password is not correct.' });
+        expect(response.headers.get('set-cookie')).toBeNull();
+      }
+    });
+
+    it('takes as long for an unknown email as for a wrong password', async () => {
+      const time = async (email: string) => {
+        const started = performance.now();
+        await keyring.request('POST', '/api/v1/auth/login', { body: { email, password: 'timing-password-123' } });
+        return performance.now() - started;
+      };
+      const known: number[] = [];
+      const unknown: number[] = [];
+      // Three tries each: the owner's failures stay under the throttle's free allowance.
+      for (let i = 0; i < 3; i++) {
+        known.push(await time(OWNER.email));
+        unknown.push(await time(`ghost-${i}@agency.example`));
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+      const ratio = median(unknown) / median(known);
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    });
+
+    it('throttles repeated failures for one email with Retry-After', async () => {
+      const email = 'target@agency.example';
+      const attempts = [];
+      for (let i = 0; i < 7; i++) {
+        attempts.push(await keyring.request('POST', '/api/v1/auth/login', { body: { email, password: `guess-number-${i}` } }));
+      }
+      expect(attempts.slice(0, 6).map((response) => response.status)).toEqual([401, 401, 401, 401, 401, 401]);
+      const throttled = attempts[6];
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(throttled.body).toMatchObject({
+        type: 'urn:keyring:problem:login-throttled',
+        detail: expect.stringMatching(/^Too many failed sign-ins\. Try again in \d+ seconds?\.$/),
+      });
+    });
+  });
+
+  describe('session rules', () => {
+    it('refuses a mutating request without the right CSRF token', async () => {
+      const session = await signIn(keyring, OWNER.email, OWNER.password);
+      for (const csrf of [undefined, 'wrong-token']) {
+        const response = await keyring.request('POST', '/api/v1/auth/logout', {
+          headers: { cookie: session.cookie, ...(csrf && { 'x-csrf-token': csrf }) },
+        });
+        expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({
+          type: 'urn:keyring:problem:csrf-token-invalid',
+          detail: 'Missing or wrong X-CSRF-Token header: send the csrfToken returned by login or GET /api/v1/auth/me.',
+        });
+      }
+      expect((await session.request('GET', '/api/v1/auth/me')).status).toBe(200);
+    });
+
+    it('logs out: the cookie no longer opens anything', async () => {
+      const session = await signIn(keyring, OWNER.email, OWNER.password);
+      const response = await session.request('POST', '/api/v1/auth/logout');
+      expect(response.status).toBe(204);
+      const me = await session.request('GET', '/api/v1/auth/me');
+      expect(me.status).toBe(401);
+      expect(me.body).toMatchObject({ type: 'urn:keyring:problem:not-signed-in' });
+    });
+
+    it('expires a session idle for 30 minutes, and any session after 12 hours', async () => {
+      const idle = await signIn(keyring, OWNER.email, OWNER.password);
+      const old = await signIn(keyring, OWNER.email, OWNER.password);
+      await keyring.db.query("UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE id = (SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC OFFSET 1 LIMIT 1)", [idle.userId]);
+      await keyring.db.query("UPDATE sessions SET expires_at = now() - interval '1 second', last_seen_at = now() WHERE id = (SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1)", [old.userId]);
+      expect((await idle.request('GET', '/api/v1/auth/me')).status).toBe(401);
+      expect((await old.request('GET', '/api/v1/auth/me')).status).toBe(401);
+    });
+
+    it('answers 401 without a session', async () => {
+      const response = await keyring.request('GET', '/api/v1/orgs');
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ detail: 'Sign in first: there is no valid session (it may have expired).' });
+    });
+  });
+});
+
+describe('setup token generated at first start', () => {
+  it('is printed once, and setup accepts it', async () => {
+    const keyring = await startTestApp({ KEYRING_SETUP_TOKEN: '' });
+    try {
+      const printedLines = () => keyring.logs.map((line) => JSON.parse(line).msg as string).filter((msg) => msg?.includes('setup token'));
+      // Log lines reach the test's sink asynchronously.
+      for (let waited = 0; printedLines().length === 0 && waited < 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      const printed = printedLines();
+      expect(printed).toHaveLength(1);
+      const token = printed[0].match(/setup token: (\S+)$/)![1];
+      const response = await keyring.request('POST', '/api/v1/setup', {
+        body: { setupToken: token, ...OWNER, organizationName: 'Generated' },
+      });
+      expect(response.status).toBe(201);
+    } finally {
+      await keyring.close();
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginThrottleService } from './login-throttle.service';
+import { SessionsService } from './sessions.service';
+import { SetupController } from './setup.controller';
+import { SetupService } from './setup.service';
+
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [SetupController, AuthController],
+  providers: [AuthService, SetupService, SessionsService, LoginThrottleService],
+  exports: [SessionsService],
+})
+export class IdentityModule {}

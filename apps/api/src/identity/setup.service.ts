@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RequestContext } from '../access/request-context';
+import { AuditWriter } from '../audit/audit-writer.service';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { MembershipsRepository } from '../organizations/memberships.repository';
+import type { SetupDto } from './identity.dto';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { PasswordHasher } from './password-hasher';
+import { passwordProblem } from './password-policy';
+import { newToken, sha256 } from './secret-tokens';
+import { UsersRepository } from './users.repository';
+
+/** First run: the person holding the setup token creates the first owner and organization, once. */
+@Injectable()
+export class SetupService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Setup');
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
+    private readonly hasher: PasswordHasher,
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.setupToken) {
+      await this.db.query('UPDATE setup_state SET token_hash = $1 WHERE completed_at IS NULL', [sha256(this.config.setupToken)]);
+      return;
+    }
+    // Only the first instance to get here generates a token, and it is printed this once.
+    const token = newToken();
+    const claimed = await this.db.query(
+      'UPDATE setup_state SET token_hash = $1 WHERE completed_at IS NULL AND token_hash IS NULL RETURNING 1',
+      [sha256(token)],
+    );
+    if (claimed.length > 0) {
+      this.logger.warn(`First run: open the console and complete setup with this one-time setup token: ${token}`);
+    } else if (await this.isRequired()) {
+      this.logger.warn('Setup is pending: use the setup token printed at first start, or set KEYRING_SETUP_TOKEN.');
+    }
+  }
+
+  async isRequired(): Promise<boolean> {
+    const [state] = await this.db.query('SELECT completed_at FROM setup_state');
+    return state.completed_at === null;
+  }
+
+  async complete(dto: SetupDto, context: RequestContext) {
+    const problem = passwordProblem(dto.password, dto.email);
+    if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
+    const passwordHash = await this.hasher.hash(dto.password);
+    return this.db.transaction(async (manager) => {
+      const [state] = await manager.query('SELECT token_hash, completed_at FROM setup_state FOR UPDATE');
+      if (state.completed_at !== null) {
+        throw new IdentityError(IdentityErrorCode.SetupAlreadyDone, 'Setup has already been done; sign in instead.');
+      }
+      const expected: Buffer | null = state.token_hash;
+      if (!expected || !sha256(dto.setupToken).equals(expected)) {
+        throw new IdentityError(IdentityErrorCode.SetupTokenInvalid, 'The setup token is not valid.');
+      }
+      const user = await this.users.insert(manager, dto.email, passwordHash);
+      const [organization] = await manager.query('INSERT INTO organizations (name) VALUES ($1) RETURNING id, name', [
+        dto.organizationName.trim(),
+      ]);
+      await this.memberships.insert(manager, organization.id, user.id, 'owner', null);
+      await manager.query('UPDATE setup_state SET completed_at = now(), token_hash = NULL');
+      await this.audit.record(
+        manager,
+        { ...context, actor: { type: 'user', id: user.id, label: user.email } },
+        {
+          organizationId: organization.id,
+          action: 'setup.completed',
+          target: { type: 'organization', id: organization.id },
+          details: { ownerEmail: user.email, organizationName: organization.name },
+        },
+      );
+      return { user: { id: user.id, email: user.email }, organization: { id: organization.id, name: organization.name } };
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  passwordHash: string;
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findByEmail(email: string): Promise<UserRow | null> {
+    const [row] = await this.db.query(
+      'SELECT id, email, password_hash AS "passwordHash" FROM users WHERE lower(email) = lower($1)',
+      [email.trim()],
+    );
+    return row ?? null;
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager): Promise<UserRow | null> {
+    const [row] = await manager.query('SELECT id, email, password_hash AS "passwordHash" FROM users WHERE id = $1', [id]);
+    return row ?? null;
+  }
+
+  /** Emails are unique whatever their case; the unique index decides, not a prior look-up. */
+  async insert(manager: EntityManager, email: string, passwordHash: string): Promise<{ id: string; email: string }> {
+    try {
+      const [row] = await manager.query(
+        'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
+        [email.trim(), passwordHash],
+      );
+      return row;
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new IdentityError(IdentityErrorCode.EmailTaken, 'A user with this email already exists.');
+      }
+      throw error;
+    }
+  }
+}

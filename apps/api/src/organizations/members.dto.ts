@@ -1,0 +1,72 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { ROLES, type Role } from '../access/permissions';
+
+const ROLE_MESSAGE = `role must be one of ${ROLES.join(', ')}`;
+
+export class InviteMemberDto {
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @IsIn(ROLES, { message: ROLE_MESSAGE })
+  role!: Role;
+
+  /** Limit the member to these tenants; omit or null for every tenant. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true, message: 'tenantIds must hold tenant ids (UUIDs)' })
+  tenantIds?: string[] | null;
+}
+
+export class UpdateMemberDto {
+  @IsOptional()
+  @IsIn(ROLES, { message: ROLE_MESSAGE })
+  role?: Role;
+
+  /** null lifts the limit; an array limits the member to those tenants. */
+  @ValidateIf((dto: UpdateMemberDto) => dto.tenantIds !== null && dto.tenantIds !== undefined)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true, message: 'tenantIds must hold tenant ids (UUIDs)' })
+  tenantIds?: string[] | null;
+}
+
+export class AcceptInvitationDto {
+  @IsString()
+  @Length(1, 512)
+  token!: string;
+
+  @IsString()
+  @Length(1, 1024)
+  password!: string;
+}
+
+export class PageQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}

@@ -1,0 +1,21 @@
+import { DomainError } from '../common/problem/domain-error';
+
+export enum MembersErrorCode {
+  MemberNotFound = 'member-not-found',
+  LastOwner = 'last-owner',
+  AlreadyMember = 'already-member',
+  InvitationInvalid = 'invitation-invalid',
+}
+
+const STATUS: Record<MembersErrorCode, number> = {
+  [MembersErrorCode.MemberNotFound]: 404,
+  [MembersErrorCode.LastOwner]: 409,
+  [MembersErrorCode.AlreadyMember]: 409,
+  [MembersErrorCode.InvitationInvalid]: 404,
+};
+
+export class MembersError extends DomainError<MembersErrorCode> {
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

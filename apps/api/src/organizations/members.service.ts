@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Role } from '../access/permissions';
+import type { RequestContext } from '../access/request-context';
+import { AuditWriter } from '../audit/audit-writer.service';
+import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { IdentityError, IdentityErrorCode } from '../identity/identity.errors';
+import { PasswordHasher } from '../identity/password-hasher';
+import { passwordProblem } from '../identity/password-policy';
+import { newToken, sha256 } from '../identity/secret-tokens';
+import { UsersRepository } from '../identity/users.repository';
+import { InvitationsRepository } from './invitations.repository';
+import type { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
+import { MembersError, MembersErrorCode } from './members.errors';
+import { MembershipsRepository, type MemberRow } from './memberships.repository';
+
+export const INVITATION_VALID_DAYS = 7;
+const DEFAULT_PAGE = 50;
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly memberships: MembershipsRepository,
+    private readonly invitations: InvitationsRepository,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  async list(organizationId: string, limit = DEFAULT_PAGE, cursor?: string): Promise<{ items: MemberRow[]; nextCursor: string | null }> {
+    const after = cursor ? decodeCursor(cursor, 2) : undefined;
+    const rows = await this.memberships.listMembers(
+      organizationId,
+      limit + 1,
+      after ? { email: String(after[0]), userId: String(after[1]) } : undefined,
+    );
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.email, last.userId]) : null };
+  }
+
+  /** Creates a one-time invitation; its token is returned this once and stored only hashed. */
+  async invite(organizationId: string, dto: InviteMemberDto, invitedBy: string, context: RequestContext) {
+    const email = dto.email.trim();
+    const token = newToken();
+    return this.db.transaction(async (manager) => {
+      const existing = await this.users.findByEmail(email);
+      if (existing && (await this.memberships.find(organizationId, existing.id))) {
+        throw new MembersError(MembersErrorCode.AlreadyMember, `${email} is already a member of this organization.`);
+      }
+      const tenantIds = dto.tenantIds ?? null;
+      const invitation = await this.invitations.insert(manager, {
+        organizationId,
+        email,
+        role: dto.role,
+        tenantIds,
+        tokenHash: sha256(token),
+        invitedBy,
+        validDays: INVITATION_VALID_DAYS,
+      });
+      await this.audit.record(manager, context, {
+        organizationId,
+        action: 'member.invited',
+        target: { type: 'invitation', id: invitation.id },
+        details: { email, role: dto.role, tenantIds },
+      });
+      return { invitation: { id: invitation.id, email, role: dto.role, tenantIds, expiresAt: invitation.expiresAt }, token };
+    });
+  }
+
+  /**
+   * Joins the organization of an invitation. A new email gets an account with this password; an existing
+   * account must give its own password.
+   */
+  async accept(dto: AcceptInvitationDto, context: RequestContext) {
+    return this.db.transaction(async (manager) => {
+      const invitation = await this.invitations.lockUsable(manager, sha256(dto.token));
+      if (!invitation) {
+        throw new MembersError(MembersErrorCode.InvitationInvalid, 'This invitation does not exist, has expired or was already used.');
+      }
+      const existing = await this.users.findByEmail(invitation.email);
+      let user: { id: string; email: string };
+      if (existing) {
+        if (!(await this.hasher.verify(existing.passwordHash, dto.password))) {
+          throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct for this account.');
+        }
+        user = existing;
+      } else {
+        const problem = passwordProblem(dto.password, invitation.email);
+        if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
+        user = await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password));
+      }
+      if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {
+        throw new MembersError(MembersErrorCode.AlreadyMember, 'You are already a member of this organization.');
+      }
+      await this.invitations.markAccepted(manager, invitation.id);
+      await this.audit.record(
+        manager,
+        { ...context, actor: { type: 'user', id: user.id, label: user.email } },
+        {
+          organizationId: invitation.organizationId,
+          action: 'member.joined',
+          target: { type: 'user', id: user.id },
+          details: { email: user.email, role: invitation.role, invitationId: invitation.id },
+        },
+      );
+      return {
+        user: { id: user.id, email: user.email },
+        organization: { id: invitation.organizationId, name: invitation.organizationName },
+        role: invitation.role,
+      };
+    });
+  }
+
+  async update(organizationId: string, userId: string, dto: UpdateMemberDto, context: RequestContext): Promise<MemberRow> {
+    return this.db.transaction(async (manager) => {
+      const { target, owners } = await this.memberships.lockForChange(manager, organizationId, userId);
+      if (!target) throw new MembersError(MembersErrorCode.MemberNotFound, 'No such member in this organization.');
+      const role: Role = dto.role ?? target.role;
+      const tenantIds = dto.tenantIds === undefined ? target.tenantIds : dto.tenantIds;
+      if (target.role === 'owner' && role !== 'owner' && owners === 1) {
+        throw new MembersError(MembersErrorCode.LastOwner, 'This is the last owner: make another member owner before changing this role.');
+      }
+      await this.memberships.update(manager, organizationId, userId, role, tenantIds);
+      await this.audit.record(manager, context, {
+        organizationId,
+        action: 'member.updated',
+        target: { type: 'user', id: userId },
+        details: { email: target.email, from: { role: target.role, tenantIds: target.tenantIds }, to: { role, tenantIds } },
+      });
+      return { ...target, role, tenantIds };
+    });
+  }
+
+  async remove(organizationId: string, userId: string, context: RequestContext): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const { target, owners } = await this.memberships.lockForChange(manager, organizationId, userId);
+      if (!target) throw new MembersError(MembersErrorCode.MemberNotFound, 'No such member in this organization.');
+      if (target.role === 'owner' && owners === 1) {
+        throw new MembersError(MembersErrorCode.LastOwner, 'This is the last owner: make another member owner before removing this one.');
+      }
+      await this.memberships.delete(manager, organizationId, userId);
+      await this.audit.record(manager, context, {
+        organizationId,
+        action: 'member.removed',
+        target: { type: 'user', id: userId },
+        details: { email: target.email, role: target.role },
+      });
+    });
+  }
+}
