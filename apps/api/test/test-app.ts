@@ -35,6 +35,8 @@ export interface TestApp {
  * writes to the logger of whichever app set it last.
  */
 const logs: string[] = [];
+
+export const TEST_MASTER_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
 const sink = new Writable({
   write(chunk, _encoding, done) {
     logs.push(...String(chunk).split('\n').filter(Boolean));
@@ -53,10 +55,11 @@ export async function startTestApp(env: Record<string, string> = {}, db?: TestDa
     LOG_LEVEL: 'info',
     KEYRING_CONSOLE_DIR: '/nonexistent',
     KEYRING_SETUP_TOKEN: TEST_SETUP_TOKEN,
+    KEYRING_MASTER_KEYS: TEST_MASTER_KEYS,
     ...env,
   });
   const logger = pino({ level: config.logLevel }, sink);
-  const app = await createKeyringApp({ config, databaseUrl: database.url, logger });
+  const app = await createKeyringApp({ config, databaseUrl: database.url, logger, masterKeys: config.masterKeys! });
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();
 

@@ -9,6 +9,8 @@ import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
 import { ConsoleModule } from '../console/console.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import type { MasterKeys } from '../crypto/master-keys';
 import { dataSourceOptions } from '../database/data-source';
 import { HealthModule } from '../health/health.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -19,6 +21,8 @@ export interface AppOptions {
   /** The database actually used: `config.databaseUrl`, or the embedded one started for this run. */
   databaseUrl: string;
   logger: Logger;
+  /** `config.masterKeys`, or the local key of a single-machine install. */
+  masterKeys: MasterKeys;
 }
 
 @Module({})
@@ -32,6 +36,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(options.logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
+        CryptoModule.register(options.masterKeys),
         AuditModule,
         AccessModule,
         IdentityModule,

@@ -10,6 +10,9 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+
 describe('loadConfig', () => {
   it('has defaults that start a local install', () => {
     expect(loadConfig({}, '/srv/keyring')).toEqual({
@@ -35,6 +38,8 @@ describe('loadConfig', () => {
         KEYRING_CONSOLE_DIR: 'console',
         LOG_LEVEL: 'warn',
         KEYRING_SETUP_TOKEN: 'a-setup-token-of-24-chars',
+        KEYRING_MASTER_KEYS: `old:${KEY_A},new:${KEY_B}`,
+        KEYRING_ACTIVE_MASTER_KEY: 'new',
       },
       '/srv/keyring',
     );
@@ -47,6 +52,13 @@ describe('loadConfig', () => {
       consoleDir: '/srv/keyring/console',
       logLevel: 'warn',
       setupToken: 'a-setup-token-of-24-chars',
+      masterKeys: {
+        active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
+        byId: new Map([
+          ['old', { id: 'old', key: new Uint8Array(Buffer.from(KEY_A, 'base64')) }],
+          ['new', { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) }],
+        ]),
+      },
     });
   });
 
@@ -65,6 +77,30 @@ describe('loadConfig', () => {
     expect(problemsOf({ KEYRING_SETUP_TOKEN: 'short-secret' })).toEqual([
       'KEYRING_SETUP_TOKEN must have at least 16 characters',
     ]);
+  });
+
+  it('refuses to run in production without master keys', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'KEYRING_MASTER_KEYS is required when NODE_ENV=production (id:base64-of-32-bytes, comma-separated)',
+    ]);
+  });
+
+  it('names what is wrong with the master keys, never their value', () => {
+    const short = Buffer.alloc(16, 7).toString('base64');
+    expect(problemsOf({ KEYRING_MASTER_KEYS: `k1:${short}` })).toEqual([
+      'KEYRING_MASTER_KEYS key "k1" must be 32 bytes in base64 (generate one with: openssl rand -base64 32)',
+    ]);
+    expect(problemsOf({ KEYRING_MASTER_KEYS: `${KEY_A}` })).toEqual([
+      'KEYRING_MASTER_KEYS entry 1 must look like id:base64 with an id of letters, digits, . _ or -',
+    ]);
+    expect(problemsOf({ KEYRING_MASTER_KEYS: `a:${KEY_A},b:${KEY_B}` })).toEqual([
+      'KEYRING_ACTIVE_MASTER_KEY must name the active key when KEYRING_MASTER_KEYS holds several',
+    ]);
+    expect(problemsOf({ KEYRING_MASTER_KEYS: `a:${KEY_A}`, KEYRING_ACTIVE_MASTER_KEY: 'z' })).toEqual([
+      'KEYRING_ACTIVE_MASTER_KEY names "z", which is not in KEYRING_MASTER_KEYS',
+    ]);
+    const all = problemsOf({ KEYRING_MASTER_KEYS: `k1:${short}` }).join(' ');
+    expect(all).not.toContain(short);
   });
 
   it('rejects a database URL without echoing it, since it may hold a password', () => {

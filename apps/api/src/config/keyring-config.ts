@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
 
 /** Injection token of the {@link KeyringConfig} of this process. */
 export const KEYRING_CONFIG = Symbol('KeyringConfig');
@@ -17,6 +18,8 @@ export interface KeyringConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Allows first-run setup; when absent, one is generated at first start and printed once. */
   setupToken?: string;
+  /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
+  masterKeys?: MasterKeys;
 }
 
 /** Thrown with every problem found, each naming its variable, so one start-up attempt shows them all. */
@@ -42,6 +45,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
   };
+  const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
+  if (masterKeys) {
+    config.masterKeys = parseMasterKeys(masterKeys, env['KEYRING_ACTIVE_MASTER_KEY']?.trim() || undefined, problems);
+  } else if (config.nodeEnv === 'production') {
+    problems.push('KEYRING_MASTER_KEYS is required when NODE_ENV=production (id:base64-of-32-bytes, comma-separated)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -178,21 +178,27 @@ describe('setup, sign-in and sessions (real app, real PostgreSQL)', () => {
 });
 
 describe('setup token generated at first start', () => {
-  it('is printed once, and setup accepts it', async () => {
-    const keyring = await startTestApp({ KEYRING_SETUP_TOKEN: '' });
+  it('is printed once across restarts, and setup accepts it', async () => {
+    const printedLines = () =>
+      keyring.logs.map((line) => JSON.parse(line).msg as string).filter((msg) => msg?.includes('one-time setup token'));
+    let keyring = await startTestApp({ KEYRING_SETUP_TOKEN: '' });
+    const db = keyring.db;
     try {
-      const printedLines = () => keyring.logs.map((line) => JSON.parse(line).msg as string).filter((msg) => msg?.includes('setup token'));
-      // Log lines reach the test's sink asynchronously.
-      for (let waited = 0; printedLines().length === 0 && waited < 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      const printed = printedLines();
-      expect(printed).toHaveLength(1);
-      const token = printed[0].match(/setup token: (\S+)$/)![1];
+      expect(printedLines()).toHaveLength(1);
+      const token = printedLines()[0].match(/setup token: (\S+)$/)![1];
+      await keyring.app.close();
+
+      keyring = await startTestApp({ KEYRING_SETUP_TOKEN: '' }, db);
+      expect(printedLines()).toHaveLength(1);
+      expect(keyring.logs.some((line) => line.includes('Setup is pending: use the setup token printed at first start'))).toBe(true);
+
       const response = await keyring.request('POST', '/api/v1/setup', {
         body: { setupToken: token, ...OWNER, organizationName: 'Generated' },
       });
       expect(response.status).toBe(201);
     } finally {
-      await keyring.close();
+      await keyring.app.close();
+      await db.drop();
     }
   });
 });

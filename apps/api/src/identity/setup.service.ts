@@ -32,11 +32,12 @@ export class SetupService implements OnApplicationBootstrap {
     }
     // Only the first instance to get here generates a token, and it is printed this once.
     const token = newToken();
-    const claimed = await this.db.query(
-      'UPDATE setup_state SET token_hash = $1 WHERE completed_at IS NULL AND token_hash IS NULL RETURNING 1',
+    const [{ claimed }] = await this.db.query(
+      `WITH claim AS (UPDATE setup_state SET token_hash = $1 WHERE completed_at IS NULL AND token_hash IS NULL RETURNING 1)
+       SELECT count(*)::int AS claimed FROM claim`,
       [sha256(token)],
     );
-    if (claimed.length > 0) {
+    if (claimed > 0) {
       this.logger.warn(`First run: open the console and complete setup with this one-time setup token: ${token}`);
     } else if (await this.isRequired()) {
       this.logger.warn('Setup is pending: use the setup token printed at first start, or set KEYRING_SETUP_TOKEN.');
