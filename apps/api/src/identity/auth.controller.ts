@@ -5,13 +5,15 @@ import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { AuthService, type SessionView } from './auth.service';
-import { LoginDto } from './identity.dto';
+import { DisableTotpDto, LoginDto, TotpCodeDto } from './identity.dto';
 import { SESSION_ABSOLUTE_HOURS, SESSION_COOKIE } from './sessions.service';
+import { TotpService } from './totp.service';
 
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly totp: TotpService,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {}
 
@@ -36,6 +38,28 @@ export class AuthController {
   async logout(@CurrentPrincipal() principal: Principal, @Context() context: RequestContext, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(principal.sessionId, principal.userId, context);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  /** Starts two-factor enrolment: the otpauth:// URL (for a QR code) and the secret, shown this once. */
+  @SignedIn()
+  @Post('totp/enrol')
+  @HttpCode(200)
+  enrolTotp(@CurrentPrincipal() principal: Principal) {
+    return this.totp.enrol(principal.userId, principal.email);
+  }
+
+  @SignedIn()
+  @Post('totp/confirm')
+  @HttpCode(200)
+  confirmTotp(@CurrentPrincipal() principal: Principal, @Body() dto: TotpCodeDto, @Context() context: RequestContext) {
+    return this.totp.confirm(principal.userId, dto.code, context);
+  }
+
+  @SignedIn()
+  @Post('totp/disable')
+  @HttpCode(204)
+  async disableTotp(@CurrentPrincipal() principal: Principal, @Body() dto: DisableTotpDto, @Context() context: RequestContext) {
+    await this.totp.disable(principal.userId, dto.password, dto.code, context);
   }
 
   @SignedIn()

@@ -9,6 +9,7 @@ import { LoginThrottleService } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
 import { csrfTokenFor } from './secret-tokens';
 import { SessionsService } from './sessions.service';
+import { TotpService } from './totp.service';
 import { UsersRepository } from './users.repository';
 
 export interface SessionView {
@@ -29,6 +30,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditWriter,
+    private readonly totp: TotpService,
   ) {}
 
   /** Checks the credentials and opens a session; returns its token (for the cookie) and what the console shows. */
@@ -46,24 +48,40 @@ export class AuthService {
     // Unknown emails are checked against a decoy hash: same work, same time, same answer.
     const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
     if (!user || !valid) {
-      await this.throttle.recordFailure(dto.email, context.ip);
-      await this.db.transaction((manager) =>
-        this.auditLogin(manager, context, user?.id ?? null, {
-          action: 'auth.login_failed',
-          outcome: 'failure',
-          details: { email: dto.email.trim().slice(0, 254) },
-        }),
-      );
+      await this.recordFailure(dto.email, context, user?.id ?? null, 'password');
       throw new IdentityError(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
     }
-    await this.throttle.recordSuccess(dto.email);
+    if (user.totpEnabled && !dto.totpCode) {
+      throw new IdentityError(
+        IdentityErrorCode.TotpRequired,
+        'Enter the 6-digit code from your authenticator app, or a recovery code.',
+        { totpRequired: true },
+      );
+    }
     const actor = { ...context, actor: { type: 'user' as const, id: user.id, label: user.email } };
     const sessionToken = await this.db.transaction(async (manager) => {
+      if (user.totpEnabled && !(await this.totp.accept(manager, user.id, dto.totpCode!, actor))) return null;
       const token = await this.sessions.open(manager, user.id, context.ip, context.userAgent);
       await this.auditLogin(manager, actor, user.id, { action: 'auth.login_succeeded' });
       return token;
     });
+    if (sessionToken === null) {
+      await this.recordFailure(dto.email, context, user.id, 'totp');
+      throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid; try the next one from your app.');
+    }
+    await this.throttle.recordSuccess(dto.email);
     return { sessionToken, view: await this.view(user.id, user.email, sessionToken) };
+  }
+
+  private async recordFailure(email: string, context: RequestContext, userId: string | null, factor: 'password' | 'totp') {
+    await this.throttle.recordFailure(email, context.ip);
+    await this.db.transaction((manager) =>
+      this.auditLogin(manager, context, userId, {
+        action: 'auth.login_failed',
+        outcome: 'failure',
+        details: { email: email.trim().slice(0, 254), factor },
+      }),
+    );
   }
 
   async logout(sessionId: string, userId: string, context: RequestContext): Promise<void> {

@@ -33,3 +33,19 @@ export class LoginDto {
   @Matches(/^\d{6}$|^[a-z0-9]{4}-[a-z0-9]{4}$/, { message: 'totpCode must be a 6-digit code or a recovery code' })
   totpCode?: string;
 }
+
+export class TotpCodeDto {
+  @IsString()
+  @Matches(/^\d{6}$/, { message: 'code must be the 6-digit code from your authenticator app' })
+  code!: string;
+}
+
+export class DisableTotpDto {
+  @IsString()
+  @Length(1, 1024)
+  password!: string;
+
+  @IsString()
+  @Matches(/^\d{6}$|^[a-z0-9]{4}-[a-z0-9]{4}$/, { message: 'code must be a 6-digit code or a recovery code' })
+  code!: string;
+}

@@ -7,6 +7,10 @@ export enum IdentityErrorCode {
   InvalidCredentials = 'invalid-credentials',
   LoginThrottled = 'login-throttled',
   EmailTaken = 'email-taken',
+  TotpRequired = 'totp-required',
+  TotpInvalid = 'totp-invalid',
+  TotpAlreadyOn = 'totp-already-on',
+  TotpNotStarted = 'totp-not-started',
 }
 
 const STATUS: Record<IdentityErrorCode, number> = {
@@ -16,6 +20,10 @@ const STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.InvalidCredentials]: 401,
   [IdentityErrorCode.LoginThrottled]: 429,
   [IdentityErrorCode.EmailTaken]: 409,
+  [IdentityErrorCode.TotpRequired]: 401,
+  [IdentityErrorCode.TotpInvalid]: 401,
+  [IdentityErrorCode.TotpAlreadyOn]: 409,
+  [IdentityErrorCode.TotpNotStarted]: 409,
 };
 
 export class IdentityError extends DomainError<IdentityErrorCode> {

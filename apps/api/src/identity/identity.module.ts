@@ -6,11 +6,12 @@ import { LoginThrottleService } from './login-throttle.service';
 import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
 import { SetupService } from './setup.service';
+import { TotpService } from './totp.service';
 
 @Module({
   imports: [OrganizationsModule],
   controllers: [SetupController, AuthController],
-  providers: [AuthService, SetupService, SessionsService, LoginThrottleService],
+  providers: [AuthService, SetupService, SessionsService, LoginThrottleService, TotpService],
   exports: [SessionsService],
 })
 export class IdentityModule {}

@@ -7,7 +7,11 @@ export interface UserRow {
   id: string;
   email: string;
   passwordHash: string;
+  /** Set when two-factor sign-in is on. */
+  totpEnabled: boolean;
 }
+
+const COLUMNS = 'id, email, password_hash AS "passwordHash", totp_enabled_at IS NOT NULL AS "totpEnabled"';
 
 @Injectable()
 export class UsersRepository {
@@ -15,14 +19,14 @@ export class UsersRepository {
 
   async findByEmail(email: string): Promise<UserRow | null> {
     const [row] = await this.db.query(
-      'SELECT id, email, password_hash AS "passwordHash" FROM users WHERE lower(email) = lower($1)',
+      `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`,
       [email.trim()],
     );
     return row ?? null;
   }
 
   async findById(id: string, manager: EntityManager = this.db.manager): Promise<UserRow | null> {
-    const [row] = await manager.query('SELECT id, email, password_hash AS "passwordHash" FROM users WHERE id = $1', [id]);
+    const [row] = await manager.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
     return row ?? null;
   }
 

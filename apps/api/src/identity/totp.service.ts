@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { generateSecret, generateURI, verify } from 'otplib';
+import { randomInt } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../access/request-context';
+import { AuditWriter } from '../audit/audit-writer.service';
+import { Envelope } from '../crypto/envelope';
+import { MembershipsRepository } from '../organizations/memberships.repository';
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { PasswordHasher } from './password-hasher';
+import { sha256 } from './secret-tokens';
+import { UsersRepository } from './users.repository';
+
+const RECOVERY_CODES = 10;
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i to misread
+const TOTP_PERIOD = 30;
+
+const bindingFor = (userId: string) => ({ purpose: 'totp-secret', userId });
+
+/** Optional two-factor sign-in with an authenticator app, and one-time recovery codes. */
+@Injectable()
+export class TotpService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly envelope: Envelope,
+    private readonly users: UsersRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** Starts enrolment: a new secret, shown this once, that becomes active only when a code from it is confirmed. */
+  async enrol(userId: string, email: string): Promise<{ otpauthUrl: string; secret: string }> {
+    const user = await this.users.findById(userId);
+    if (user?.totpEnabled) {
+      throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on; turn it off first to enrol a new device.');
+    }
+    const secret = generateSecret();
+    await this.db.query('UPDATE users SET totp_pending_enc = $2 WHERE id = $1', [userId, await this.envelope.encrypt(secret, bindingFor(userId))]);
+    return { otpauthUrl: generateURI({ issuer: 'Keyring', label: email, secret }), secret };
+  }
+
+  /** Turns two-factor sign-in on once a code from the new secret checks out; returns the recovery codes, once. */
+  async confirm(userId: string, code: string, context: RequestContext): Promise<{ recoveryCodes: string[] }> {
+    return this.db.transaction(async (manager) => {
+      const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
+      if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
+      if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
+      const secret = await this.envelope.decrypt(row.totp_pending_enc, bindingFor(userId));
+      const step = await this.checkCode(secret, code, null);
+      if (step === null) throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid; check the time on your device and try the next one.');
+      await manager.query(
+        `UPDATE users SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = $2
+          WHERE id = $1`,
+        [userId, step],
+      );
+      const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+      await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+      await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
+      await this.auditForUser(manager, context, userId, 'auth.totp_enabled');
+      return { recoveryCodes };
+    });
+  }
+
+  async disable(userId: string, password: string, code: string, context: RequestContext): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user || !(await this.hasher.verify(user.passwordHash, password))) {
+      throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct.');
+    }
+    await this.db.transaction(async (manager) => {
+      if (!(await this.accept(manager, userId, code, context))) {
+        throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid.');
+      }
+      await manager.query(
+        'UPDATE users SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1',
+        [userId],
+      );
+      await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+      await this.auditForUser(manager, context, userId, 'auth.totp_disabled');
+    });
+  }
+
+  /**
+   * Checks a sign-in's second factor: a current authenticator code (each accepted once), or an unused recovery
+   * code, which is then spent.
+   */
+  async accept(manager: EntityManager, userId: string, code: string, context: RequestContext): Promise<boolean> {
+    const [row] = await manager.query('SELECT totp_secret_enc, totp_last_step FROM users WHERE id = $1 FOR UPDATE', [userId]);
+    if (!row?.totp_secret_enc) return false;
+    if (/^\d{6}$/.test(code)) {
+      const secret = await this.envelope.decrypt(row.totp_secret_enc, bindingFor(userId));
+      const step = await this.checkCode(secret, code, row.totp_last_step === null ? null : Number(row.totp_last_step));
+      if (step === null) return false;
+      await manager.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [userId, step]);
+      return true;
+    }
+    const [spent] = await manager.query(
+      `WITH spent AS (UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1)
+       SELECT count(*)::int AS count FROM spent`,
+      [userId, sha256(code.toLowerCase())],
+    );
+    if (spent.count === 0) return false;
+    await this.auditForUser(manager, context, userId, 'auth.recovery_code_used');
+    return true;
+  }
+
+  /** The time step of a valid code, or null. Codes of a step already used are refused: no replay. */
+  private async checkCode(secret: string, code: string, lastStep: number | null): Promise<number | null> {
+    const result = await verify({
+      secret,
+      token: code,
+      epochTolerance: TOTP_PERIOD,
+      ...(lastStep !== null && { afterTimeStep: lastStep }),
+    }).catch(() => ({ valid: false as const }));
+    // verify() types HOTP and TOTP results alike; a TOTP match always carries its time step.
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  }
+
+  private async auditForUser(manager: EntityManager, context: RequestContext, userId: string, action: string): Promise<void> {
+    const organizations = await this.memberships.listForUser(userId);
+    for (const organizationId of organizations.length > 0 ? organizations.map((m) => m.organizationId) : [null]) {
+      await this.audit.record(manager, context, { organizationId, action, target: { type: 'user', id: userId } });
+    }
+  }
+}
+
+function newRecoveryCode(): string {
+  const pick = () => Array.from({ length: 4 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join('');
+  return `${pick()}-${pick()}`;
+}
