@@ -11,7 +11,17 @@ const EVERY_ROLE: readonly Role[] = ROLES;
 export const PERMISSIONS = {
   'members:read': EVERY_ROLE,
   'members:manage': ['owner'],
+  'settings:read': EVERY_ROLE,
+  'settings:manage': ['owner'],
   'audit:read': ['owner', 'admin', 'auditor'],
+  'tenants:read': EVERY_ROLE,
+  'tenants:write': ['owner', 'admin', 'operator'],
+  'widgets:read': EVERY_ROLE,
+  'widgets:write': ['owner', 'admin', 'operator'],
+  'secrets:rotate': ['owner', 'admin', 'operator'],
+  'secrets:destroy': ['owner', 'admin'],
+  'secrets:reveal': ['owner', 'admin'],
+  'user-hash:test': ['owner', 'admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

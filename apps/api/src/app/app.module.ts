@@ -10,6 +10,7 @@ import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
 import { ConsoleModule } from '../console/console.module';
 import { CryptoModule } from '../crypto/crypto.module';
+import { CustodyModule } from '../custody/custody.module';
 import type { MasterKeys } from '../crypto/master-keys';
 import { dataSourceOptions } from '../database/data-source';
 import { HealthModule } from '../health/health.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AccessModule,
         IdentityModule,
         OrganizationsModule,
+        CustodyModule,
         HealthModule,
         ConsoleModule.register(options.config.consoleDir),
       ],

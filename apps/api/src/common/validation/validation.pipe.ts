@@ -20,10 +20,16 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/** Rules about what a value is come before rules about its size: "must be a string" says more than "too long". */
+const FUNDAMENTAL_RULES = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isIn', 'isUuid', 'isEmail', 'isDateString'];
+
+/** One message per invalid field, the most fundamental rule it breaks, with the field's dotted path. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const constraints = error.constraints ?? {};
+    const rule = FUNDAMENTAL_RULES.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+    const own = rule ? [{ field, message: constraints[rule] }] : [];
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });
 }

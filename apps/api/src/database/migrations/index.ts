@@ -1,6 +1,12 @@
 import { CreateOrganizations1763900000000 } from './1763900000000-CreateOrganizations';
 import { CreateIdentityAndAudit1763900100000 } from './1763900100000-CreateIdentityAndAudit';
 import { AddTotp1763900200000 } from './1763900200000-AddTotp';
+import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
-export const MIGRATIONS = [CreateOrganizations1763900000000, CreateIdentityAndAudit1763900100000, AddTotp1763900200000];
+export const MIGRATIONS = [
+  CreateOrganizations1763900000000,
+  CreateIdentityAndAudit1763900100000,
+  AddTotp1763900200000,
+  CreateCustody1763900300000,
+];

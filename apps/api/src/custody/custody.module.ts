@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { SecretVersionsRepository } from './secret-versions.repository';
+import { SecretVersionsService } from './secret-versions.service';
+import { SettingsController } from './settings.controller';
+import { TenantsController } from './tenants.controller';
+import { TenantsRepository } from './tenants.repository';
+import { TenantsService } from './tenants.service';
+import { SecretVersionsController, WidgetsController } from './widgets.controller';
+import { WidgetsRepository } from './widgets.repository';
+import { WidgetsService } from './widgets.service';
+
+/** Tenants, widgets and their encrypted secret versions: the heart of Keyring. */
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService],
+  exports: [WidgetsRepository, SecretVersionsRepository],
+})
+export class CustodyModule {}
