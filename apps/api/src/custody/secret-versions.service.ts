@@ -143,11 +143,12 @@ export class SecretVersionsService {
     principal: Principal,
     context: RequestContext,
   ): Promise<{ version: number; fingerprint: string; secret: string }> {
+    // Existence first: a widget out of the caller's reach is a 404 whatever the password.
+    const widget = await this.visibleWidget(organizationId, widgetId, principal);
     const user = await this.users.findById(principal.userId);
     if (!user || !(await this.hasher.verify(user.passwordHash, password))) {
       throw new CustodyError(CustodyErrorCode.WrongPassword, 'The password is not correct; the secret was not revealed.');
     }
-    const widget = await this.visibleWidget(organizationId, widgetId, principal);
     return this.db.transaction(async (manager) => {
       const stored = await this.versions.find(widgetId, version, manager);
       if (!stored) throw versionNotFound();
