@@ -11,6 +11,13 @@ export default [
     ignores: ['**/dist', '**/out-tsc', '**/tmp', '**/.data'],
   },
   {
+    files: ['**/*.ts'],
+    rules: {
+      // A leading underscore marks a value left out on purpose (`const { secret: _secret, ...rest } = …`).
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],
     rules: {
       '@nx/enforce-module-boundaries': [

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { hasControlCharacter } from '../common/validation/control-characters';
 
 export const SECRET_MIN_LENGTH = 8;
 export const SECRET_MAX_LENGTH = 512;
@@ -15,7 +16,7 @@ export function secretProblem(value: unknown): string | null {
   if (/^\s|\s$/.test(value)) {
     return 'secret starts or ends with white space (a pasted newline or space?); remove it, Keyring never trims a secret';
   }
-  if (/[\u0000-\u001f\u007f]/.test(value)) return 'secret must not contain control characters';
+  if (hasControlCharacter(value)) return 'secret must not contain control characters';
   return null;
 }
 

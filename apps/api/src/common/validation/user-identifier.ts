@@ -1,7 +1,7 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { hasControlCharacter } from './control-characters';
 
 export const USER_IDENTIFIER_MAX_LENGTH = 512;
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Why a Huggy userIdentifier is refused, or null. It is never altered: no trimming, no normalization. */
 export function userIdentifierProblem(value: unknown): string | null {
@@ -10,7 +10,7 @@ export function userIdentifierProblem(value: unknown): string | null {
     return `userIdentifier must have 1 to ${USER_IDENTIFIER_MAX_LENGTH} characters`;
   }
   if (value.trim().length === 0) return 'userIdentifier must not be only white space';
-  if (CONTROL_CHARACTERS.test(value)) return 'userIdentifier must not contain control characters';
+  if (hasControlCharacter(value)) return 'userIdentifier must not contain control characters';
   return null;
 }
 
