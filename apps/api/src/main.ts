@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { createKeyringApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/keyring-config';
-import { localMasterKeys } from './crypto/master-keys';
+import { resolveMasterKeys } from './crypto/master-keys';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       });
   if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
 
-  const masterKeys = config.masterKeys ?? (await useLocalMasterKey(config.dataDir, logger));
+  const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
   await app.listen(config.port);
 
@@ -40,16 +40,6 @@ async function main(): Promise<void> {
   logger.info({ port: config.port, startupSeconds: Number(seconds) }, 'Keyring is ready');
   // One plain line for the person who typed `npm start`.
   console.log(`\n  Keyring is ready at http://localhost:${config.port} (started in ${seconds} s)\n`);
-}
-
-/** Outside production, without KEYRING_MASTER_KEYS: a key generated once into the data folder. */
-async function useLocalMasterKey(dataDir: string, logger: pino.Logger) {
-  const { keys, file, created } = await localMasterKeys(dataDir);
-  logger.warn(
-    `${created ? 'GENERATED a new' : 'Using the'} local master key in ${file}. Every secret in this database is ` +
-      'encrypted under it: back it up, and set KEYRING_MASTER_KEYS for a real deployment.',
-  );
-  return keys;
 }
 
 main().catch((error: unknown) => {

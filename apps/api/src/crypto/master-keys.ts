@@ -69,3 +69,14 @@ export async function localMasterKeys(dataDir: string): Promise<{ keys: MasterKe
   if (!keys) throw new Error(`The master key file ${file} is damaged: ${problems.join('; ')}`);
   return { keys, file, created };
 }
+
+/** The configured master keys or, outside production, the local key file; says loudly which. */
+export async function resolveMasterKeys(config: { masterKeys?: MasterKeys; dataDir: string }, warn: (message: string) => void): Promise<MasterKeys> {
+  if (config.masterKeys) return config.masterKeys;
+  const { keys, file, created } = await localMasterKeys(config.dataDir);
+  warn(
+    `${created ? 'GENERATED a new' : 'Using the'} local master key in ${file}. Every secret in this database is ` +
+      'encrypted under it: back it up, and set KEYRING_MASTER_KEYS for a real deployment.',
+  );
+  return keys;
+}
