@@ -16,6 +16,7 @@ export interface StoredAuditEvent extends ChainedEvent {
   hash: string;
 }
 
+// seq is cast for JSON; ORDER BY names the table's column, or it would sort by the cast and skip the index.
 const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
   actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
   target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
@@ -47,13 +48,21 @@ export class AuditRepository {
     if (filter.targetType) add('target_type = ?', filter.targetType);
     if (filter.targetId) add('target_id = ?', filter.targetId);
     if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
-    if (filter.from) add('occurred_at >= ?', filter.from);
-    if (filter.to) add('occurred_at < ?', filter.to);
+    // A time window also becomes a seq range (two index look-ups), so the scan stays on a seq index; the time
+    // condition itself stays too, as clocks of several instances may disagree by a few milliseconds.
+    if (filter.from) {
+      add('occurred_at >= ?', filter.from);
+      where.push(`seq >= COALESCE((SELECT min(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at >= $${params.length}), 0)`);
+    }
+    if (filter.to) {
+      add('occurred_at < ?', filter.to);
+      where.push(`seq <= COALESCE((SELECT max(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at < $${params.length}), 0)`);
+    }
     if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
     params.push(limit);
     return this.db.query(
       `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
-        ORDER BY seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+        ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
       params,
     );
   }

@@ -52,14 +52,19 @@ export async function rewrapSecrets(
           LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [oldKeyIds, batchSize],
       );
-      for (const row of rows) {
-        const binding = widgetSecretBinding(row.organization_id, row.widget_id, row.version);
-        const rewrapped = await envelope.encrypt(await envelope.decrypt(row.ciphertext, binding), binding);
-        await manager.query(
-          'UPDATE secret_versions SET ciphertext = $3, master_key_id = $4 WHERE widget_id = $1 AND version = $2',
-          [row.widget_id, row.version, rewrapped, active],
-        );
-      }
+      // WebCrypto runs on the thread pool: the batch's rows are re-encrypted concurrently, then written at once.
+      const rewrapped = await Promise.all(
+        rows.map(async (row) => {
+          const binding = widgetSecretBinding(row.organization_id, row.widget_id, row.version);
+          return envelope.encrypt(await envelope.decrypt(row.ciphertext, binding), binding);
+        }),
+      );
+      await manager.query(
+        `UPDATE secret_versions v SET ciphertext = x.ciphertext, master_key_id = $4
+           FROM unnest($1::uuid[], $2::int[], $3::text[]) AS x(widget_id, version, ciphertext)
+          WHERE v.widget_id = x.widget_id AND v.version = x.version`,
+        [rows.map((row) => row.widget_id), rows.map((row) => row.version), rewrapped, active],
+      );
       return rows.length;
     });
     if (moved === 0) break;

@@ -99,8 +99,14 @@ export class CreateIdentityAndAudit1763900100000 implements MigrationInterface {
       `CREATE UNIQUE INDEX audit_events_chain_key
          ON audit_events (COALESCE(organization_id, '00000000-0000-0000-0000-000000000000'::uuid), seq)`,
     );
-    await db.query('CREATE INDEX audit_events_org_time_idx ON audit_events (organization_id, occurred_at DESC, seq DESC)');
-    await db.query('CREATE INDEX audit_events_org_action_idx ON audit_events (organization_id, action, seq DESC)');
+    // The log is read newest first, by seq, optionally filtered: one index per filter, each ending in seq.
+    await db.query('CREATE INDEX audit_events_org_seq_idx ON audit_events (organization_id, seq)');
+    await db.query('CREATE INDEX audit_events_org_action_idx ON audit_events (organization_id, action, seq)');
+    await db.query('CREATE INDEX audit_events_org_actor_idx ON audit_events (organization_id, actor_id, seq)');
+    await db.query('CREATE INDEX audit_events_org_target_idx ON audit_events (organization_id, target_type, target_id, seq)');
+    await db.query('CREATE INDEX audit_events_org_tenant_idx ON audit_events (organization_id, tenant_id, seq) WHERE tenant_id IS NOT NULL');
+    // Time windows are turned into seq bounds through this one.
+    await db.query('CREATE INDEX audit_events_org_time_idx ON audit_events (organization_id, occurred_at)');
     await db.query(`
       CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
