@@ -75,6 +75,7 @@ export class SecretVersionsRepository {
        VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, now())`,
       [version.widgetId, version.version, version.organizationId, version.ciphertext, version.masterKeyId, version.fingerprint, version.createdBy],
     );
+    await this.markActive(manager, version.widgetId, version.version);
   }
 
   /**
@@ -90,6 +91,11 @@ export class SecretVersionsRepository {
     await setState(activeVersion, 'retired');
     await setState(previousVersion, 'active', true);
     await setState(activeVersion, 'previous');
+    await this.markActive(manager, widgetId, previousVersion);
+  }
+
+  private async markActive(manager: EntityManager, widgetId: string, version: number): Promise<void> {
+    await manager.query('UPDATE widgets SET active_version = $2 WHERE id = $1', [widgetId, version]);
   }
 
   /** Erases the ciphertext for good; the row and its fingerprint stay, for the history. */

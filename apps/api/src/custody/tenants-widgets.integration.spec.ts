@@ -141,5 +141,27 @@ describe('tenants and widgets (real app, real PostgreSQL)', () => {
       ]);
       void none;
     });
+    // Last: its thousands of widgets without a secret would crowd the lists above.
+    it('finds a search match wherever it sorts, among thousands of names', async () => {
+      const tenant = await operator.request('POST', api('/tenants'), { body: { name: 'Big Tenant' } });
+      await keyring.db.query(
+        `INSERT INTO widgets (organization_id, tenant_id, name)
+         SELECT $1, $2, 'Filler ' || lpad(i::text, 5, '0') FROM generate_series(1, 2100) i`,
+        [orgId, tenant.body.id],
+      );
+      await createWidget(operator, orgId, { tenantId: tenant.body.id, widgetName: 'Zz needle in the stack' });
+      const needle = await auditor.request('GET', api('/widgets?q=NEEDLE'));
+      expect(needle.body.items.map((w: { name: string }) => w.name)).toEqual(['Zz needle in the stack']);
+
+      const names: string[] = [];
+      let cursor = '';
+      for (let page = 0; page < 3; page++) {
+        const response = await auditor.request('GET', api(`/widgets?q=filler%2000&limit=4${cursor}`));
+        names.push(...response.body.items.map((w: { name: string }) => w.name));
+        cursor = `&cursor=${response.body.nextCursor}`;
+      }
+      expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `Filler 00${String(i + 1).padStart(3, '0')}`));
+    });
+
   });
 });

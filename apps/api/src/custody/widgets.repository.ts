@@ -29,8 +29,11 @@ export interface WidgetFields {
   tokenPolicy: TokenPolicy;
 }
 
-const select = (extraColumns = '') => `
-  SELECT ${extraColumns} w.id, w.tenant_id AS "tenantId", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
+/** How many names in order a search looks through before it turns to the trigram index. */
+const SEARCH_SCAN_CAP = 2000;
+
+const select = () => `
+  SELECT w.id, w.tenant_id AS "tenantId", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
          w.huggy_company_id AS "huggyCompanyId", w.token_claims, w.token_ttl_seconds,
          w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at AS "archivedAt",
          v.version AS active_version, v.fingerprint AS active_fingerprint, v.activated_at AS active_activated_at
@@ -84,33 +87,60 @@ export class WidgetsRepository {
     limit: number,
     after?: { name: string; id: string },
   ): Promise<WidgetView[]> {
-    const rows: Row[] = await this.db.query(
-      `${select()}
-        WHERE w.organization_id = $1 AND w.archived_at IS NULL
-          AND ($2::text IS NULL OR lower(w.name) LIKE $2)
-          AND ($3::uuid IS NULL OR w.tenant_id = $3)
-          AND ($4::uuid[] IS NULL OR w.tenant_id = ANY($4))
-          AND ($5::text IS NULL OR (lower(w.name), w.id) > (lower($5::text), $6::uuid))
-        ORDER BY lower(w.name), w.id
-        LIMIT $7`,
-      [organizationId, options.q ? likePattern(options.q) : null, options.tenantId ?? null, options.scope, after?.name ?? null, after?.id ?? null, limit],
-    );
+    const page = (scanCap: number | null) =>
+      this.db.query(
+        `${select()}
+          WHERE w.id IN (
+            SELECT id FROM (
+              SELECT id, name FROM widgets
+               WHERE organization_id = $1 AND archived_at IS NULL
+                 AND ($3::uuid IS NULL OR tenant_id = $3)
+                 AND ($4::uuid[] IS NULL OR tenant_id = ANY($4))
+                 AND ($5::text IS NULL OR (lower(name), id) > (lower($5::text), $6::uuid))
+                 ${scanCap === null ? 'AND ($2::text IS NULL OR lower(name) LIKE $2)' : ''}
+               ORDER BY lower(name), id
+               LIMIT ${scanCap === null ? '$7' : scanCap}
+            ) candidates
+            WHERE ($2::text IS NULL OR lower(name) LIKE $2)
+            ORDER BY lower(name), id
+            LIMIT $7)
+          ORDER BY lower(w.name), w.id`,
+        [organizationId, options.q ? likePattern(options.q) : null, options.tenantId ?? null, options.scope, after?.name ?? null, after?.id ?? null, limit],
+      ) as Promise<Row[]>;
+    // A search for a common word finds its page among the first names in order; a rare one needs the trigram
+    // index. Trying the first, cheap way before the second keeps both fast (a single plan is slow for one of them).
+    let rows = options.q ? await page(SEARCH_SCAN_CAP) : [];
+    if (rows.length < limit) rows = await page(null);
     return rows.map(toView);
   }
 
-  /** Live widgets with no active secret, or whose active secret is older than the organization's policy. */
+  /** Live widgets with no active secret, then those whose active secret is older than the organization's policy. */
   async needingRotation(organizationId: string, scope: string[] | null, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
-    const rows: (Row & { reason: 'no-secret' | 'overdue' })[] = await this.db.query(
-      `${select("CASE WHEN v.version IS NULL THEN 'no-secret' ELSE 'overdue' END AS reason,")}
-        JOIN organizations o ON o.id = w.organization_id
-        WHERE w.organization_id = $1 AND w.archived_at IS NULL
+    const noSecret: Row[] = await this.db.query(
+      `${select()}
+        WHERE w.organization_id = $1 AND w.archived_at IS NULL AND w.active_version IS NULL
           AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))
-          AND (v.version IS NULL OR v.activated_at < now() - make_interval(days => o.rotation_max_age_days))
-        ORDER BY v.activated_at NULLS FIRST, lower(w.name), w.id
+        ORDER BY lower(w.name), w.id
         LIMIT $3`,
       [organizationId, scope, limit],
     );
-    return rows.map((row) => ({ ...toView(row), reason: row.reason }));
+    const overdue: Row[] =
+      noSecret.length < limit
+        ? await this.db.query(
+            `${select()}
+              JOIN organizations o ON o.id = w.organization_id
+              WHERE v.organization_id = $1 AND w.archived_at IS NULL
+                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
+                AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))
+              ORDER BY v.activated_at, w.id
+              LIMIT $3`,
+            [organizationId, scope, limit - noSecret.length],
+          )
+        : [];
+    return [
+      ...noSecret.map((row) => ({ ...toView(row), reason: 'no-secret' as const })),
+      ...overdue.map((row) => ({ ...toView(row), reason: 'overdue' as const })),
+    ];
   }
 
   async update(manager: EntityManager, organizationId: string, id: string, fields: WidgetFields): Promise<void> {

@@ -34,6 +34,9 @@ export class CreateCustody1763900300000 implements MigrationInterface {
         huggy_company_id text,
         token_claims text NOT NULL DEFAULT 'jti' CHECK (token_claims IN ('jti', 'jti+iat', 'jti+iat+exp')),
         token_ttl_seconds integer CHECK (token_ttl_seconds BETWEEN 1 AND 31536000),
+        -- Mirrors the version whose state is 'active' (kept in the same transactions), so that widgets without
+        -- a secret are found through an index rather than by looking at every widget.
+        active_version integer,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         archived_at timestamptz,
@@ -44,6 +47,9 @@ export class CreateCustody1763900300000 implements MigrationInterface {
     await db.query('CREATE INDEX widgets_list_idx ON widgets (organization_id, lower(name), id)');
     await db.query('CREATE INDEX widgets_tenant_idx ON widgets (organization_id, tenant_id, lower(name), id)');
     await db.query('CREATE INDEX widgets_name_trgm_idx ON widgets USING gin (lower(name) gin_trgm_ops)');
+    await db.query(
+      'CREATE INDEX widgets_no_secret_idx ON widgets (organization_id, lower(name), id) WHERE active_version IS NULL AND archived_at IS NULL',
+    );
 
     await db.query(`
       CREATE TABLE secret_versions (
@@ -67,6 +73,8 @@ export class CreateCustody1763900300000 implements MigrationInterface {
     // At most one active and one previous version per widget, whatever the application does.
     await db.query("CREATE UNIQUE INDEX secret_versions_one_active ON secret_versions (widget_id) WHERE state = 'active'");
     await db.query("CREATE UNIQUE INDEX secret_versions_one_previous ON secret_versions (widget_id) WHERE state = 'previous'");
+    // "Needs attention": the oldest active secrets of an organization first.
+    await db.query("CREATE INDEX secret_versions_active_age_idx ON secret_versions (organization_id, activated_at) WHERE state = 'active'");
     await db.query('CREATE INDEX secret_versions_master_key_idx ON secret_versions (master_key_id) WHERE ciphertext IS NOT NULL');
   }
 
