@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { auditEventHash, GENESIS_HASH } from './audit-chain';
 import { AuditRepository, toAuditEventView, type AuditEventView, type AuditFilter } from './audit.repository';
 
@@ -20,9 +20,7 @@ export class AuditService {
   async list(organizationId: string, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string) {
     const afterSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
     const rows = await this.events.page(organizationId, filter, limit + 1, afterSeq);
-    const items = rows.slice(0, limit).map(toAuditEventView);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null };
+    return keysetPage(rows.map(toAuditEventView), limit, (event) => [event.seq]);
   }
 
   /** Every matching event, oldest first, a batch at a time: memory stays flat however long the log is. */

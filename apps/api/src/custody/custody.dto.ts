@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -84,27 +85,8 @@ export class CreateWidgetDto {
   secret?: string;
 }
 
-export class UpdateWidgetDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
-  name?: string;
-
-  @IsOptional()
-  @IsUUID('all', { message: 'huggyWidgetUuid must be the widget UUID from the Huggy panel' })
-  huggyWidgetUuid?: string;
-
-  @IsOptional()
-  @IsString()
-  @Matches(/^[0-9]{1,20}$/, { message: 'huggyCompanyId must be the numeric company id from the Huggy panel' })
-  huggyCompanyId?: string;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TokenPolicyDto)
-  tokenPolicy?: TokenPolicyDto;
-}
+/** Every field of a widget but its tenant and its secret (which changes by rotation), each optional. */
+export class UpdateWidgetDto extends PartialType(OmitType(CreateWidgetDto, ['tenantId', 'secret'] as const)) {}
 
 export class RotateSecretDto {
   @IsWidgetSecret()

@@ -1,5 +1,6 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
 import { hasControlCharacter } from '../common/validation/control-characters';
+import { ValidatesWith } from '../common/validation/validates-with';
 
 export const SECRET_MIN_LENGTH = 8;
 export const SECRET_MAX_LENGTH = 512;
@@ -20,16 +21,4 @@ export function secretProblem(value: unknown): string | null {
   return null;
 }
 
-export function IsWidgetSecret(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isWidgetSecret',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => secretProblem(value) === null,
-        defaultMessage: (args) => secretProblem(args?.value) ?? 'secret is not valid',
-      },
-    });
-}
+export const IsWidgetSecret = (options?: ValidationOptions) => ValidatesWith('isWidgetSecret', secretProblem, options);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { CustodyError, CustodyErrorCode, tenantNotFound } from './custody.errors';
 import { inScope, tenantScope } from './tenant-scope';
 import { TenantsRepository, type TenantView } from './tenants.repository';
@@ -44,9 +44,7 @@ export class TenantsService {
       limit + 1,
       after ? { name: String(after[0]), id: String(after[1]) } : undefined,
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    return keysetPage(rows, limit, (tenant) => [tenant.name, tenant.id]);
   }
 
   async get(organizationId: string, id: string, principal: Principal): Promise<TenantView> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { decodeCursor, keysetPage } from '../common/http/cursor';
 import type { CreateWidgetDto, UpdateWidgetDto } from './custody.dto';
 import { CustodyError, CustodyErrorCode, tenantNotFound, widgetNotFound } from './custody.errors';
 import { SecretVersionsService } from './secret-versions.service';
@@ -59,9 +59,7 @@ export class WidgetsService {
       limit + 1,
       after ? { name: String(after[0]), id: String(after[1]) } : undefined,
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.name, last.id]) : null };
+    return keysetPage(rows, limit, (widget) => [widget.name, widget.id]);
   }
 
   async needingRotation(organizationId: string, principal: Principal, limit = DEFAULT_PAGE) {

@@ -1,3 +1,5 @@
+import { IdentityError, IdentityErrorCode } from './identity.errors';
+
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
 
@@ -23,4 +25,10 @@ export function passwordProblem(password: string, email: string): string | null 
   }
   if (COMMON_PASSWORDS.has(lowered)) return 'This password is too common; choose another.';
   return null;
+}
+
+/** Refuses a weak password with the reason beside the password field. */
+export function assertStrongPassword(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
 }

@@ -7,7 +7,7 @@ import { MembershipsRepository } from '../organizations/memberships.repository';
 import type { SetupDto } from './identity.dto';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { PasswordHasher } from './password-hasher';
-import { passwordProblem } from './password-policy';
+import { assertStrongPassword } from './password-policy';
 import { newToken, sha256 } from './secret-tokens';
 import { UsersRepository } from './users.repository';
 
@@ -50,8 +50,7 @@ export class SetupService implements OnApplicationBootstrap {
   }
 
   async complete(dto: SetupDto, context: RequestContext) {
-    const problem = passwordProblem(dto.password, dto.email);
-    if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
+    assertStrongPassword(dto.password, dto.email);
     const passwordHash = await this.hasher.hash(dto.password);
     return this.db.transaction(async (manager) => {
       const [state] = await manager.query('SELECT token_hash, completed_at FROM setup_state FOR UPDATE');

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import type { Role } from '../access/permissions';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { decodeCursor, encodeCursor } from '../common/http/cursor';
+import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { IdentityError, IdentityErrorCode } from '../identity/identity.errors';
 import { PasswordHasher } from '../identity/password-hasher';
-import { passwordProblem } from '../identity/password-policy';
+import { assertStrongPassword } from '../identity/password-policy';
 import { newToken, sha256 } from '../identity/secret-tokens';
 import { UsersRepository } from '../identity/users.repository';
 import { InvitationsRepository } from './invitations.repository';
@@ -35,9 +35,7 @@ export class MembersService {
       limit + 1,
       after ? { email: String(after[0]), userId: String(after[1]) } : undefined,
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.email, last.userId]) : null };
+    return keysetPage(rows, limit, (member) => [member.email, member.userId]);
   }
 
   /** Creates a one-time invitation; its token is returned this once and stored only hashed. */
@@ -87,8 +85,7 @@ export class MembersService {
         }
         user = existing;
       } else {
-        const problem = passwordProblem(dto.password, invitation.email);
-        if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
+        assertStrongPassword(dto.password, invitation.email);
         user = await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password));
       }
       if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {

@@ -18,3 +18,13 @@ export function decodeCursor(cursor: string, arity: number): unknown[] {
     errors: [{ field: 'cursor', message: 'cursor is not valid' }],
   });
 }
+
+/**
+ * A page of a keyset-paginated list from `limit + 1` rows: the extra row only says whether there is a next page,
+ * whose cursor is the sort key of the page's last item.
+ */
+export function keysetPage<T>(rows: T[], limit: number, keyOf: (item: T) => unknown[]): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

@@ -1,5 +1,6 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
 import { hasControlCharacter } from './control-characters';
+import { ValidatesWith } from './validates-with';
 
 export const USER_IDENTIFIER_MAX_LENGTH = 512;
 
@@ -14,16 +15,4 @@ export function userIdentifierProblem(value: unknown): string | null {
   return null;
 }
 
-export function IsUserIdentifier(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isUserIdentifier',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => userIdentifierProblem(value) === null,
-        defaultMessage: (args) => userIdentifierProblem(args?.value) ?? 'userIdentifier is not valid',
-      },
-    });
-}
+export const IsUserIdentifier = (options?: ValidationOptions) => ValidatesWith('isUserIdentifier', userIdentifierProblem, options);
