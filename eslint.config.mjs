@@ -43,6 +43,8 @@ export default [
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            // Browser tests drive the built apps from outside; they import no project.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [] },
           ],
         },
       ],
