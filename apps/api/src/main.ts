@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { createKeyringApp } from './app/create-app';
+import { hasBuiltConsole } from './console/console.module';
 import { ConfigError, loadConfig } from './config/keyring-config';
 import { resolveMasterKeys } from './crypto/master-keys';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
       });
   if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
 
+  if (!hasBuiltConsole(config.consoleDir)) {
+    logger.warn(`No built console in ${config.consoleDir}; serving the API only. Run \`npx nx build admin\`.`);
+  }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
   await app.listen(config.port);
