@@ -34,14 +34,13 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
       [orgId, tenantId, COUNT],
     );
     const oldEnvelope = envelopeOf(OLD);
-    for (const [index, { id }] of [{ id: widgetId }, ...widgets].entries()) {
-      const ciphertext = await oldEnvelope.encrypt(`bulk-secret-${index}`, widgetSecretBinding(orgId, id, 1));
-      await keyring.db.query(
-        `INSERT INTO secret_versions (widget_id, version, organization_id, state, ciphertext, master_key_id, fingerprint, activated_at)
-         VALUES ($1, 1, $2, 'active', $3, $4, 'XXXX-XXXX-XXXX-XXXX', now())`,
-        [id, orgId, ciphertext, OLD.id],
-      );
-    }
+    const ids = [widgetId, ...widgets.map((widget) => widget.id)];
+    const ciphertexts = await Promise.all(ids.map((id, index) => oldEnvelope.encrypt(`bulk-secret-${index}`, widgetSecretBinding(orgId, id, 1))));
+    await keyring.db.query(
+      `INSERT INTO secret_versions (widget_id, version, organization_id, state, ciphertext, master_key_id, fingerprint, activated_at)
+       SELECT w, 1, $1, 'active', c, $2, 'XXXX-XXXX-XXXX-XXXX', now() FROM unnest($3::uuid[], $4::text[]) AS x(w, c)`,
+      [orgId, OLD.id, ids, ciphertexts],
+    );
   });
   afterAll(() => keyring.close());
 
