@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '../identity/identity.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { AccessGuard } from './access.guard';
 
 /** Installs the AccessGuard on every route of the app. */
 @Module({
-  imports: [IdentityModule, OrganizationsModule],
+  imports: [IdentityModule, OrganizationsModule, TenantApiModule],
   providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
 })
 export class AccessModule {}

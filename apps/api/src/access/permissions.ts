@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'secrets:destroy': ['owner', 'admin'],
   'secrets:reveal': ['owner', 'admin'],
   'user-hash:test': ['owner', 'admin', 'operator'],
+  'api-keys:read': EVERY_ROLE,
+  'api-keys:manage': ['owner', 'admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -14,6 +14,7 @@ import { CustodyModule } from '../custody/custody.module';
 import type { MasterKeys } from '../crypto/master-keys';
 import { dataSourceOptions } from '../database/data-source';
 import { HealthModule } from '../health/health.module';
+import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 
@@ -43,6 +44,7 @@ export class AppModule {
         IdentityModule,
         OrganizationsModule,
         CustodyModule,
+        TenantApiModule,
         HealthModule,
         ConsoleModule.register(options.config.consoleDir),
       ],

@@ -12,7 +12,7 @@ interface Route {
   list?: boolean;
 }
 
-describe('custody access rules (real app)', () => {
+describe('custody and API key access rules (real app)', () => {
   let keyring: TestApp;
   let orgId: string;
   let owner: Session;
@@ -21,6 +21,7 @@ describe('custody access rules (real app)', () => {
   let scoped: Session;
   let tenantId: string;
   let widgetId: string;
+  let apiKeyId: string;
 
   beforeAll(async () => {
     keyring = await startTestApp();
@@ -32,6 +33,7 @@ describe('custody access rules (real app)', () => {
     };
     ({ tenantId, widgetId } = await createWidget(owner, orgId, { tenantName: 'Visible', secret: 'access-secret-0001' }));
     await owner.request('POST', `/api/v1/orgs/${orgId}/widgets/${widgetId}/secret-versions`, { body: { secret: 'access-secret-0002' } });
+    apiKeyId = (await owner.request('POST', `/api/v1/orgs/${orgId}/api-keys`, { body: { name: 'Backend', tenantId, scopes: ['user-hash:issue'] } })).body.apiKey.id;
     const other = await createWidget(owner, orgId, { tenantName: 'Elsewhere' });
     scoped = await addMember(keyring, owner, orgId, 'scoped@agency.example', 'admin', [other.tenantId]);
 
@@ -61,6 +63,9 @@ describe('custody access rules (real app)', () => {
     { method: 'POST', path: `/widgets/${widgetId}/test-user-hash`, body: { userIdentifier: 'u' }, refused: ['auditor'] },
     { method: 'GET', path: `/settings`, refused: [] },
     { method: 'PATCH', path: `/settings`, body: { rotationMaxAgeDays: 90 }, refused: ['admin', 'operator', 'auditor'] },
+    { method: 'POST', path: `/api-keys`, body: { name: 'K', tenantId, scopes: ['user-hash:issue'] }, refused: ['auditor'] },
+    { method: 'GET', path: `/api-keys`, refused: [], list: true },
+    { method: 'DELETE', path: `/api-keys/${apiKeyId}`, refused: ['auditor'] },
     { method: 'POST', path: `/widgets/${widgetId}/archive`, refused: ['auditor'] },
     { method: 'POST', path: `/tenants/${tenantId}/archive`, refused: ['auditor'] },
   ];

@@ -15,6 +15,6 @@ import { WidgetsService } from './widgets.service';
   imports: [OrganizationsModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController],
   providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService],
-  exports: [WidgetsRepository, SecretVersionsRepository],
+  exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository],
 })
 export class CustodyModule {}

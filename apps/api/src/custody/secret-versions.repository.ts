@@ -55,6 +55,15 @@ export class SecretVersionsRepository {
     return row ?? null;
   }
 
+  /** The versions a token may be checked against: the active one, then the previous one. */
+  async findActiveAndPrevious(widgetId: string): Promise<StoredSecret[]> {
+    return this.db.query(
+      `SELECT version, state, fingerprint, ciphertext FROM secret_versions
+        WHERE widget_id = $1 AND state IN ('active', 'previous') ORDER BY state = 'active' DESC`,
+      [widgetId],
+    );
+  }
+
   async nextVersion(manager: EntityManager, widgetId: string): Promise<number> {
     const [row] = await manager.query('SELECT COALESCE(max(version), 0) + 1 AS next FROM secret_versions WHERE widget_id = $1', [widgetId]);
     return Number(row.next);

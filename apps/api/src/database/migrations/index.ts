@@ -2,6 +2,7 @@ import { CreateOrganizations1763900000000 } from './1763900000000-CreateOrganiza
 import { CreateIdentityAndAudit1763900100000 } from './1763900100000-CreateIdentityAndAudit';
 import { AddTotp1763900200000 } from './1763900200000-AddTotp';
 import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
+import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateIdentityAndAudit1763900100000,
   AddTotp1763900200000,
   CreateCustody1763900300000,
+  CreateApiKeys1763900400000,
 ];

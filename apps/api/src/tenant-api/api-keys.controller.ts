@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
+import type { RequestContext } from '../access/request-context';
+import { PageQueryDto } from '../organizations/members.dto';
+import { CreateApiKeyDto } from './api-keys.dto';
+import { ApiKeysService } from './api-keys.service';
+import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
+
+const KEY_ID = new ParseUUIDPipe({ exceptionFactory: () => new TenantApiError(TenantApiErrorCode.ApiKeyNotFound, 'No such API key.') });
+
+@Controller('orgs/:orgId/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  /** The key is in this response only; Keyring keeps its hash. */
+  @RequirePermission('api-keys:manage')
+  @Post()
+  create(@Param('orgId') orgId: string, @Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    return this.keys.create(orgId, dto, principal, context);
+  }
+
+  @RequirePermission('api-keys:read')
+  @Get()
+  list(@Param('orgId') orgId: string, @Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.keys.list(orgId, principal, query.limit, query.cursor);
+  }
+
+  @RequirePermission('api-keys:manage')
+  @Delete(':keyId')
+  revoke(@Param('orgId') orgId: string, @Param('keyId', KEY_ID) keyId: string, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    return this.keys.revoke(orgId, keyId, principal, context);
+  }
+}

@@ -1,0 +1,27 @@
+import { DomainError } from '../common/problem/domain-error';
+
+export enum TenantApiErrorCode {
+  ApiKeyInvalid = 'api-key-invalid',
+  ApiKeyExpired = 'api-key-expired',
+  ApiKeyRevoked = 'api-key-revoked',
+  ScopeMissing = 'api-key-scope-missing',
+  WidgetNotFound = 'widget-not-found',
+  NoActiveSecret = 'no-active-secret',
+  ApiKeyNotFound = 'api-key-not-found',
+}
+
+const STATUS: Record<TenantApiErrorCode, number> = {
+  [TenantApiErrorCode.ApiKeyInvalid]: 401,
+  [TenantApiErrorCode.ApiKeyExpired]: 401,
+  [TenantApiErrorCode.ApiKeyRevoked]: 401,
+  [TenantApiErrorCode.ScopeMissing]: 403,
+  [TenantApiErrorCode.WidgetNotFound]: 404,
+  [TenantApiErrorCode.NoActiveSecret]: 409,
+  [TenantApiErrorCode.ApiKeyNotFound]: 404,
+};
+
+export class TenantApiError extends DomainError<TenantApiErrorCode> {
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
