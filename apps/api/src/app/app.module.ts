@@ -9,6 +9,7 @@ import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
 import { ConsoleModule } from '../console/console.module';
+import { ChangesModule } from '../changes/changes.module';
 import { CryptoModule } from '../crypto/crypto.module';
 import { CustodyModule } from '../custody/custody.module';
 import type { MasterKeys } from '../crypto/master-keys';
@@ -39,6 +40,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(options.logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
         CryptoModule.register(options.masterKeys),
+        ChangesModule.register(options.databaseUrl),
         AuditModule,
         AccessModule,
         IdentityModule,

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { ChangeFeed } from '../changes/change-feed';
 import { Envelope } from '../crypto/envelope';
 import { PasswordHasher } from '../identity/password-hasher';
 import { UsersRepository } from '../identity/users.repository';
@@ -26,6 +27,7 @@ export class SecretVersionsService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditWriter,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async list(organizationId: string, widgetId: string, principal: Principal): Promise<{ items: SecretVersionView[] }> {
@@ -74,6 +76,7 @@ export class SecretVersionsService {
         );
       }
       const stored = await this.store(manager, widget, organizationId, secret, principal.userId);
+      await this.changes.publish(manager, { kind: 'widget', id: widgetId });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'secret.rotated',
@@ -99,6 +102,7 @@ export class SecretVersionsService {
         );
       }
       await this.versions.swapActiveAndPrevious(manager, widgetId, widget.activeSecret.version, version);
+      await this.changes.publish(manager, { kind: 'widget', id: widgetId });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'secret.rolled_back',
@@ -122,6 +126,7 @@ export class SecretVersionsService {
         throw new CustodyError(CustodyErrorCode.VersionDestroyed, `Version ${version} is already destroyed.`);
       }
       await this.versions.destroy(manager, widgetId, version);
+      await this.changes.publish(manager, { kind: 'widget', id: widgetId });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'secret.destroyed',

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import type { CreateWidgetDto, UpdateWidgetDto } from './custody.dto';
 import { CustodyError, CustodyErrorCode, tenantNotFound, widgetNotFound } from './custody.errors';
@@ -22,6 +23,7 @@ export class WidgetsService {
     private readonly tenants: TenantsRepository,
     private readonly secrets: SecretVersionsService,
     private readonly audit: AuditWriter,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async create(organizationId: string, dto: CreateWidgetDto, principal: Principal, context: RequestContext): Promise<WidgetView> {
@@ -82,6 +84,7 @@ export class WidgetsService {
     };
     await this.db.transaction(async (manager) => {
       await this.widgets.update(manager, organizationId, id, fields);
+      await this.changes.publish(manager, { kind: 'widget', id });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'widget.updated',
@@ -97,6 +100,7 @@ export class WidgetsService {
     const widget = await this.get(organizationId, id, principal);
     await this.db.transaction(async (manager) => {
       await this.widgets.archive(manager, organizationId, id);
+      await this.changes.publish(manager, { kind: 'widget', id });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'widget.archived',

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import { ChangeFeed } from '../changes/change-feed';
+import { LiveCache } from '../changes/live-cache';
 import { constantTimeEqual, sha256 } from '../identity/secret-tokens';
 import { isWellFormedApiKey } from './api-key-format';
 import { ApiKeysRepository, type ApiKeyPrincipal, type ApiKeyScope } from './api-keys.repository';
@@ -8,7 +10,15 @@ import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 /** Turns `Authorization: Bearer kr_…` into the key's principal, or says, for the tenant's developer, why not. */
 @Injectable()
 export class ApiKeyAuthenticator {
-  constructor(private readonly keys: ApiKeysRepository) {}
+  /** Keys by the hex SHA-256 of the key; dropped on revocation through the change feed. */
+  readonly cache: LiveCache<ApiKeyPrincipal & { keyHash: Buffer }>;
+
+  constructor(
+    private readonly keys: ApiKeysRepository,
+    changes: ChangeFeed,
+  ) {
+    this.cache = new LiveCache(changes, 'api-key');
+  }
 
   async authenticate(req: Request, scope: ApiKeyScope): Promise<ApiKeyPrincipal> {
     const header = req.headers.authorization;
@@ -21,7 +31,7 @@ export class ApiKeyAuthenticator {
       );
     }
     const hash = sha256(presented);
-    const key = await this.keys.findByHash(hash);
+    const key = await this.cache.get(hash.toString('hex'), () => this.keys.findByHash(hash));
     if (!key || !constantTimeEqual(key.keyHash.toString('hex'), hash.toString('hex'))) {
       throw new TenantApiError(TenantApiErrorCode.ApiKeyInvalid, 'This API key is not known to Keyring.');
     }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { tenantNotFound } from '../custody/custody.errors';
 import { inScope, tenantScope } from '../custody/tenant-scope';
@@ -24,6 +25,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditWriter,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async create(organizationId: string, dto: CreateApiKeyDto, principal: Principal, context: RequestContext): Promise<{ apiKey: ApiKeyView; key: string }> {
@@ -66,6 +68,7 @@ export class ApiKeysService {
     if (!key || !inScope(tenantScope(principal), key.tenantId)) throw keyNotFound();
     return this.db.transaction(async (manager) => {
       await this.keys.revoke(manager, organizationId, id);
+      await this.changes.publish(manager, { kind: 'api-key', id });
       await this.audit.record(manager, context, {
         organizationId,
         action: 'api_key.revoked',

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { signUserHash, UserHashError, verifyUserHash } from '@keyring/signing';
+import { ChangeFeed } from '../changes/change-feed';
+import { LiveCache } from '../changes/live-cache';
 import { Envelope } from '../crypto/envelope';
-import { SecretVersionsRepository, type StoredSecret } from '../custody/secret-versions.repository';
+import { SecretVersionsRepository } from '../custody/secret-versions.repository';
 import { widgetSecretBinding } from '../custody/widget-secrets';
-import { WidgetsRepository, type WidgetView } from '../custody/widgets.repository';
+import { WidgetsRepository, type TokenPolicy } from '../custody/widgets.repository';
 import type { ApiKeyPrincipal } from './api-keys.repository';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 
@@ -17,27 +19,42 @@ export type VerifyResult =
   | { valid: true; userIdentifier: string; keyVersion: number }
   | { valid: false; reason: string };
 
+/** What signing for a widget needs, decrypted once and kept until the widget changes. */
+interface SigningState {
+  id: string;
+  organizationId: string;
+  tenantId: string;
+  archived: boolean;
+  tokenPolicy: TokenPolicy;
+  /** The active version first, then the previous one. */
+  versions: { version: number; state: string; secret: string }[];
+}
+
 /** The tenant API's work: sign userHashes with a widget's active secret, and check tokens against it. */
 @Injectable()
 export class UserHashService {
+  readonly cache: LiveCache<SigningState>;
+
   constructor(
     private readonly widgets: WidgetsRepository,
     private readonly versions: SecretVersionsRepository,
     private readonly envelope: Envelope,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.cache = new LiveCache(changes, 'widget');
+  }
 
   async issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): Promise<IssuedUserHash[]> {
-    const widget = await this.widgetFor(key, widgetId);
-    const [active] = await this.versions.findActiveAndPrevious(widgetId);
+    const widget = await this.signingState(key, widgetId);
+    const active = widget.versions[0];
     if (active?.state !== 'active') {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }
-    const secret = await this.open(key, widget, active);
     const options = { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined };
     return Promise.all(
       userIdentifiers.map(async (userIdentifier) => ({
         userIdentifier,
-        userHash: await signUserHash(secret, userIdentifier, options),
+        userHash: await signUserHash(active.secret, userIdentifier, options),
         keyVersion: active.version,
       })),
     );
@@ -45,15 +62,14 @@ export class UserHashService {
 
   /** Valid if the active or the previous version signed it (tokens issued just before a rotation still check). */
   async verify(key: ApiKeyPrincipal, widgetId: string, userHash: string): Promise<VerifyResult> {
-    const widget = await this.widgetFor(key, widgetId);
-    const candidates = await this.versions.findActiveAndPrevious(widgetId);
-    if (candidates.length === 0) {
+    const widget = await this.signingState(key, widgetId);
+    if (widget.versions.length === 0) {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }
     let reason = 'signature';
-    for (const candidate of candidates) {
+    for (const candidate of widget.versions) {
       try {
-        const verified = await verifyUserHash(await this.open(key, widget, candidate), userHash);
+        const verified = await verifyUserHash(candidate.secret, userHash);
         return { valid: true, userIdentifier: verified.userIdentifier, keyVersion: candidate.version };
       } catch (error) {
         if (!(error instanceof UserHashError)) throw error;
@@ -66,14 +82,35 @@ export class UserHashService {
   }
 
   /** The widget if the key may use it: same organization and tenant, in the key's allow-list, not archived. */
-  private async widgetFor(key: ApiKeyPrincipal, widgetId: string): Promise<WidgetView> {
-    const widget = await this.widgets.find(key.organizationId, widgetId);
-    const allowed = widget && widget.tenantId === key.tenantId && !widget.archivedAt && (key.widgetIds === null || key.widgetIds.includes(widgetId));
+  private async signingState(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState> {
+    const widget = await this.cache.get(widgetId, () => this.load(key.organizationId, widgetId));
+    const allowed =
+      widget &&
+      widget.organizationId === key.organizationId &&
+      widget.tenantId === key.tenantId &&
+      !widget.archived &&
+      (key.widgetIds === null || key.widgetIds.includes(widgetId));
     if (!allowed) throw new TenantApiError(TenantApiErrorCode.WidgetNotFound, 'No such widget for this API key.');
     return widget;
   }
 
-  private open(key: ApiKeyPrincipal, widget: WidgetView, stored: StoredSecret): Promise<string> {
-    return this.envelope.decrypt(stored.ciphertext!, widgetSecretBinding(key.organizationId, widget.id, stored.version));
+  private async load(organizationId: string, widgetId: string): Promise<SigningState | null> {
+    const widget = await this.widgets.find(organizationId, widgetId);
+    if (!widget) return null;
+    const stored = await this.versions.findActiveAndPrevious(widgetId);
+    return {
+      id: widget.id,
+      organizationId,
+      tenantId: widget.tenantId,
+      archived: widget.archivedAt !== null,
+      tokenPolicy: widget.tokenPolicy,
+      versions: await Promise.all(
+        stored.map(async ({ version, state, ciphertext }) => ({
+          version,
+          state,
+          secret: await this.envelope.decrypt(ciphertext!, widgetSecretBinding(organizationId, widgetId, version)),
+        })),
+      ),
+    };
   }
 }

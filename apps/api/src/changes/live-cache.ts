@@ -1,0 +1,46 @@
+import type { Change, ChangeFeed } from './change-feed';
+
+/**
+ * An in-memory cache that the change feed keeps honest: entries of a changed thing are dropped on every instance,
+ * everything is dropped when the feed reconnects, and nothing is served from cache while the feed is down.
+ */
+export class LiveCache<V extends { id: string }> {
+  private readonly entries = new Map<string, V>();
+  /** Bumped by every invalidation, so that a load that raced with a change is not stored. */
+  private generation = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly kind: Change['kind'],
+  ) {
+    feed.subscribe((change) => {
+      if (change === 'all') this.clear();
+      else if (change.kind === kind) this.invalidate(change.id);
+    });
+  }
+
+  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    const cached = this.feed.live ? this.entries.get(key) : undefined;
+    if (cached) {
+      this.hits += 1;
+      return cached;
+    }
+    this.misses += 1;
+    const generation = this.generation;
+    const value = await load();
+    if (value && this.feed.live && generation === this.generation) this.entries.set(key, value);
+    return value;
+  }
+
+  private invalidate(id: string): void {
+    this.generation += 1;
+    for (const [key, value] of this.entries) if (value.id === id) this.entries.delete(key);
+  }
+
+  private clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+}
