@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'user-hash:test': ['owner', 'admin', 'operator'],
   'api-keys:read': EVERY_ROLE,
   'api-keys:manage': ['owner', 'admin', 'operator'],
+  'usage:read': EVERY_ROLE,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       consoleDir: '/srv/keyring/dist/apps/admin/browser',
       logLevel: 'info',
       setupToken: undefined,
+      usageFlushSeconds: 10,
+      rateLimitPerMinute: 60_000,
     });
   });
 
@@ -40,6 +42,8 @@ describe('loadConfig', () => {
         KEYRING_SETUP_TOKEN: 'a-setup-token-of-24-chars',
         KEYRING_MASTER_KEYS: `old:${KEY_A},new:${KEY_B}`,
         KEYRING_ACTIVE_MASTER_KEY: 'new',
+        KEYRING_USAGE_FLUSH_SECONDS: '5',
+        KEYRING_RATE_LIMIT_PER_MINUTE: '600',
       },
       '/srv/keyring',
     );
@@ -52,6 +56,8 @@ describe('loadConfig', () => {
       consoleDir: '/srv/keyring/console',
       logLevel: 'warn',
       setupToken: 'a-setup-token-of-24-chars',
+      usageFlushSeconds: 5,
+      rateLimitPerMinute: 600,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
@@ -68,6 +74,7 @@ describe('loadConfig', () => {
       'PORT must be a TCP port between 0 and 65535 (got "eighty")',
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
+    expect(problemsOf({ KEYRING_RATE_LIMIT_PER_MINUTE: '0' })).toEqual(['KEYRING_RATE_LIMIT_PER_MINUTE must be a whole number above 0 (got "0")']);
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
     ]);

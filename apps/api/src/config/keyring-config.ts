@@ -18,6 +18,10 @@ export interface KeyringConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Allows first-run setup; when absent, one is generated at first start and printed once. */
   setupToken?: string;
+  /** How often tenant-API usage counted in memory is written; a crash loses at most this much. */
+  usageFlushSeconds: number;
+  /** userHashes one API key may ask for per minute (a batch counts each identifier). */
+  rateLimitPerMinute: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -44,6 +48,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
+    usageFlushSeconds: read.positiveInt('KEYRING_USAGE_FLUSH_SECONDS', 10),
+    rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
   };
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
@@ -80,6 +86,14 @@ class EnvReader {
     const port = Number(value);
     if (/^\d+$/.test(value) && port >= 0 && port <= 65535) return port;
     this.problems.push(`${name} must be a TCP port between 0 and 65535 (got "${value}")`);
+    return fallback;
+  }
+
+  positiveInt(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^\d+$/.test(value) && Number(value) > 0) return Number(value);
+    this.problems.push(`${name} must be a whole number above 0 (got "${value}")`);
     return fallback;
   }
 

@@ -8,6 +8,7 @@ export enum TenantApiErrorCode {
   WidgetNotFound = 'widget-not-found',
   NoActiveSecret = 'no-active-secret',
   ApiKeyNotFound = 'api-key-not-found',
+  RateLimited = 'rate-limited',
 }
 
 const STATUS: Record<TenantApiErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS: Record<TenantApiErrorCode, number> = {
   [TenantApiErrorCode.WidgetNotFound]: 404,
   [TenantApiErrorCode.NoActiveSecret]: 409,
   [TenantApiErrorCode.ApiKeyNotFound]: 404,
+  [TenantApiErrorCode.RateLimited]: 429,
 };
 
 export class TenantApiError extends DomainError<TenantApiErrorCode> {

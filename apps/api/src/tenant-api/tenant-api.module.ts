@@ -5,13 +5,16 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { UserHashController } from './user-hash.controller';
+import { RateLimiter } from './rate-limiter';
+import { UsageController } from './usage.controller';
+import { UsageRecorder } from './usage-recorder';
 import { UserHashService } from './user-hash.service';
 
-/** API keys, and the user-hash endpoints that tenants' backends call with them. */
+/** API keys, the user-hash endpoints that tenants' backends call with them, and their usage. */
 @Module({
   imports: [CustodyModule],
-  controllers: [ApiKeysController, UserHashController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService],
+  controllers: [ApiKeysController, UserHashController, UsageController],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder],
   exports: [ApiKeyAuthenticator],
 })
 export class TenantApiModule {}

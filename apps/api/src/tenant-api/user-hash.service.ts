@@ -7,7 +7,9 @@ import { SecretVersionsRepository } from '../custody/secret-versions.repository'
 import { widgetSecretBinding } from '../custody/widget-secrets';
 import { WidgetsRepository, type TokenPolicy } from '../custody/widgets.repository';
 import type { ApiKeyPrincipal } from './api-keys.repository';
+import { RateLimiter } from './rate-limiter';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
+import { UsageRecorder } from './usage-recorder';
 
 export interface IssuedUserHash {
   userIdentifier: string;
@@ -39,30 +41,37 @@ export class UserHashService {
     private readonly widgets: WidgetsRepository,
     private readonly versions: SecretVersionsRepository,
     private readonly envelope: Envelope,
+    private readonly limiter: RateLimiter,
+    private readonly usage: UsageRecorder,
     changes: ChangeFeed,
   ) {
     this.cache = new LiveCache(changes, 'widget');
   }
 
   async issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): Promise<IssuedUserHash[]> {
+    this.limiter.take(key.id, userIdentifiers.length);
     const widget = await this.signingState(key, widgetId);
     const active = widget.versions[0];
     if (active?.state !== 'active') {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }
     const options = { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined };
-    return Promise.all(
+    const issued = await Promise.all(
       userIdentifiers.map(async (userIdentifier) => ({
         userIdentifier,
         userHash: await signUserHash(active.secret, userIdentifier, options),
         keyVersion: active.version,
       })),
     );
+    this.usage.record(key, widgetId, 'issued', issued.length);
+    return issued;
   }
 
   /** Valid if the active or the previous version signed it (tokens issued just before a rotation still check). */
   async verify(key: ApiKeyPrincipal, widgetId: string, userHash: string): Promise<VerifyResult> {
+    this.limiter.take(key.id, 1);
     const widget = await this.signingState(key, widgetId);
+    this.usage.record(key, widgetId, 'verified', 1);
     if (widget.versions.length === 0) {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }

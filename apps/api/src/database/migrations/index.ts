@@ -3,6 +3,7 @@ import { CreateIdentityAndAudit1763900100000 } from './1763900100000-CreateIdent
 import { AddTotp1763900200000 } from './1763900200000-AddTotp';
 import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
 import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
+import { CreateUsage1763900500000 } from './1763900500000-CreateUsage';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AddTotp1763900200000,
   CreateCustody1763900300000,
   CreateApiKeys1763900400000,
+  CreateUsage1763900500000,
 ];

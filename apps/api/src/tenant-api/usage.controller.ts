@@ -1,0 +1,57 @@
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
+import { tenantScope } from '../custody/tenant-scope';
+
+const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
+type Granularity = keyof typeof MAX_SPAN_DAYS;
+
+export class UsageQueryDto {
+  @IsOptional()
+  @IsDateString({}, { message: 'from must be an ISO 8601 date-time' })
+  from?: string;
+
+  @IsOptional()
+  @IsDateString({}, { message: 'to must be an ISO 8601 date-time' })
+  to?: string;
+
+  @IsOptional()
+  @IsUUID('all', { message: 'widgetId must be a widget id (UUID)' })
+  widgetId?: string;
+
+  @IsOptional()
+  @IsIn(Object.keys(MAX_SPAN_DAYS), { message: 'granularity must be minute, hour or day' })
+  granularity?: Granularity;
+}
+
+/** userHashes issued and verified over time, for the console's charts. */
+@Controller('orgs/:orgId/usage')
+export class UsageController {
+  constructor(private readonly db: DataSource) {}
+
+  @RequirePermission('usage:read')
+  @Get()
+  async usage(@Param('orgId') orgId: string, @Query() query: UsageQueryDto, @CurrentPrincipal() principal: Principal) {
+    const granularity = query.granularity ?? 'day';
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+    const spanDays = (to.getTime() - from.getTime()) / 86_400_000;
+    if (spanDays <= 0 || spanDays > MAX_SPAN_DAYS[granularity]) {
+      throw new BadRequestException(
+        `from must be before to, at most ${MAX_SPAN_DAYS[granularity]} day(s) apart with granularity ${granularity}.`,
+      );
+    }
+    const items = await this.db.query(
+      `SELECT date_trunc($4, u.minute) AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
+         FROM usage_minutes u JOIN widgets w ON w.id = u.widget_id
+        WHERE u.organization_id = $1 AND u.minute >= $2 AND u.minute < $3
+          AND ($5::uuid IS NULL OR u.widget_id = $5)
+          AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
+        GROUP BY 1 ORDER BY 1`,
+      [orgId, from, to, granularity, query.widgetId ?? null, tenantScope(principal)],
+    );
+    return { from, to, granularity, items };
+  }
+}
