@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { signUserHash, UserHashError, verifyUserHash } from '@keyring/signing';
+import { UserHashError, verifyUserHash } from '@keyring/signing';
 import { ChangeFeed } from '../changes/change-feed';
 import { LiveCache } from '../changes/live-cache';
 import { Envelope } from '../crypto/envelope';
@@ -7,6 +7,7 @@ import { SecretVersionsRepository } from '../custody/secret-versions.repository'
 import { widgetSecretBinding } from '../custody/widget-secrets';
 import { WidgetsRepository, type TokenPolicy } from '../custody/widgets.repository';
 import type { ApiKeyPrincipal } from './api-keys.repository';
+import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 import { UsageRecorder } from './usage-recorder';
@@ -29,7 +30,7 @@ interface SigningState {
   archived: boolean;
   tokenPolicy: TokenPolicy;
   /** The active version first, then the previous one. */
-  versions: { version: number; state: string; secret: string }[];
+  versions: { version: number; state: string; secret: string; sign: ReturnType<typeof fastUserHashSigner> }[];
 }
 
 /** The tenant API's work: sign userHashes with a widget's active secret, and check tokens against it. */
@@ -56,13 +57,11 @@ export class UserHashService {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }
     const options = { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined };
-    const issued = await Promise.all(
-      userIdentifiers.map(async (userIdentifier) => ({
-        userIdentifier,
-        userHash: await signUserHash(active.secret, userIdentifier, options),
-        keyVersion: active.version,
-      })),
-    );
+    const issued = userIdentifiers.map((userIdentifier) => ({
+      userIdentifier,
+      userHash: active.sign(userIdentifier, options),
+      keyVersion: active.version,
+    }));
     this.usage.record(key, widgetId, 'issued', issued.length);
     return issued;
   }
@@ -114,11 +113,10 @@ export class UserHashService {
       archived: widget.archivedAt !== null,
       tokenPolicy: widget.tokenPolicy,
       versions: await Promise.all(
-        stored.map(async ({ version, state, ciphertext }) => ({
-          version,
-          state,
-          secret: await this.envelope.decrypt(ciphertext!, widgetSecretBinding(organizationId, widgetId, version)),
-        })),
+        stored.map(async ({ version, state, ciphertext }) => {
+          const secret = await this.envelope.decrypt(ciphertext!, widgetSecretBinding(organizationId, widgetId, version));
+          return { version, state, secret, sign: fastUserHashSigner(secret) };
+        }),
       ),
     };
   }
