@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Tenant API benchmark: the same load (autocannon, 50 connections, loopback) against
+//   (a) a bare node:http server doing the hot path in memory with node:crypto — the physical limit,
+//   (b) a plain NestJS + Express app with jose and one pg query per request — what a tenant would write,
+//   (c) Keyring's production build with a real database, API key and encrypted secret,
+// alternating a, b, c for BENCH_ROUNDS rounds. Prints req/s, p50, p99 and the ratios c/a and c/b.
+// Targets: c/a >= 0.6, c/b >= 3, p99 <= 15 ms. Usage: npm run build && node tools/bench/user-hash.mjs
+import autocannon from 'autocannon';
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const root = new URL('../..', import.meta.url).pathname;
+const here = new URL('.', import.meta.url).pathname;
+const SECRET = 'a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
+
+// (c) Keyring, production build, own embedded PostgreSQL.
+const dataDir = mkdtempSync(join(root, 'tmp', 'bench-user-hash-'));
+chmodSync(dataDir, 0o755);
+const keyringPort = await freePort();
+const pgPort = await freePort();
+const keyring = spawn('node', ['dist/apps/api/main.js'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(keyringPort),
+    KEYRING_DATA_DIR: dataDir,
+    KEYRING_EMBEDDED_PG_PORT: String(pgPort),
+    KEYRING_MASTER_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    KEYRING_SETUP_TOKEN: 'bench-setup-token-0123456789',
+    KEYRING_RATE_LIMIT_PER_MINUTE: '1000000000',
+    ...(process.env.BENCH_LOG_LEVEL && { LOG_LEVEL: process.env.BENCH_LOG_LEVEL }),
+  },
+});
+children.push(keyring);
+const base = `http://127.0.0.1:${keyringPort}`;
+for (let i = 0; ; i++) {
+  if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
+  if (i > 600) throw new Error('Keyring did not start');
+  await new Promise((r) => setTimeout(r, 100));
+}
+const post = (path, body, headers = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => r.json().then((json) => ({ json, headers: r.headers })));
+const owner = { email: 'bench@agency.example', password: 'bench-password-harbor-42' };
+const { json: setup } = await post('/api/v1/setup', { setupToken: 'bench-setup-token-0123456789', ...owner, organizationName: 'Bench' });
+const { json: login, headers: loginHeaders } = await post('/api/v1/auth/login', owner);
+const session = { cookie: loginHeaders.get('set-cookie').split(';')[0], 'x-csrf-token': login.csrfToken };
+const orgId = setup.organization.id;
+const { json: tenant } = await post(`/api/v1/orgs/${orgId}/tenants`, { name: 'Client' }, session);
+const { json: widget } = await post(`/api/v1/orgs/${orgId}/widgets`, { tenantId: tenant.id, name: 'Site', secret: SECRET }, session);
+const { json: created } = await post(`/api/v1/orgs/${orgId}/api-keys`, { name: 'Backend', tenantId: tenant.id, scopes: ['user-hash:issue'] }, session);
+const API_KEY = created.key;
+const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+const DATABASE_URL = `postgres://keyring:${encodeURIComponent(password)}@localhost:${pgPort}/keyring`;
+
+async function startChild(script, env) {
+  const port = await freePort();
+  const child = fork(join(here, 'servers', script), [], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  children.push(child);
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return `http://127.0.0.1:${port}`;
+}
+const bare = await startChild('bare-http.mjs', { API_KEY, SECRET });
+const nest = await startChild('plain-nest.mjs', { DATABASE_URL, SECRET });
+
+const targets = [
+  { name: '(a) bare node:http + HMAC', url: `${bare}/user-hash` },
+  { name: '(b) NestJS + jose + pg per request', url: `${nest}/user-hash` },
+  { name: '(c) Keyring', url: `${base}/api/v1/widgets/${widget.id}/user-hash` },
+];
+
+// Every server must answer the same token before anything is timed.
+const expected = (await (await fetch(targets[0].url, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: '{"userIdentifier":"user1@company.com"}' })).json()).userHash;
+for (const target of targets) {
+  const response = await fetch(target.url, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: '{"userIdentifier":"user1@company.com"}' });
+  const { userHash } = await response.json();
+  if (userHash !== expected) throw new Error(`${target.name} answered ${response.status} ${userHash}`);
+}
+
+const results = new Map(targets.map((t) => [t.name, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const target of targets) {
+    const result = await autocannon({
+      url: target.url,
+      method: 'POST',
+      connections: 50,
+      duration: SECONDS,
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userIdentifier: 'user1@company.com' }),
+    });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    results.get(target.name).push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+    console.log(`round ${round} ${target.name}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+  }
+}
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+const summary = Object.fromEntries([...results].map(([name, runs]) => [name, { rps: mean(runs.map((r) => r.rps)), p50: mean(runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)) }]));
+console.log(`\n${'server'.padEnd(38)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
+for (const [name, s] of Object.entries(summary)) console.log(`${name.padEnd(38)} ${Math.round(s.rps).toString().padStart(8)} ${s.p50.toFixed(1).padStart(7)} ${s.p99.toFixed(1).padStart(7)}`);
+const [a, b, c] = targets.map((t) => summary[t.name]);
+console.log(`\nc/a = ${(c.rps / a.rps).toFixed(2)} (target >= 0.6)   c/b = ${(c.rps / b.rps).toFixed(2)} (target >= 3)   c p99 = ${c.p99} ms (target <= 15)`);
+
+for (const child of children) child.kill('SIGTERM');
+await new Promise((r) => setTimeout(r, 1500));
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
