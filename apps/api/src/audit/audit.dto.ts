@@ -1,7 +1,9 @@
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IntersectionType } from '@nestjs/mapped-types';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { TimeRangeDto } from '../common/validation/time-range.dto';
 import { PageQueryDto } from '../organizations/members.dto';
 
-export class AuditFilterDto extends PageQueryDto {
+export class AuditFilterDto extends IntersectionType(PageQueryDto, TimeRangeDto) {
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -26,13 +28,6 @@ export class AuditFilterDto extends PageQueryDto {
   @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
   tenantId?: string;
 
-  @IsOptional()
-  @IsDateString({}, { message: 'from must be an ISO 8601 date-time' })
-  from?: string;
-
-  @IsOptional()
-  @IsDateString({}, { message: 'to must be an ISO 8601 date-time' })
-  to?: string;
 }
 
 export class AuditExportDto extends AuditFilterDto {

@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { IsDateString, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { TimeRangeDto } from '../common/validation/time-range.dto';
 import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { tenantScope } from '../custody/tenant-scope';
@@ -8,15 +9,7 @@ import { tenantScope } from '../custody/tenant-scope';
 const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
 type Granularity = keyof typeof MAX_SPAN_DAYS;
 
-export class UsageQueryDto {
-  @IsOptional()
-  @IsDateString({}, { message: 'from must be an ISO 8601 date-time' })
-  from?: string;
-
-  @IsOptional()
-  @IsDateString({}, { message: 'to must be an ISO 8601 date-time' })
-  to?: string;
-
+export class UsageQueryDto extends TimeRangeDto {
   @IsOptional()
   @IsUUID('all', { message: 'widgetId must be a widget id (UUID)' })
   widgetId?: string;
