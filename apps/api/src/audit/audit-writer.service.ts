@@ -28,6 +28,24 @@ export interface AuditRecord {
  */
 @Injectable()
 export class AuditWriter {
+  /**
+   * An event about a user's own account (sign-in, two-factor changes): it goes to the chain of every organization
+   * the user belongs to, so each one's admins see it, or to the installation's chain when there is none.
+   */
+  async recordForUser(
+    manager: EntityManager,
+    context: RequestContext,
+    userId: string | null,
+    record: Omit<AuditRecord, 'organizationId' | 'target'>,
+  ): Promise<void> {
+    const memberships: { organization_id: string }[] = userId
+      ? await manager.query('SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id', [userId])
+      : [];
+    const target = userId ? { type: 'user', id: userId } : undefined;
+    const chains = memberships.length > 0 ? memberships.map((m) => m.organization_id) : [null];
+    for (const organizationId of chains) await this.record(manager, context, { ...record, organizationId, target });
+  }
+
   async record(manager: EntityManager, context: RequestContext, record: AuditRecord): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written inside the transaction of the action they record');

@@ -118,6 +118,10 @@ describe('audit log (real app, real PostgreSQL)', () => {
       expect(response.status).toBe(500);
       expect(response.body).toMatchObject({ status: 500, requestId: response.headers.get('x-request-id') });
       expect(response.text).not.toContain('test_refuse_member_updates');
+      // The cause is logged, but not the failed query's parameters (they may hold secret material).
+      const logged = keyring.logs.find((line) => line.includes(response.headers.get('x-request-id')!) && line.includes('Unhandled error'));
+      expect(logged).toContain('test_refuse_member_updates');
+      expect(JSON.parse(logged!).err.parameters).toBe('[redacted]');
       const [membership] = await keyring.db.query<{ role: string }>('SELECT role FROM memberships WHERE user_id = $1 AND organization_id = $2', [operator.userId, orgId]);
       expect(membership.role).toBe('operator');
     } finally {

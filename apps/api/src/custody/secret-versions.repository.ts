@@ -47,8 +47,8 @@ export class SecretVersionsRepository {
     return row ?? null;
   }
 
-  async findActive(widgetId: string, manager: EntityManager = this.db.manager): Promise<StoredSecret | null> {
-    const [row] = await manager.query(
+  async findActive(widgetId: string): Promise<StoredSecret | null> {
+    const [row] = await this.db.query(
       "SELECT version, state, fingerprint, ciphertext FROM secret_versions WHERE widget_id = $1 AND state = 'active'",
       [widgetId],
     );

@@ -6,8 +6,7 @@ import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { Envelope } from '../crypto/envelope';
-import { PasswordHasher } from '../identity/password-hasher';
-import { UsersRepository } from '../identity/users.repository';
+import { Reauthentication } from '../identity/reauthentication';
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
 import { SecretVersionsRepository, type SecretVersionView, type StoredSecret } from './secret-versions.repository';
 import { inScope, tenantScope } from './tenant-scope';
@@ -24,8 +23,7 @@ export class SecretVersionsService {
     private readonly widgets: WidgetsRepository,
     private readonly versions: SecretVersionsRepository,
     private readonly envelope: Envelope,
-    private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly reauthentication: Reauthentication,
     private readonly audit: AuditWriter,
     private readonly changes: ChangeFeed,
   ) {}
@@ -150,8 +148,7 @@ export class SecretVersionsService {
   ): Promise<{ version: number; fingerprint: string; secret: string }> {
     // Existence first: a widget out of the caller's reach is a 404 whatever the password.
     const widget = await this.visibleWidget(organizationId, widgetId, principal);
-    const user = await this.users.findById(principal.userId);
-    if (!user || !(await this.hasher.verify(user.passwordHash, password))) {
+    if (!(await this.reauthentication.passwordMatches(principal.userId, password))) {
       throw new CustodyError(CustodyErrorCode.WrongPassword, 'The password is not correct; the secret was not revealed.');
     }
     return this.db.transaction(async (manager) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
-import { AuditWriter, type AuditRecord } from '../audit/audit-writer.service';
+import { AuditWriter } from '../audit/audit-writer.service';
 import { MembershipsRepository } from '../organizations/memberships.repository';
 import type { LoginDto } from './identity.dto';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
@@ -62,7 +62,7 @@ export class AuthService {
     const sessionToken = await this.db.transaction(async (manager) => {
       if (user.totpEnabled && !(await this.totp.accept(manager, user.id, dto.totpCode!, actor))) return null;
       const token = await this.sessions.open(manager, user.id, context.ip, context.userAgent);
-      await this.auditLogin(manager, actor, user.id, { action: 'auth.login_succeeded' });
+      await this.audit.recordForUser(manager, actor, user.id, { action: 'auth.login_succeeded' });
       return token;
     });
     if (sessionToken === null) {
@@ -76,7 +76,7 @@ export class AuthService {
   private async recordFailure(email: string, context: RequestContext, userId: string | null, factor: 'password' | 'totp') {
     await this.throttle.recordFailure(email, context.ip);
     await this.db.transaction((manager) =>
-      this.auditLogin(manager, context, userId, {
+      this.audit.recordForUser(manager, context, userId, {
         action: 'auth.login_failed',
         outcome: 'failure',
         details: { email: email.trim().slice(0, 254), factor },
@@ -87,7 +87,7 @@ export class AuthService {
   async logout(sessionId: string, userId: string, context: RequestContext): Promise<void> {
     await this.db.transaction(async (manager) => {
       await this.sessions.close(manager, sessionId);
-      await this.auditLogin(manager, context, userId, { action: 'auth.logged_out' });
+      await this.audit.recordForUser(manager, context, userId, { action: 'auth.logged_out' });
     });
   }
 
@@ -98,19 +98,5 @@ export class AuthService {
       memberships: memberships.map(({ organizationId, organizationName, role }) => ({ organizationId, organizationName, role })),
       csrfToken: csrfTokenFor(sessionToken),
     };
-  }
-
-  /** Sign-in events go to every organization the user belongs to, or to the installation's chain if none. */
-  private async auditLogin(
-    manager: EntityManager,
-    context: RequestContext,
-    userId: string | null,
-    record: Omit<AuditRecord, 'organizationId'>,
-  ): Promise<void> {
-    const organizationIds = userId ? (await this.memberships.listForUser(userId)).map((m) => m.organizationId) : [];
-    const target = userId ? { type: 'user', id: userId } : undefined;
-    for (const organizationId of organizationIds.length > 0 ? organizationIds : [null]) {
-      await this.audit.record(manager, context, { ...record, organizationId, target });
-    }
   }
 }

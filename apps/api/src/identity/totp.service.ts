@@ -5,9 +5,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { Envelope } from '../crypto/envelope';
-import { MembershipsRepository } from '../organizations/memberships.repository';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { PasswordHasher } from './password-hasher';
+import { Reauthentication } from './reauthentication';
 import { sha256 } from './secret-tokens';
 import { UsersRepository } from './users.repository';
 
@@ -24,8 +23,7 @@ export class TotpService {
     private readonly db: DataSource,
     private readonly envelope: Envelope,
     private readonly users: UsersRepository,
-    private readonly memberships: MembershipsRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly reauthentication: Reauthentication,
     private readonly audit: AuditWriter,
   ) {}
 
@@ -57,14 +55,13 @@ export class TotpService {
       const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
       await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
       await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
-      await this.auditForUser(manager, context, userId, 'auth.totp_enabled');
+      await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_enabled' });
       return { recoveryCodes };
     });
   }
 
   async disable(userId: string, password: string, code: string, context: RequestContext): Promise<void> {
-    const user = await this.users.findById(userId);
-    if (!user || !(await this.hasher.verify(user.passwordHash, password))) {
+    if (!(await this.reauthentication.passwordMatches(userId, password))) {
       throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct.');
     }
     await this.db.transaction(async (manager) => {
@@ -76,7 +73,7 @@ export class TotpService {
         [userId],
       );
       await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-      await this.auditForUser(manager, context, userId, 'auth.totp_disabled');
+      await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_disabled' });
     });
   }
 
@@ -100,7 +97,7 @@ export class TotpService {
       [userId, sha256(code.toLowerCase())],
     );
     if (spent.count === 0) return false;
-    await this.auditForUser(manager, context, userId, 'auth.recovery_code_used');
+    await this.audit.recordForUser(manager, context, userId, { action: 'auth.recovery_code_used' });
     return true;
   }
 
@@ -114,13 +111,6 @@ export class TotpService {
     }).catch(() => ({ valid: false as const }));
     // verify() types HOTP and TOTP results alike; a TOTP match always carries its time step.
     return result.valid && 'timeStep' in result ? result.timeStep : null;
-  }
-
-  private async auditForUser(manager: EntityManager, context: RequestContext, userId: string, action: string): Promise<void> {
-    const organizations = await this.memberships.listForUser(userId);
-    for (const organizationId of organizations.length > 0 ? organizations.map((m) => m.organizationId) : [null]) {
-      await this.audit.record(manager, context, { organizationId, action, target: { type: 'user', id: userId } });
-    }
   }
 }
 

@@ -25,8 +25,8 @@ export class UsersRepository {
     return row ?? null;
   }
 
-  async findById(id: string, manager: EntityManager = this.db.manager): Promise<UserRow | null> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+  async findById(id: string): Promise<UserRow | null> {
+    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
     return row ?? null;
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PasswordHasher } from '../identity/password-hasher';
+import { Reauthentication } from '../identity/reauthentication';
 import { UsersRepository } from '../identity/users.repository';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsController, MembersController } from './members.controller';
@@ -10,7 +11,7 @@ import { OrganizationsService } from './organizations.service';
 
 @Module({
   controllers: [OrganizationsController, MembersController, InvitationsController],
-  providers: [MembershipsRepository, InvitationsRepository, MembersService, OrganizationsService, UsersRepository, PasswordHasher],
-  exports: [MembershipsRepository, UsersRepository, PasswordHasher],
+  providers: [MembershipsRepository, InvitationsRepository, MembersService, OrganizationsService, UsersRepository, PasswordHasher, Reauthentication],
+  exports: [MembershipsRepository, UsersRepository, PasswordHasher, Reauthentication],
 })
 export class OrganizationsModule {}

@@ -17,6 +17,9 @@ export const REDACTED_PATHS = [
   '*.totpCode',
   '*.totpSecret',
   '*.setupToken',
+  // A failed query's error carries its parameters, which may hold a secret (a ciphertext, a hash, a pasted value).
+  'err.parameters',
+  'err.driverError.parameters',
 ];
 
 /** One JSON line per request, tagged with the request id that is also returned in `X-Request-Id`. */
