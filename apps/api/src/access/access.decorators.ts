@@ -1,16 +1,17 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { ApiKeyPrincipal, ApiKeyScope } from '../tenant-api/api-keys.repository';
 import type { Permission } from './permissions';
 import type { Principal } from './principal';
 import type { RequestContext } from './request-context';
 
-/** How a route is reached. Every route declares one; the guard refuses a route that declares none. */
+/**
+ * How a route is reached. Every route declares one; the guard refuses a route that declares none. (The tenant
+ * API's user-hash routes, reached with an API key, are lean routes outside Nest: see UserHashRoutes.)
+ */
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'session' }
-  | { kind: 'organization'; permission: Permission }
-  | { kind: 'api-key'; scope: ApiKeyScope };
+  | { kind: 'organization'; permission: Permission };
 
 export const ACCESS_RULE = 'keyring:access-rule';
 
@@ -23,14 +24,6 @@ export const SignedIn = () => SetMetadata(ACCESS_RULE, { kind: 'session' } satis
 /** A member of the organization in the route's `:orgId` whose role holds `permission`. */
 export const RequirePermission = (permission: Permission) =>
   SetMetadata(ACCESS_RULE, { kind: 'organization', permission } satisfies AccessRule);
-
-/** A tenant's backend holding an API key with `scope` (`Authorization: Bearer kr_…`); no cookie, no CSRF. */
-export const RequireApiKey = (scope: ApiKeyScope) => SetMetadata(ACCESS_RULE, { kind: 'api-key', scope } satisfies AccessRule);
-
-/** The API key of a tenant-API request, set by the AccessGuard. */
-export const CurrentApiKey = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): ApiKeyPrincipal => ctx.switchToHttp().getRequest<Request>().apiKey!,
-);
 
 /** The signed-in user (and their membership on organization routes), set by the AccessGuard. */
 export const CurrentPrincipal = createParamDecorator(

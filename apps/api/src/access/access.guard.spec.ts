@@ -14,7 +14,7 @@ class ForgottenController {
 describe('AccessGuard', () => {
   it('refuses a route that declares no access rule, before looking at any credential', async () => {
     const sessions = { find: jest.fn() };
-    const guard = new AccessGuard(new Reflector(), sessions as never, {} as never, {} as never);
+    const guard = new AccessGuard(new Reflector(), sessions as never, {} as never);
     const context = {
       getHandler: () => ForgottenController.prototype.handler,
       getClass: () => ForgottenController,

@@ -4,7 +4,6 @@ import type { Request } from 'express';
 import { SESSION_COOKIE, SessionsService } from '../identity/sessions.service';
 import { constantTimeEqual, csrfTokenFor } from '../identity/secret-tokens';
 import { MembershipsRepository } from '../organizations/memberships.repository';
-import { ApiKeyAuthenticator } from '../tenant-api/api-key-authenticator';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { AccessError, AccessErrorCode } from './access.errors';
 import { roleAllows } from './permissions';
@@ -23,7 +22,6 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     private readonly memberships: MembershipsRepository,
-    private readonly apiKeys: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,11 +35,6 @@ export class AccessGuard implements CanActivate {
     }
     if (rule.kind === 'public') {
       req.keyringContext = requestContext(req, ANONYMOUS);
-      return true;
-    }
-    if (rule.kind === 'api-key') {
-      req.apiKey = await this.apiKeys.authenticate(req, rule.scope);
-      req.keyringContext = requestContext(req, { type: 'api_key', id: req.apiKey.id, label: req.apiKey.prefix });
       return true;
     }
 

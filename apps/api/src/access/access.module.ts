@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '../identity/identity.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
-import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { AccessGuard } from './access.guard';
 
 /** Installs the AccessGuard on every route of the app. */
 @Module({
-  imports: [IdentityModule, OrganizationsModule, TenantApiModule],
+  imports: [IdentityModule, OrganizationsModule],
   providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
 })
 export class AccessModule {}

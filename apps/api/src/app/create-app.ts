@@ -4,9 +4,11 @@ import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { jsonBody } from '../common/http/json-body.middleware';
+import { withLeanRoutes } from '../common/http/lean-routes';
 import { assignRequestId } from '../common/http/request-id.middleware';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { runMigrations } from '../database/data-source';
+import { UserHashRoutes } from '../tenant-api/user-hash.routes';
 import { AppModule, AppOptions } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -28,6 +30,10 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
+  // The user-hash routes answer before Express (see LeanRoute); everything else goes through Nest.
+  const server = app.getHttpServer();
+  server.removeAllListeners('request');
+  server.on('request', withLeanRoutes(app.get(UserHashRoutes).routes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`));
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;

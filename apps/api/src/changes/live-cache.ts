@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../common/maybe-promise';
 import type { Change, ChangeFeed } from './change-feed';
 
 /**
@@ -21,7 +22,8 @@ export class LiveCache<V extends { id: string }> {
     });
   }
 
-  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+  /** The cached value, synchronously when there is one; otherwise `load()`'s, kept if nothing changed meanwhile. */
+  get(key: string, load: () => Promise<V | null>): MaybePromise<V | null> {
     const cached = this.feed.live ? this.entries.get(key) : undefined;
     if (cached) {
       this.hits += 1;
@@ -29,9 +31,10 @@ export class LiveCache<V extends { id: string }> {
     }
     this.misses += 1;
     const generation = this.generation;
-    const value = await load();
-    if (value && this.feed.live && generation === this.generation) this.entries.set(key, value);
-    return value;
+    return load().then((value) => {
+      if (value && this.feed.live && generation === this.generation) this.entries.set(key, value);
+      return value;
+    });
   }
 
   private invalidate(id: string): void {

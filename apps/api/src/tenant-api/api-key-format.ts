@@ -18,9 +18,14 @@ export function newApiKey(): string {
   return `${API_KEY_PREFIX}${body}${checksum(body)}`;
 }
 
+/** Whether `value` looks like a Keyring API key (a cheap first check, without the checksum). */
+export function hasApiKeyShape(value: string): boolean {
+  return KEY_PATTERN.test(value);
+}
+
 /** Whether `value` has the shape and checksum of a Keyring API key. */
 export function isWellFormedApiKey(value: string): boolean {
-  if (!KEY_PATTERN.test(value)) return false;
+  if (!hasApiKeyShape(value)) return false;
   const body = value.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + BODY_LENGTH);
   return value.endsWith(checksum(body));
 }

@@ -1,7 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
-import { IsUserIdentifier, userIdentifierProblem } from '../common/validation/user-identifier';
-import { ValidatesWith } from '../common/validation/validates-with';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { API_KEY_SCOPES, type ApiKeyScope } from './api-keys.repository';
 
 export class CreateApiKeyDto {
@@ -29,33 +27,4 @@ export class CreateApiKeyDto {
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
   expiresAt?: Date;
-}
-
-export class UserHashRequestDto {
-  @IsUserIdentifier()
-  userIdentifier!: string;
-}
-
-/** The first bad identifier of a batch, by its position, so the caller can find it. */
-function userIdentifierListProblem(value: unknown): string | null {
-  if (!Array.isArray(value)) return null; // IsArray reports it
-  for (const [index, item] of value.entries()) {
-    const problem = userIdentifierProblem(item);
-    if (problem) return `userIdentifiers[${index}]: ${problem}`;
-  }
-  return null;
-}
-
-export class UserHashBatchDto {
-  @IsArray({ message: 'userIdentifiers must be a list' })
-  @ArrayMinSize(1, { message: 'userIdentifiers must hold at least 1 identifier' })
-  @ArrayMaxSize(1000, { message: 'userIdentifiers must hold at most 1000 identifiers' })
-  @ValidatesWith('isUserIdentifierList', userIdentifierListProblem)
-  userIdentifiers!: string[];
-}
-
-export class VerifyUserHashDto {
-  @IsString()
-  @MaxLength(8192)
-  userHash!: string;
 }

@@ -22,6 +22,9 @@ const STATUS: Record<TenantApiErrorCode, number> = {
   [TenantApiErrorCode.RateLimited]: 429,
 };
 
+/** One answer for every widget a key may not use, so that ids of other tenants reveal nothing. */
+export const widgetNotFound = () => new TenantApiError(TenantApiErrorCode.WidgetNotFound, 'No such widget for this API key.');
+
 export class TenantApiError extends DomainError<TenantApiErrorCode> {
   get status(): number {
     return STATUS[this.code];

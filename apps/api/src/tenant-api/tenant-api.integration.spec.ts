@@ -116,6 +116,57 @@ describe('API keys and the user-hash endpoints (real app, real PostgreSQL)', () 
     });
   });
 
+  describe('requests the user-hash routes refuse before signing', () => {
+    const send = (rawBody: Buffer | string, headers: Record<string, string>) =>
+      fetch(`${keyring.baseUrl}/api/v1/widgets/${widgetId}/user-hash`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, ...headers },
+        body: rawBody,
+      }).then(async (response) => ({ status: response.status, headers: response.headers, body: await response.json() }));
+
+    it('415 for a body that is not JSON in UTF-8, 400 for bytes that are not UTF-8, never repaired', async () => {
+      const form = await send('userIdentifier=u', { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(form.status).toBe(415);
+      expect(form.body.detail).toBe('Send the body as JSON, with "Content-Type: application/json".');
+      const latin1 = await send('{"userIdentifier":"u"}', { 'content-type': 'application/json; charset=latin1' });
+      expect(latin1.status).toBe(415);
+      const notUtf8 = await send(Buffer.from([...Buffer.from('{"userIdentifier":"jos'), 0xe9, ...Buffer.from('"}')]), { 'content-type': 'application/json' });
+      expect(notUtf8.status).toBe(400);
+      expect(notUtf8.body.detail).toBe('The request body is not valid JSON.');
+      const explicitUtf8 = await send('{"userIdentifier":"josé"}', { 'content-type': 'application/json; charset=UTF-8' });
+      expect(explicitUtf8.body.userIdentifier).toBe('josé');
+    });
+
+    it('names unknown fields and a body that is not an object', async () => {
+      const extra = await call(`${widgetId}/user-hash`, { userIdentifier: 'u', admin: true });
+      expect(extra.status).toBe(400);
+      expect(extra.body).toMatchObject({ type: 'urn:keyring:problem:validation', errors: [{ field: 'admin', message: 'property admin should not exist' }] });
+      const list = await call(`${widgetId}/user-hash`, ['u']);
+      expect(list.body.detail).toBe('The request body must be a JSON object.');
+      const tooBig = await call(`${widgetId}/user-hash/verify`, { userHash: 'x'.repeat(300 * 1024) });
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.body.detail).toBe('The request body is larger than 256kb.');
+    });
+
+    it('answers with the request id a proxy sent, in the header, the problem and the log line', async () => {
+      const response = await keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash`, {
+        body: { userIdentifier: 'u' },
+        headers: { 'x-request-id': 'proxy-7f3a', authorization: 'Bearer nope' },
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-request-id')).toBe('proxy-7f3a');
+      expect(response.body).toMatchObject({ requestId: 'proxy-7f3a', instance: `/api/v1/widgets/${widgetId}/user-hash` });
+      const line = keyring.logs.map((text) => JSON.parse(text)).find((entry) => entry.req?.id === 'proxy-7f3a');
+      expect(line).toMatchObject({ level: 40, res: { statusCode: 401 }, req: { method: 'POST', url: `/api/v1/widgets/${widgetId}/user-hash` } });
+    });
+
+    it('leaves other methods on these paths to the rest of the API (404)', async () => {
+      const response = await keyring.request('GET', `/api/v1/widgets/${widgetId}/user-hash`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    });
+  });
+
   describe('refusals', () => {
     it('401 for a missing, malformed, unknown, revoked or expired key', async () => {
       const missing = await keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash`, { body: { userIdentifier: 'u' } });

@@ -4,17 +4,17 @@ import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
-import { UserHashController } from './user-hash.controller';
 import { RateLimiter } from './rate-limiter';
 import { UsageController } from './usage.controller';
 import { UsageRecorder } from './usage-recorder';
+import { UserHashRoutes } from './user-hash.routes';
 import { UserHashService } from './user-hash.service';
 
 /** API keys, the user-hash endpoints that tenants' backends call with them, and their usage. */
 @Module({
   imports: [CustodyModule],
-  controllers: [ApiKeysController, UserHashController, UsageController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder],
-  exports: [ApiKeyAuthenticator],
+  controllers: [ApiKeysController, UsageController],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UserHashRoutes],
+  exports: [UserHashRoutes],
 })
 export class TenantApiModule {}

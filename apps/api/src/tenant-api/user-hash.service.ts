@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UserHashError, verifyUserHash } from '@keyring/signing';
 import { ChangeFeed } from '../changes/change-feed';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { Envelope } from '../crypto/envelope';
 import { SecretVersionsRepository } from '../custody/secret-versions.repository';
@@ -9,7 +10,7 @@ import { WidgetsRepository, type TokenPolicy } from '../custody/widgets.reposito
 import type { ApiKeyPrincipal } from './api-keys.repository';
 import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
-import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
+import { TenantApiError, TenantApiErrorCode, widgetNotFound } from './tenant-api.errors';
 import { UsageRecorder } from './usage-recorder';
 
 export interface IssuedUserHash {
@@ -18,9 +19,7 @@ export interface IssuedUserHash {
   keyVersion: number;
 }
 
-export type VerifyResult =
-  | { valid: true; userIdentifier: string; keyVersion: number }
-  | { valid: false; reason: string };
+export type VerifyResult = { valid: true; userIdentifier: string; keyVersion: number } | { valid: false; reason: string };
 
 /** What signing for a widget needs, decrypted once and kept until the widget changes. */
 interface SigningState {
@@ -49,9 +48,12 @@ export class UserHashService {
     this.cache = new LiveCache(changes, 'widget');
   }
 
-  async issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): Promise<IssuedUserHash[]> {
+  issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): MaybePromise<IssuedUserHash[]> {
     this.limiter.take(key.id, userIdentifiers.length);
-    const widget = await this.signingState(key, widgetId);
+    return andThen(this.signingState(key, widgetId), (widget) => this.sign(key, widget, userIdentifiers));
+  }
+
+  private sign(key: ApiKeyPrincipal, widget: SigningState, userIdentifiers: string[]): IssuedUserHash[] {
     const active = widget.versions[0];
     if (active?.state !== 'active') {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
@@ -62,7 +64,7 @@ export class UserHashService {
       userHash: active.sign(userIdentifier, options),
       keyVersion: active.version,
     }));
-    this.usage.record(key, widgetId, 'issued', issued.length);
+    this.usage.record(key, widget.id, 'issued', issued.length);
     return issued;
   }
 
@@ -90,16 +92,20 @@ export class UserHashService {
   }
 
   /** The widget if the key may use it: same organization and tenant, in the key's allow-list, not archived. */
-  private async signingState(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState> {
-    const widget = await this.cache.get(widgetId, () => this.load(key.organizationId, widgetId));
-    const allowed =
-      widget &&
-      widget.organizationId === key.organizationId &&
-      widget.tenantId === key.tenantId &&
-      !widget.archived &&
-      (key.widgetIds === null || key.widgetIds.includes(widgetId));
-    if (!allowed) throw new TenantApiError(TenantApiErrorCode.WidgetNotFound, 'No such widget for this API key.');
-    return widget;
+  private signingState(key: ApiKeyPrincipal, widgetId: string): MaybePromise<SigningState> {
+    return andThen(
+      this.cache.get(widgetId, () => this.load(key.organizationId, widgetId)),
+      (widget) => {
+        const allowed =
+          widget &&
+          widget.organizationId === key.organizationId &&
+          widget.tenantId === key.tenantId &&
+          !widget.archived &&
+          (key.widgetIds === null || key.widgetIds.includes(widgetId));
+        if (!allowed) throw widgetNotFound();
+        return widget;
+      },
+    );
   }
 
   private async load(organizationId: string, widgetId: string): Promise<SigningState | null> {

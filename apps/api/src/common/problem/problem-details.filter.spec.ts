@@ -6,6 +6,9 @@ function render(exception: unknown) {
   const sent: { status?: number; type?: string; body?: string } = {};
   const response = {
     headersSent: false,
+    set() {
+      return this;
+    },
     status(code: number) {
       sent.status = code;
       return this;

@@ -1,6 +1,6 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '@keyring/contracts';
-import type { ProblemOverrides } from '../problem/problem-details.filter';
+import type { ProblemOverrides } from '../problem/problem-document';
 
 /** Rejects unknown fields and reports each invalid one by its path, for the console to show beside the field. */
 export function createValidationPipe(): ValidationPipe {
@@ -8,16 +8,18 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const fieldErrors = toFieldErrors(errors);
-      const problem: ProblemOverrides = {
-        type: 'urn:keyring:problem:validation',
-        detail: fieldErrors.map((error) => error.message).join('; ') || 'The request is not valid.',
-        errors: fieldErrors,
-      };
-      return new BadRequestException(problem);
-    },
+    exceptionFactory: (errors) => validationProblem(toFieldErrors(errors)),
   });
+}
+
+/** A 400 listing each invalid field, for the console to show beside the field. */
+export function validationProblem(fieldErrors: FieldError[]): BadRequestException {
+  const problem: ProblemOverrides = {
+    type: 'urn:keyring:problem:validation',
+    detail: fieldErrors.map((error) => error.message).join('; ') || 'The request is not valid.',
+    errors: fieldErrors,
+  };
+  return new BadRequestException(problem);
 }
 
 /** Rules about what a value is come before rules about its size: "must be a string" says more than "too long". */

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { LeanRequest, LeanRoute } from '../common/http/lean-routes';
+import { andThen, type MaybePromise } from '../common/maybe-promise';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import type { ApiKeyPrincipal, ApiKeyScope } from './api-keys.repository';
+import { widgetNotFound } from './tenant-api.errors';
+import { parseBatchRequest, parseIssueRequest, parseVerifyRequest } from './user-hash.requests';
+import { UserHashService } from './user-hash.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface UserHashRoute extends LeanRoute {
+  /** For the route list (documentation, authorization matrix). */
+  method: 'POST';
+  pathTemplate: string;
+  scope: ApiKeyScope;
+}
+
+/**
+ * What tenants' backends call, with an API key, on every page view of a signed-in visitor. Served as lean routes
+ * (see LeanRoute) for speed; the checks come in the same order as a guarded Nest route: key, then widget id,
+ * then body.
+ */
+@Injectable()
+export class UserHashRoutes {
+  readonly routes: UserHashRoute[];
+
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    userHashes: UserHashService,
+  ) {
+    this.routes = [
+      this.route('', 'user-hash:issue', (key, widgetId, body) =>
+        andThen(userHashes.issue(key, widgetId, [parseIssueRequest(body)]), ([issued]) => issued),
+      ),
+      this.route('/batch', 'user-hash:issue', (key, widgetId, body) =>
+        andThen(userHashes.issue(key, widgetId, parseBatchRequest(body)), (items) => ({ items })),
+      ),
+      this.route('/verify', 'user-hash:verify', (key, widgetId, body) => userHashes.verify(key, widgetId, parseVerifyRequest(body))),
+    ];
+  }
+
+  private route(
+    suffix: string,
+    scope: ApiKeyScope,
+    run: (key: ApiKeyPrincipal, widgetId: string, body: unknown) => MaybePromise<unknown>,
+  ): UserHashRoute {
+    return {
+      method: 'POST',
+      pathTemplate: `/api/v1/widgets/:widgetId/user-hash${suffix}`,
+      path: new RegExp(`^/api/v1/widgets/([^/]+)/user-hash${suffix}/?$`),
+      scope,
+      handle: ({ params: [widgetId], headers, body }: LeanRequest) =>
+        andThen(this.authenticator.authenticate(headers.authorization, scope), (key) => {
+          if (!UUID.test(widgetId)) throw widgetNotFound();
+          return run(key, widgetId, body);
+        }),
+    };
+  }
+}
