@@ -117,5 +117,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://u:hunter2@h/db' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")',
     ]);
+    expect(problemsOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).toEqual(['REDIS_URL must start with redis:// or rediss:// (got "http://")']);
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379/0' }).redisUrl).toBe('redis://cache:6379/0');
   });
 });

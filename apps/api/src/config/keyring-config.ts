@@ -22,6 +22,8 @@ export interface KeyringConfig {
   usageFlushSeconds: number;
   /** userHashes one API key may ask for per minute (a batch counts each identifier). */
   rateLimitPerMinute: number;
+  /** When set, the rate limit is shared by all instances through Redis; otherwise each instance counts alone. */
+  redisUrl?: string;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -42,7 +44,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
   const config: KeyringConfig = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
-    databaseUrl: read.postgresUrl('DATABASE_URL'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
+    redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
     dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
     embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
     consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
@@ -111,7 +114,8 @@ class EnvReader {
     return undefined;
   }
 
-  postgresUrl(name: string): string | undefined {
+  /** A URL with one of `schemes`, e.g. ['postgres', 'postgresql'], shaped like `example`. */
+  url(name: string, schemes: string[], example: string): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
     let url: URL;
@@ -119,11 +123,11 @@ class EnvReader {
       url = new URL(value);
     } catch {
       // Never echo the value: it may hold a password.
-      this.problems.push(`${name} is not a valid URL (expected postgres://user:password@host:5432/database)`);
+      this.problems.push(`${name} is not a valid URL (expected ${example})`);
       return undefined;
     }
-    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      this.problems.push(`${name} must start with postgres:// or postgresql:// (got "${url.protocol}//")`);
+    if (!schemes.includes(url.protocol.slice(0, -1))) {
+      this.problems.push(`${name} must start with ${schemes.map((scheme) => `${scheme}://`).join(' or ')} (got "${url.protocol}//")`);
       return undefined;
     }
     return value;

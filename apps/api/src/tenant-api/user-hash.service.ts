@@ -49,8 +49,9 @@ export class UserHashService {
   }
 
   issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): MaybePromise<IssuedUserHash[]> {
-    this.limiter.take(key.id, userIdentifiers.length);
-    return andThen(this.signingState(key, widgetId), (widget) => this.sign(key, widget, userIdentifiers));
+    return andThen(this.limiter.take(key.id, userIdentifiers.length), () =>
+      andThen(this.signingState(key, widgetId), (widget) => this.sign(key, widget, userIdentifiers)),
+    );
   }
 
   private sign(key: ApiKeyPrincipal, widget: SigningState, userIdentifiers: string[]): IssuedUserHash[] {
@@ -70,7 +71,7 @@ export class UserHashService {
 
   /** Valid if the active or the previous version signed it (tokens issued just before a rotation still check). */
   async verify(key: ApiKeyPrincipal, widgetId: string, userHash: string): Promise<VerifyResult> {
-    this.limiter.take(key.id, 1);
+    await this.limiter.take(key.id, 1);
     const widget = await this.signingState(key, widgetId);
     this.usage.record(key, widgetId, 'verified', 1);
     if (widget.versions.length === 0) {
