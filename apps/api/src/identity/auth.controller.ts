@@ -5,7 +5,7 @@ import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { AuthService, type SessionView } from './auth.service';
-import { DisableTotpDto, LoginDto, TotpCodeDto } from './identity.dto';
+import { ChangePasswordDto, DisableTotpDto, LoginDto, TotpCodeDto } from './identity.dto';
 import { SESSION_ABSOLUTE_HOURS, SESSION_COOKIE } from './sessions.service';
 import { TotpService } from './totp.service';
 
@@ -62,9 +62,17 @@ export class AuthController {
     await this.totp.disable(principal.userId, dto.password, dto.code, context);
   }
 
+  /** Needs the current password; every other session of the user is signed out. */
+  @SignedIn()
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto, @Context() context: RequestContext): Promise<void> {
+    await this.auth.changePassword(principal.userId, principal.sessionId, dto.currentPassword, dto.newPassword, context);
+  }
+
   @SignedIn()
   @Get('me')
   me(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<SessionView> {
-    return this.auth.view(principal.userId, principal.email, req.cookies[SESSION_COOKIE]);
+    return this.auth.view(principal.userId, req.cookies[SESSION_COOKIE]);
   }
 }

@@ -7,13 +7,15 @@ import type { LoginDto } from './identity.dto';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { LoginThrottleService } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher';
+import { Reauthentication } from './reauthentication';
+import { assertStrongPassword } from './password-policy';
 import { csrfTokenFor } from './secret-tokens';
 import { SessionsService } from './sessions.service';
 import { TotpService } from './totp.service';
 import { UsersRepository } from './users.repository';
 
 export interface SessionView {
-  user: { id: string; email: string };
+  user: { id: string; email: string; totpEnabled: boolean };
   memberships: { organizationId: string; organizationName: string; role: string }[];
   csrfToken: string;
 }
@@ -31,6 +33,7 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditWriter,
     private readonly totp: TotpService,
+    private readonly reauthentication: Reauthentication,
   ) {}
 
   /** Checks the credentials and opens a session; returns its token (for the cookie) and what the console shows. */
@@ -70,7 +73,7 @@ export class AuthService {
       throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid; try the next one from your app.');
     }
     await this.throttle.recordSuccess(dto.email);
-    return { sessionToken, view: await this.view(user.id, user.email, sessionToken) };
+    return { sessionToken, view: await this.view(user.id, sessionToken) };
   }
 
   private async recordFailure(email: string, context: RequestContext, userId: string | null, factor: 'password' | 'totp') {
@@ -84,6 +87,26 @@ export class AuthService {
     );
   }
 
+  /** Checks the current password, sets the new one and signs out every other session of the user. */
+  async changePassword(userId: string, sessionId: string, currentPassword: string, newPassword: string, context: RequestContext): Promise<void> {
+    if (!(await this.reauthentication.passwordMatches(userId, currentPassword))) {
+      throw new IdentityError(IdentityErrorCode.WrongPassword, 'The current password is not correct.', {
+        errors: [{ field: 'currentPassword', message: 'The current password is not correct.' }],
+      });
+    }
+    const user = await this.users.findById(userId);
+    assertStrongPassword(newPassword, user!.email, 'newPassword');
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.db.transaction(async (manager) => {
+      await manager.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
+      const [{ closed }] = await manager.query(
+        'WITH gone AS (DELETE FROM sessions WHERE user_id = $1 AND id <> $2 RETURNING 1) SELECT count(*)::int AS closed FROM gone',
+        [userId, sessionId],
+      );
+      await this.audit.recordForUser(manager, context, userId, { action: 'auth.password_changed', details: { otherSessionsClosed: closed } });
+    });
+  }
+
   async logout(sessionId: string, userId: string, context: RequestContext): Promise<void> {
     await this.db.transaction(async (manager) => {
       await this.sessions.close(manager, sessionId);
@@ -91,10 +114,10 @@ export class AuthService {
     });
   }
 
-  async view(userId: string, email: string, sessionToken: string): Promise<SessionView> {
-    const memberships = await this.memberships.listForUser(userId);
+  async view(userId: string, sessionToken: string): Promise<SessionView> {
+    const [user, memberships] = await Promise.all([this.users.findById(userId), this.memberships.listForUser(userId)]);
     return {
-      user: { id: userId, email },
+      user: { id: userId, email: user!.email, totpEnabled: user!.totpEnabled },
       memberships: memberships.map(({ organizationId, organizationName, role }) => ({ organizationId, organizationName, role })),
       csrfToken: csrfTokenFor(sessionToken),
     };

@@ -49,3 +49,13 @@ export class DisableTotpDto {
   @Matches(/^\d{6}$|^[a-z0-9]{4}-[a-z0-9]{4}$/, { message: 'code must be a 6-digit code or a recovery code' })
   code!: string;
 }
+
+export class ChangePasswordDto {
+  @IsString()
+  @Length(1, 1024)
+  currentPassword!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  newPassword!: string;
+}

@@ -73,7 +73,7 @@ describe('setup, sign-in and sessions (real app, real PostgreSQL)', () => {
       const cookie = response.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^keyring_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
       expect(response.body).toEqual({
-        user: { id: expect.any(String), email: OWNER.email },
+        user: { id: expect.any(String), email: OWNER.email, totpEnabled: false },
         memberships: [{ organizationId: expect.any(String), organizationName: 'Agency One', role: 'owner' }],
         csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       });
@@ -138,6 +138,36 @@ describe('setup, sign-in and sessions (real app, real PostgreSQL)', () => {
         type: 'urn:keyring:problem:login-throttled',
         detail: expect.stringMatching(/^Too many failed sign-ins\. Try again in \d+ seconds?\.$/),
       });
+    });
+  });
+
+  describe('password change', () => {
+    it('needs the current password, applies the policy, signs out the other sessions and is audited', async () => {
+      const owner = await signIn(keyring, OWNER.email, OWNER.password);
+      const [{ organization_id: organizationId }] = await keyring.db.query('SELECT organization_id FROM memberships LIMIT 1');
+      const member = await addMember(keyring, owner, organizationId, 'changer@agency.example', 'operator');
+      const otherDevice = await signIn(keyring, member.email, 'operator-password-harbor-7');
+      const change = (body: object) => member.request('POST', '/api/v1/auth/password', { body });
+
+      const wrong = await change({ currentPassword: 'not-my-password-1', newPassword: 'lantern-orchard-river-5' });
+      expect(wrong.status).toBe(403);
+      expect(wrong.body).toMatchObject({
+        type: 'urn:keyring:problem:wrong-password',
+        errors: [{ field: 'currentPassword', message: 'The current password is not correct.' }],
+      });
+      const weak = await change({ currentPassword: 'operator-password-harbor-7', newPassword: 'short' });
+      expect(weak.status).toBe(400);
+      expect(weak.body.errors).toEqual([{ field: 'newPassword', message: expect.stringContaining('12') }]);
+
+      const done = await change({ currentPassword: 'operator-password-harbor-7', newPassword: 'lantern-orchard-river-5' });
+      expect(done.status).toBe(204);
+      expect((await member.request('GET', '/api/v1/auth/me')).status).toBe(200);
+      expect((await otherDevice.request('GET', '/api/v1/auth/me')).status).toBe(401);
+      expect((await keyring.request('POST', '/api/v1/auth/login', { body: { email: member.email, password: 'operator-password-harbor-7' } })).status).toBe(401);
+      await signIn(keyring, member.email, 'lantern-orchard-river-5');
+      const [event] = await keyring.db.query("SELECT details FROM audit_events WHERE action = 'auth.password_changed'");
+      expect(event.details).toEqual({ otherSessionsClosed: 1 });
+      expect(keyring.logs.join('\n')).not.toContain('lantern-orchard-river-5');
     });
   });
 

@@ -28,7 +28,7 @@ export function passwordProblem(password: string, email: string): string | null 
 }
 
 /** Refuses a weak password with the reason beside the password field. */
-export function assertStrongPassword(password: string, email: string): void {
+export function assertStrongPassword(password: string, email: string, field = 'password'): void {
   const problem = passwordProblem(password, email);
-  if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field: 'password', message: problem }] });
+  if (problem) throw new IdentityError(IdentityErrorCode.WeakPassword, problem, { errors: [{ field, message: problem }] });
 }
