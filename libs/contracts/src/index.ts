@@ -1,1 +1,3 @@
 export * from './lib/problem';
+export * from './lib/permissions';
+export * from './lib/api';

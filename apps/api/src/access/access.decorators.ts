@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Permission } from './permissions';
+import type { Permission } from '@keyring/contracts';
 import type { Principal } from './principal';
 import type { RequestContext } from './request-context';
 

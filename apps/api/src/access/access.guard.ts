@@ -6,7 +6,7 @@ import { constantTimeEqual, csrfTokenFor } from '../identity/secret-tokens';
 import { MembershipsRepository } from '../organizations/memberships.repository';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { AccessError, AccessErrorCode } from './access.errors';
-import { roleAllows } from './permissions';
+import { roleAllows } from '@keyring/contracts';
 import { ANONYMOUS, requestContext } from './request-context';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

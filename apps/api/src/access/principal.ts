@@ -1,4 +1,4 @@
-import type { Role } from './permissions';
+import type { Role } from '@keyring/contracts';
 
 export interface Principal {
   userId: string;

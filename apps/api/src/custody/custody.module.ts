@@ -1,3 +1,4 @@
+import { OverviewController } from './overview.controller';
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SecretVersionsRepository } from './secret-versions.repository';
@@ -13,7 +14,7 @@ import { WidgetsService } from './widgets.service';
 /** Tenants, widgets and their encrypted secret versions: the heart of Keyring. */
 @Module({
   imports: [OrganizationsModule],
-  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController],
+  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
   providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService],
   exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository],
 })

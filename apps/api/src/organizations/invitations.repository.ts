@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../access/permissions';
+import type { Role } from '@keyring/contracts';
 
 export interface InvitationRow {
   id: string;

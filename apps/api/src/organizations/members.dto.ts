@@ -14,7 +14,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ROLES, type Role } from '../access/permissions';
+import { ROLES, type Role } from '@keyring/contracts';
 
 const ROLE_MESSAGE = `role must be one of ${ROLES.join(', ')}`;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Role } from '../access/permissions';
+import type { Role } from '@keyring/contracts';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { decodeCursor, keysetPage } from '../common/http/cursor';

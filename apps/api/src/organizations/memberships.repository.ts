@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
-import type { Role } from '../access/permissions';
+import type { Role } from '@keyring/contracts';
 
 export interface MembershipView {
   organizationId: string;

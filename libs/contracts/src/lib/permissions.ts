@@ -1,12 +1,13 @@
+/** Organization roles, from most to least powerful. */
 export const ROLES = ['owner', 'admin', 'operator', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 const EVERY_ROLE: readonly Role[] = ROLES;
 
 /**
- * Which roles hold each permission: the one table of who may do what (PRODUCT.md, Domain). Owners manage
- * members and settings; admins everything else; operators run the day-to-day without seeing secrets; auditors
- * read everything but secrets.
+ * Which roles hold each permission: the one table of who may do what (PRODUCT.md, Domain). The API's AccessGuard
+ * enforces it; the console uses it to hide what a role cannot do. Owners manage members and settings; admins
+ * everything else; operators run the day-to-day without seeing secrets; auditors read everything but secrets.
  */
 export const PERMISSIONS = {
   'members:read': EVERY_ROLE,

@@ -1,0 +1,149 @@
+import type { Role } from './permissions';
+
+/*
+ * The JSON the console reads from the API, one type per resource. Dates are ISO 8601 strings.
+ */
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export interface Membership {
+  organizationId: string;
+  organizationName: string;
+  role: Role;
+}
+
+export interface SessionView {
+  user: { id: string; email: string; totpEnabled: boolean };
+  memberships: Membership[];
+  csrfToken: string;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  widgetCount: number;
+}
+
+export type UserHashClaims = 'jti' | 'jti+iat' | 'jti+iat+exp';
+
+export interface Widget {
+  id: string;
+  tenantId: string;
+  name: string;
+  huggyWidgetUuid: string | null;
+  huggyCompanyId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+  tokenPolicy: { claims: UserHashClaims; ttlSeconds: number | null };
+  activeSecret: { version: number; fingerprint: string; activatedAt: string } | null;
+}
+
+export type SecretState = 'active' | 'previous' | 'retired' | 'destroyed';
+
+export interface SecretVersion {
+  version: number;
+  state: SecretState;
+  fingerprint: string;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+  destroyedAt: string | null;
+  createdBy: { id: string; email: string } | null;
+}
+
+export interface RevealedSecret {
+  version: number;
+  fingerprint: string;
+  secret: string;
+}
+
+export interface TestUserHash {
+  userIdentifier: string;
+  userHash: string;
+  keyVersion: number;
+  snippets: { huggyData: string; huggyLogin: string; huggyLogout: string };
+}
+
+export type ApiKeyScope = 'user-hash:issue' | 'user-hash:verify';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  tenantId: string;
+  scopes: ApiKeyScope[];
+  widgetIds: string[] | null;
+  expiresAt: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  role: Role;
+  tenantIds: string[] | null;
+  createdAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  tenantIds: string[] | null;
+  expiresAt: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  occurredAt: string;
+  actor: { type: 'user' | 'api_key' | 'system' | 'anonymous'; id: string | null; label: string | null };
+  action: string;
+  target: { type: string | null; id: string | null };
+  tenantId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  outcome: 'success' | 'failure';
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export type AuditVerification = { valid: true; checkedEvents: number } | { valid: false; checkedEvents: number; firstBrokenSeq: number };
+
+export interface UsagePoint {
+  bucket: string;
+  issued: number;
+  verified: number;
+}
+
+export interface Usage {
+  from: string;
+  to: string;
+  granularity: 'minute' | 'hour' | 'day';
+  items: UsagePoint[];
+}
+
+export interface OrganizationSettings {
+  rotationMaxAgeDays: number;
+}
+
+export interface OrganizationOverview {
+  tenants: number;
+  widgets: number;
+  widgetsWithoutSecret: number;
+  /** Widgets whose active secret is older than the rotation policy. */
+  widgetsOverdue: number;
+  activeApiKeys: number;
+  rotationMaxAgeDays: number;
+}
