@@ -1,41 +1,193 @@
-import type { Browser } from 'playwright-core';
+import { signUserHash } from '@keyring/signing';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './browser';
 import { startKeyring, type KeyringServer } from './keyring-server';
+
+const OWNER = { email: 'owner@agency.example', password: 'violet-harbor-engine-42' };
+const AUDITOR = { email: 'auditor@agency.example', password: 'quiet-lantern-meadow-17' };
+const SECRET_V1 = 'a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b';
+const SECRET_V2 = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
 
 describe('the console in a real browser, served by the built API on an embedded PostgreSQL', () => {
   let keyring: KeyringServer;
   let browser: Browser;
+  let page: Page;
+  let widgetUrl: string;
 
   beforeAll(async () => {
     keyring = await startKeyring();
     browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   });
   afterAll(async () => {
     await browser?.close();
     await keyring?.stop();
   });
 
-  it('loads the console at / and shows that the server is ready', async () => {
-    const page = await browser.newPage();
-    const failedRequests: string[] = [];
-    page.on('requestfailed', (request) => failedRequests.push(request.url()));
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
+  const activeVersion = () => page.getByTestId('active-version').textContent();
+
+  async function signIn(email: string, password: string) {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async function rotate(secret: string, expectedVersion: number) {
+    await page.getByRole('button', { name: expectedVersion === 1 ? 'Add the secret' : 'Rotate secret' }).click();
+    await page.getByRole('button', { name: 'I have copied the new key' }).click();
+    await page.getByTestId('secret-input').fill(`${secret}\n`);
+    await page.getByTestId('secret-warning').getByText('starts or ends with white space').waitFor();
+    await page.getByTestId('secret-input').fill(secret);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const pasted = page.getByTestId('pasted-fingerprint');
+    await pasted.filter({ hasText: /^[0-9A-Z]{4}-/ }).waitFor();
+    const fingerprint = await pasted.textContent();
+    await page.getByRole('button', { name: `Activate version ${expectedVersion}` }).click();
+    await page.getByTestId('active-version').filter({ hasText: String(expectedVersion) }).waitFor();
+    // What Keyring stored is what was pasted: the fingerprint computed in the browser is the server's.
+    expect(await page.getByTestId('active-fingerprint').textContent()).toBe(fingerprint);
+  }
+
+  it('first run: setup creates the owner and the organization, then the dashboard opens', async () => {
     await page.goto(keyring.baseUrl);
-    await page.getByText('Server ready: database connected, migrations applied.').waitFor();
-    expect(await page.title()).toBe('Keyring');
-    await screenshot(page, 'welcome');
-    expect(failedRequests).toEqual([]);
+    await page.waitForURL('**/setup');
+    await screenshot(page, '01-setup');
+    await page.getByLabel('Setup token').fill(keyring.setupToken);
+    await page.getByLabel('Organization name').fill('Agency One');
+    await page.getByLabel('Your email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create owner and organization' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.getByTestId('count-widgets').textContent()).toBe('0');
   });
 
-  it('answers a client-side route with the console and an API route with problem+json', async () => {
-    const page = await browser.newPage();
-    const response = await page.goto(`${keyring.baseUrl}/orgs/some/widgets`);
-    expect(response?.headers()['content-type']).toContain('text/html');
-    await page.getByText('Keyring').first().waitFor();
+  it('signs out and in again', async () => {
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+    await signIn(OWNER.email, 'not-the-password-1');
+    await page.getByRole('alert').getByText('The email or password is not correct.').waitFor();
+    await screenshot(page, '02-login');
+    await signIn(OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
 
-    const api = await page.request.get(`${keyring.baseUrl}/api/v1/setup`);
-    expect(await api.json()).toEqual({ required: true });
-    const missing = await page.request.get(`${keyring.baseUrl}/api/v1/nothing-here`);
-    expect(missing.status()).toBe(404);
-    expect(missing.headers()['content-type']).toContain('application/problem+json');
+  it('creates a tenant and a widget, pastes the secret, rotates, reveals with the password, rolls back', async () => {
+    await nav('Tenants').click();
+    await page.getByText('No tenants yet').waitFor();
+    await page.getByRole('button', { name: 'New tenant' }).click();
+    await page.getByLabel('Client name').fill('Client One');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Client One' }).waitFor();
+    await screenshot(page, '03-tenants');
+
+    await nav('Widgets').click();
+    await page.getByRole('button', { name: 'New widget' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Client One site');
+    await page.getByRole('button', { name: 'Create widget' }).click();
+    await page.getByRole('heading', { name: 'Client One site' }).waitFor();
+    widgetUrl = page.url();
+    await page.getByText('No secret yet.').waitFor();
+
+    await rotate(SECRET_V1, 1);
+    await rotate(SECRET_V2, 2);
+    await screenshot(page, '04-widget');
+
+    const versionRow = (version: number) => page.locator(`tr[data-version="${version}"]`);
+    await versionRow(2).getByRole('button', { name: 'Reveal' }).click();
+    await page.getByLabel('Your password').fill('not-the-password-1');
+    await page.getByRole('button', { name: 'Reveal', exact: true }).last().click();
+    await page.getByRole('dialog').getByText('The password is not correct; the secret was not revealed.').waitFor();
+    await page.getByLabel('Your password').fill(OWNER.password);
+    await page.getByRole('dialog').getByRole('button', { name: 'Reveal' }).click();
+    const revealed = page.getByTestId('revealed-secret');
+    await revealed.waitFor();
+    expect(await revealed.textContent()).not.toContain(SECRET_V2); // masked by default
+    await page.getByRole('button', { name: 'Show the secret' }).click();
+    expect(await revealed.textContent()).toBe(SECRET_V2);
+    await screenshot(page, '05-reveal');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    await versionRow(1).getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Activate version 1' }).click();
+    await page.getByTestId('active-version').filter({ hasText: '1' }).waitFor();
+    expect(await activeVersion()).toBe('1');
+  });
+
+  it('creates an API key shown once, and the key signs userHashes with the active secret', async () => {
+    await nav('API keys').click();
+    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByLabel('Name').fill('Client One backend');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-api-key').textContent())!.trim();
+    expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
+    await screenshot(page, '06-api-key-created');
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+    await page.getByRole('cell', { name: /Client One backend/ }).waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    const widgetId = widgetUrl.split('/').pop()!;
+    const response = await fetch(`${keyring.baseUrl}/api/v1/widgets/${widgetId}/user-hash`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userIdentifier: 'visitor@example.com' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ userIdentifier: 'visitor@example.com', userHash: await signUserHash(SECRET_V1, 'visitor@example.com'), keyVersion: 1 });
+  });
+
+  it('the dashboard chart counts the userHash, the audit log shows every step and a verified chain, then sign out', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // one usage flush
+    await nav('Dashboard').click();
+    await page.getByTestId('issued-total').filter({ hasText: '1 userHashes issued' }).waitFor();
+    expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
+    await screenshot(page, '07-dashboard');
+
+    await nav('Audit log').click();
+    await page.getByTestId('chain-badge').filter({ hasText: 'Chain verified' }).waitFor();
+    const log = await page.getByTestId('audit-events').textContent();
+    for (const action of ['setup.completed', 'tenant.created', 'widget.created', 'secret.rotated', 'secret.revealed', 'secret.rolled_back', 'api_key.created']) {
+      expect(log).toContain(action);
+    }
+    await screenshot(page, '08-audit');
+
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+  });
+
+  it('an auditor sees no reveal button, and the API refuses the reveal with 403 if forced', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    const invited = await owner.post(`/api/v1/orgs/${organizationId}/members/invitations`, { email: AUDITOR.email, role: 'auditor' });
+    await fetch(`${keyring.baseUrl}/api/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invited.token, password: AUDITOR.password }) });
+
+    await page.goto(widgetUrl);
+    await page.waitForURL('**/login**');
+    await signIn(AUDITOR.email, AUDITOR.password);
+    await page.getByRole('heading', { name: 'Client One site' }).waitFor();
+    await page.locator('tr[data-version="1"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Reveal' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Rotate secret|Roll back/ }).count()).toBe(0);
+    await screenshot(page, '09-widget-as-auditor');
+
+    const forced = await page.evaluate(async (url) => {
+      const me = await (await fetch('/api/v1/auth/me')).json();
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify({ password: 'quiet-lantern-meadow-17' }) });
+      return { status: response.status, body: await response.json() };
+    }, `${new URL(widgetUrl).pathname.replace('/orgs/', '/api/v1/orgs/')}/secret-versions/1/reveal`);
+    expect(forced.status).toBe(403);
+    expect(forced.body).toMatchObject({ type: 'urn:keyring:problem:role-forbidden', detail: 'Your role (auditor) does not allow this: it needs the secrets:reveal permission.' });
   });
 });
+
+/** A session of the API itself, for set-up steps that are not what a test is about. */
+async function apiSession(baseUrl: string, user: { email: string; password: string }) {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+  const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': (await login.json()).csrfToken, 'content-type': 'application/json' };
+  return {
+    get: async (path: string) => (await fetch(`${baseUrl}${path}`, { headers })).json(),
+    post: async (path: string, body: unknown) => (await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json(),
+  };
+}

@@ -41,6 +41,8 @@ export async function startKeyring(): Promise<KeyringServer> {
       KEYRING_EMBEDDED_PG_PORT: String(await freePort()),
       KEYRING_SETUP_TOKEN: setupToken,
       NODE_ENV: 'development',
+      // Usage counts reach the dashboard's chart within a second.
+      KEYRING_USAGE_FLUSH_SECONDS: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

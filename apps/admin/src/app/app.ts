@@ -1,11 +1,10 @@
 import { Component } from '@angular/core';
-import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterOutlet } from '@angular/router';
 
 @Component({
   selector: 'kr-root',
-  imports: [MatToolbarModule, RouterOutlet],
-  templateUrl: './app.html',
-  styleUrl: './app.scss',
+  imports: [RouterOutlet],
+  template: '<router-outlet />',
+  styles: ':host { display: block; height: 100%; }',
 })
 export class App {}

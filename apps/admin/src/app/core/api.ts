@@ -1,0 +1,40 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** The Keyring API at /api/v1, as promises (the console awaits one answer per call). */
+@Injectable({ providedIn: 'root' })
+export class Api {
+  private readonly http = inject(HttpClient);
+
+  get<T>(path: string, query: Query = {}): Promise<T> {
+    return firstValueFrom(this.http.get<T>(`/api/v1${path}`, { params: params(query) }));
+  }
+
+  /** A file (CSV, NDJSON) as text. */
+  text(path: string, query: Query = {}): Promise<string> {
+    return firstValueFrom(this.http.get(`/api/v1${path}`, { params: params(query), responseType: 'text' }));
+  }
+
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return firstValueFrom(this.http.post<T>(`/api/v1${path}`, body));
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return firstValueFrom(this.http.patch<T>(`/api/v1${path}`, body));
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return firstValueFrom(this.http.delete<T>(`/api/v1${path}`));
+  }
+}
+
+function params(query: Query): HttpParams {
+  let result = new HttpParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') result = result.set(name, String(value));
+  }
+  return result;
+}

@@ -1,0 +1,112 @@
+import { DatePipe } from '@angular/common';
+import { Component, inject, input, resource } from '@angular/core';
+import { MatCardModule } from '@angular/material/card';
+import { MatIconModule } from '@angular/material/icon';
+import { MatListModule } from '@angular/material/list';
+import { RouterLink } from '@angular/router';
+import type { AuditEvent, OrganizationOverview, Page, Usage, Widget } from '@keyring/contracts';
+import { Api } from '../core/api';
+import { problemOf } from '../core/problem';
+import { Session } from '../core/session';
+import { ListState } from '../shared/list-state';
+import { UsageChart } from './usage-chart';
+
+const DAYS = 30;
+
+@Component({
+  selector: 'kr-dashboard',
+  imports: [DatePipe, MatCardModule, MatIconModule, MatListModule, RouterLink, ListState, UsageChart],
+  template: `
+    <div class="page-header"><h1>Dashboard</h1></div>
+    @if (overview.value(); as counts) {
+      <section class="counts" aria-label="Counts">
+        <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-tenants">{{ counts.tenants }}</div>tenants</mat-card-content></mat-card>
+        <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-widgets">{{ counts.widgets }}</div>widgets</mat-card-content></mat-card>
+        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsWithoutSecret }}</div>without a secret</mat-card-content></mat-card>
+        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsOverdue }}</div>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
+        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
+      </section>
+    }
+
+    <h2>userHashes issued per day, last {{ days }} days</h2>
+    <kr-list-state [state]="usage.isLoading() ? 'loading' : usage.error() ? 'error' : 'ready'" [error]="message(usage.error())" (retry)="usage.reload()">
+      @if (usage.value(); as data) {
+        <kr-usage-chart [items]="data.items" [from]="period.from" [to]="period.to" />
+        <p class="muted" data-testid="issued-total">{{ total(data) }} userHashes issued in the period.</p>
+      }
+    </kr-list-state>
+
+    <div class="columns">
+      <section>
+        <h2>Needs attention</h2>
+        <kr-list-state [state]="attention.isLoading() ? 'loading' : attention.error() ? 'error' : attention.value()?.items?.length ? 'ready' : 'empty'"
+          empty="Every widget has a secret within the rotation policy." [error]="message(attention.error())" (retry)="attention.reload()">
+          <mat-nav-list>
+            @for (widget of attention.value()?.items; track widget.id) {
+              <a mat-list-item [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">
+                <mat-icon matListItemIcon>{{ widget.reason === 'no-secret' ? 'key_off' : 'schedule' }}</mat-icon>
+                <span matListItemTitle>{{ widget.name }}</span>
+                <span matListItemLine>{{ widget.reason === 'no-secret' ? 'No secret yet' : 'Secret activated ' + (widget.activeSecret?.activatedAt | date: 'mediumDate') }}</span>
+              </a>
+            }
+          </mat-nav-list>
+        </kr-list-state>
+      </section>
+      @if (session.can('audit:read')) {
+        <section>
+          <h2>Recent activity</h2>
+          <kr-list-state [state]="activity.isLoading() ? 'loading' : activity.error() ? 'error' : activity.value()?.items?.length ? 'ready' : 'empty'"
+            empty="Nothing has happened yet." [error]="message(activity.error())" (retry)="activity.reload()">
+            <mat-list>
+              @for (event of activity.value()?.items; track event.seq) {
+                <mat-list-item>
+                  <span matListItemTitle>{{ event.action }}</span>
+                  <span matListItemLine>{{ event.actor.label ?? event.actor.type }} · {{ event.occurredAt | date: 'medium' }}</span>
+                </mat-list-item>
+              }
+            </mat-list>
+          </kr-list-state>
+        </section>
+      }
+    </div>
+  `,
+  styles: `
+    .counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
+    .count { font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
+    .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 24px; }
+  `,
+})
+export class Dashboard {
+  private readonly api = inject(Api);
+  protected readonly session = inject(Session);
+  readonly orgId = input.required<string>();
+  protected readonly days = DAYS;
+  protected readonly period = { from: new Date(Date.now() - (DAYS - 1) * 86_400_000), to: new Date() };
+
+  protected readonly overview = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<OrganizationOverview>(`/orgs/${params}/overview`) });
+  protected readonly usage = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) =>
+      this.api.get<Usage>(`/orgs/${params}/usage`, { from: startOfDay(this.period.from).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), granularity: 'day' }),
+  });
+  protected readonly attention = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<{ items: (Widget & { reason: 'no-secret' | 'overdue' })[] }>(`/orgs/${params}/widgets/needs-attention`, { limit: 10 }),
+  });
+  protected readonly activity = resource({
+    params: () => (this.session.can('audit:read') ? this.orgId() : undefined),
+    loader: ({ params }) => this.api.get<Page<AuditEvent>>(`/orgs/${params}/audit-events`, { limit: 8 }),
+  });
+
+  protected total(usage: Usage): number {
+    return usage.items.reduce((sum, item) => sum + item.issued, 0);
+  }
+
+  protected message(error: unknown): string | null {
+    return error ? problemOf(error).message : null;
+  }
+}
+
+function startOfDay(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+}

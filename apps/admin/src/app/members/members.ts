@@ -1,0 +1,195 @@
+import { DatePipe } from '@angular/common';
+import { Component, computed, inject, input, resource, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { ROLES, type Invitation, type Member, type Page, type Role, type Tenant } from '@keyring/contracts';
+import { Api } from '../core/api';
+import { problemOf } from '../core/problem';
+import { Session } from '../core/session';
+import { confirm } from '../shared/confirm-dialog';
+import { CopyButton } from '../shared/copy-button';
+import { CursorPager } from '../shared/cursor-pager';
+import { errorText, showFieldErrors } from '../shared/forms';
+import { ListState } from '../shared/list-state';
+
+/** Who works in this organization, with which role, on which tenants. Owners manage it. */
+@Component({
+  selector: 'kr-members',
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, CopyButton, ListState],
+  template: `
+    <div class="page-header"><h1>Members</h1></div>
+    @if (manage()) {
+      <form class="toolbar-row" [formGroup]="invite" (ngSubmit)="sendInvitation()" novalidate aria-label="Invite a member">
+        <mat-form-field>
+          <mat-label>Email to invite</mat-label>
+          <input matInput type="email" formControlName="email" autocomplete="off" />
+          <mat-error>{{ errorText(invite, 'email', { email: 'Enter an email address.' }) }}</mat-error>
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Role</mat-label>
+          <mat-select formControlName="role">
+            @for (role of roles; track role) {
+              <mat-option [value]="role">{{ role }}</mat-option>
+            }
+          </mat-select>
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Tenants</mat-label>
+          <mat-select formControlName="tenantIds" multiple placeholder="All tenants">
+            @for (tenant of tenants.value()?.items; track tenant.id) {
+              <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
+            }
+          </mat-select>
+          <mat-hint>Leave empty for all tenants.</mat-hint>
+        </mat-form-field>
+        <button mat-flat-button type="submit" [disabled]="busy()">Invite</button>
+      </form>
+      @if (inviteMessage()) {
+        <p class="form-error" role="alert">{{ inviteMessage() }}</p>
+      }
+      @if (invitation(); as sent) {
+        <div class="warning-box" role="status">
+          Send this link to {{ sent.invitation.email }} (valid until {{ sent.invitation.expiresAt | date: 'medium' }}, shown only now):
+          <div class="toolbar-row"><span class="mono">{{ sent.link }}</span><kr-copy-button [value]="sent.link" label="Copy the invitation link" /></div>
+        </div>
+      }
+    }
+    <kr-list-state [state]="members.isLoading() ? 'loading' : members.error() ? 'error' : members.value()?.items?.length ? 'ready' : 'empty'"
+      empty="No members." [error]="members.error() ? message(members.error()) : null" (retry)="members.reload()">
+      <table mat-table [dataSource]="members.value()?.items ?? []">
+        <ng-container matColumnDef="email">
+          <th mat-header-cell *matHeaderCellDef>Email</th>
+          <td mat-cell *matCellDef="let member">{{ member.email }}</td>
+        </ng-container>
+        <ng-container matColumnDef="role">
+          <th mat-header-cell *matHeaderCellDef>Role</th>
+          <td mat-cell *matCellDef="let member">
+            @if (manage()) {
+              <mat-select [value]="member.role" (valueChange)="update(member, { role: $event })" [attr.aria-label]="'Role of ' + member.email">
+                @for (role of roles; track role) {
+                  <mat-option [value]="role">{{ role }}</mat-option>
+                }
+              </mat-select>
+            } @else {
+              {{ member.role }}
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="tenants">
+          <th mat-header-cell *matHeaderCellDef>Tenants</th>
+          <td mat-cell *matCellDef="let member">
+            @if (manage()) {
+              <mat-select multiple [value]="member.tenantIds ?? []" placeholder="All tenants" (selectionChange)="update(member, { tenantIds: $event.value.length ? $event.value : null })" [attr.aria-label]="'Tenants of ' + member.email">
+                @for (tenant of tenants.value()?.items; track tenant.id) {
+                  <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
+                }
+              </mat-select>
+            } @else {
+              {{ member.tenantIds === null ? 'All tenants' : tenantList(member.tenantIds) }}
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="since">
+          <th mat-header-cell *matHeaderCellDef>Member since</th>
+          <td mat-cell *matCellDef="let member">{{ member.createdAt | date: 'mediumDate' }}</td>
+        </ng-container>
+        <ng-container matColumnDef="actions">
+          <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
+          <td mat-cell *matCellDef="let member">
+            @if (manage() && member.userId !== session.user()?.id) {
+              <button mat-button type="button" (click)="remove(member)">Remove</button>
+            }
+          </td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns"></tr>
+      </table>
+      <div class="pager">
+        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
+        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
+      </div>
+    </kr-list-state>
+  `,
+})
+export class Members {
+  private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  protected readonly session = inject(Session);
+  protected readonly errorText = errorText;
+  readonly orgId = input.required<string>();
+  protected readonly roles = ROLES;
+  protected readonly columns = ['email', 'role', 'tenants', 'since', 'actions'];
+  protected readonly manage = computed(() => this.session.can('members:manage'));
+  protected readonly busy = signal(false);
+  protected readonly inviteMessage = signal<string | null>(null);
+  protected readonly invitation = signal<{ invitation: Invitation; link: string } | null>(null);
+  protected readonly pager = new CursorPager();
+  protected readonly invite = inject(FormBuilder).nonNullable.group({
+    email: ['', [Validators.required, Validators.email]],
+    role: ['operator' as Role, Validators.required],
+    tenantIds: [[] as string[]],
+  });
+  protected readonly tenants = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }) });
+  protected readonly members = resource({
+    params: () => ({ orgId: this.orgId(), cursor: this.pager.cursor() }),
+    loader: async ({ params }) => {
+      const page = await this.api.get<Page<Member>>(`/orgs/${params.orgId}/members`, { cursor: params.cursor, limit: 50 });
+      this.pager.next.set(page.nextCursor);
+      return page;
+    },
+  });
+
+  protected message(error: unknown): string {
+    return problemOf(error).message;
+  }
+
+  protected tenantList(ids: string[]): string {
+    const names = new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name]));
+    return ids.map((id) => names.get(id) ?? id).join(', ');
+  }
+
+  protected async sendInvitation(): Promise<void> {
+    if (this.invite.invalid) return this.invite.markAllAsTouched();
+    const { email, role, tenantIds } = this.invite.getRawValue();
+    this.busy.set(true);
+    this.inviteMessage.set(null);
+    try {
+      const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
+      this.invitation.set({ invitation: sent.invitation, link: `${location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` });
+      this.invite.reset();
+    } catch (error) {
+      this.inviteMessage.set(showFieldErrors(this.invite, problemOf(error)));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async update(member: Member, change: { role?: Role; tenantIds?: string[] | null }): Promise<void> {
+    try {
+      await this.api.patch(`/orgs/${this.orgId()}/members/${member.userId}`, change);
+      this.snackBar.open(`${member.email} updated.`, undefined, { duration: 3000 });
+    } catch (error) {
+      this.snackBar.open(problemOf(error).message, 'Close');
+    }
+    this.members.reload();
+  }
+
+  protected async remove(member: Member): Promise<void> {
+    const confirmed = await confirm(this.dialog, { title: `Remove ${member.email}?`, message: 'They lose access to this organization at once.', confirmLabel: 'Remove', danger: true });
+    if (!confirmed) return;
+    try {
+      await this.api.delete(`/orgs/${this.orgId()}/members/${member.userId}`);
+    } catch (error) {
+      this.snackBar.open(problemOf(error).message, 'Close');
+    }
+    this.members.reload();
+  }
+}

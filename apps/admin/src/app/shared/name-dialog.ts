@@ -1,0 +1,63 @@
+import { Component, inject, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { problemOf } from '../core/problem';
+import { errorText, showFieldErrors } from './forms';
+
+export interface NameDialogData {
+  title: string;
+  label: string;
+  value?: string;
+  submitLabel: string;
+  /** Saves the name; its errors are shown in the dialog, which closes with the result on success. */
+  save(name: string): Promise<unknown>;
+}
+
+/** A dialog with one name field: create or rename a tenant. */
+@Component({
+  selector: 'kr-name-dialog',
+  imports: [ReactiveFormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule],
+  template: `
+    <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
+      <h2 mat-dialog-title>{{ data.title }}</h2>
+      <mat-dialog-content>
+        <mat-form-field class="full">
+          <mat-label>{{ data.label }}</mat-label>
+          <input matInput formControlName="name" cdkFocusInitial autocomplete="off" />
+          <mat-error>{{ errorText(form, 'name') }}</mat-error>
+        </mat-form-field>
+        @if (message()) {
+          <p class="form-error" role="alert">{{ message() }}</p>
+        }
+      </mat-dialog-content>
+      <mat-dialog-actions align="end">
+        <button mat-button type="button" mat-dialog-close>Cancel</button>
+        <button mat-flat-button type="submit" [disabled]="busy()">{{ data.submitLabel }}</button>
+      </mat-dialog-actions>
+    </form>
+  `,
+  styles: '.full { width: 100%; min-width: 320px; }',
+})
+export class NameDialog {
+  protected readonly data = inject<NameDialogData>(MAT_DIALOG_DATA);
+  private readonly ref = inject(MatDialogRef);
+  protected readonly errorText = errorText;
+  protected readonly busy = signal(false);
+  protected readonly message = signal<string | null>(null);
+  protected readonly form = inject(FormBuilder).nonNullable.group({ name: [this.data.value ?? '', [Validators.required, Validators.pattern(/\S/)]] });
+
+  async submit(): Promise<void> {
+    if (this.form.invalid) return this.form.markAllAsTouched();
+    this.busy.set(true);
+    try {
+      this.ref.close(await this.data.save(this.form.getRawValue().name));
+    } catch (error) {
+      this.message.set(showFieldErrors(this.form, problemOf(error)));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

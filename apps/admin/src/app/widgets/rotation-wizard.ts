@@ -1,0 +1,105 @@
+import { Component, computed, inject, input, output, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatStepperModule } from '@angular/material/stepper';
+import type { SecretVersion, Widget } from '@keyring/contracts';
+import { secretFingerprint } from '@keyring/signing';
+import { Api } from '../core/api';
+import { problemOf } from '../core/problem';
+
+/** What is wrong with a pasted secret, said before sending it; it is never trimmed or changed for the user. */
+export function pastedSecretWarning(secret: string): string | null {
+  if (secret.length === 0) return null;
+  if (/^\s|\s$/.test(secret)) return 'The pasted key starts or ends with white space (a space or a new line came with the copy). Remove it: Keyring never trims a secret.';
+  if (/[\u0000-\u001f\u007f]/.test(secret)) return 'The pasted key contains a control character. Copy it again from the Huggy panel.';
+  if (secret.length < 16) return 'This is shorter than a Huggy widget key. Copy the whole key from the Huggy panel.';
+  return null;
+}
+
+/**
+ * Rotation in three steps: where to click in Huggy, the paste (checked, never altered), and the fingerprint to
+ * compare before activating. The new version is active the moment step 3 is confirmed.
+ */
+@Component({
+  selector: 'kr-rotation-wizard',
+  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatStepperModule],
+  template: `
+    <mat-stepper linear orientation="vertical" #stepper>
+      <mat-step label="Get the new key from Huggy" [completed]="true">
+        <ol class="huggy-steps">
+          <li>Open the Huggy panel and go to <strong>Settings → Channels → Widget</strong>.</li>
+          <li>Open the chat of this widget{{ widget().huggyWidgetUuid ? ' (' + widget().huggyWidgetUuid + ')' : '' }}.</li>
+          <li>Click <strong>Refresh Key</strong>, then copy the new key.</li>
+        </ol>
+        <p class="muted">As soon as Huggy refreshes the key, visitors signed with the old one stop being recognised: finish these steps right away.</p>
+        <button mat-flat-button matStepperNext type="button">I have copied the new key</button>
+      </mat-step>
+      <mat-step label="Paste the key" [completed]="pasteOk()">
+        <mat-form-field class="full">
+          <mat-label>New widget key</mat-label>
+          <textarea matInput rows="2" class="mono" [ngModel]="secret()" (ngModelChange)="secret.set($event)" autocomplete="off" spellcheck="false" data-testid="secret-input"></textarea>
+        </mat-form-field>
+        @if (warning(); as warning) {
+          <p class="form-error" role="alert" data-testid="secret-warning">{{ warning }}</p>
+        }
+        <button mat-button matStepperPrevious type="button">Back</button>
+        <button mat-flat-button type="button" [disabled]="!pasteOk()" (click)="checkFingerprint(); stepper.next()">Continue</button>
+      </mat-step>
+      <mat-step label="Check and activate">
+        <p>Fingerprint of the pasted key:</p>
+        <p class="fingerprint mono" data-testid="pasted-fingerprint">{{ fingerprint() ?? '…' }}</p>
+        <p class="muted">Activating makes this key version {{ nextVersion() }}; the current one stays available for rollback and for verifying tokens issued just before.</p>
+        @if (message()) {
+          <p class="form-error" role="alert">{{ message() }}</p>
+        }
+        <button mat-button matStepperPrevious type="button">Back</button>
+        <button mat-flat-button type="button" [disabled]="busy() || !fingerprint()" (click)="activate()">Activate version {{ nextVersion() }}</button>
+      </mat-step>
+    </mat-stepper>
+  `,
+  styles: `
+    .full { width: 100%; }
+    .fingerprint { font-size: 1.25rem; letter-spacing: 0.05em; }
+    .huggy-steps li { margin: 4px 0; }
+  `,
+})
+export class RotationWizard {
+  private readonly api = inject(Api);
+  readonly orgId = input.required<string>();
+  readonly widget = input.required<Widget>();
+  /** The highest version ever stored (destroyed ones included), to name the next one. */
+  readonly latestVersion = input(0);
+  readonly activated = output<SecretVersion>();
+  protected readonly secret = signal('');
+  protected readonly fingerprint = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly message = signal<string | null>(null);
+  protected readonly warning = computed(() => pastedSecretWarning(this.secret()));
+  protected readonly pasteOk = computed(() => this.secret().length > 0 && this.warning() === null);
+  protected readonly nextVersion = computed(() => this.latestVersion() + 1);
+
+  async checkFingerprint(): Promise<void> {
+    this.fingerprint.set(null);
+    this.fingerprint.set(await secretFingerprint(this.widget().id, this.secret()));
+  }
+
+  async activate(): Promise<void> {
+    this.busy.set(true);
+    this.message.set(null);
+    try {
+      const version = await this.api.post<SecretVersion>(`/orgs/${this.orgId()}/widgets/${this.widget().id}/secret-versions`, {
+        secret: this.secret(),
+        expectedActiveVersion: this.widget().activeSecret?.version ?? 0,
+      });
+      this.secret.set('');
+      this.activated.emit(version);
+    } catch (error) {
+      this.message.set(problemOf(error).message);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

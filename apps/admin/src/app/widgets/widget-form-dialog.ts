@@ -1,0 +1,103 @@
+import { Component, inject, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import type { Tenant, Widget } from '@keyring/contracts';
+import { Api } from '../core/api';
+import { problemOf } from '../core/problem';
+import { errorText, showFieldErrors } from '../shared/forms';
+
+export interface WidgetFormData {
+  orgId: string;
+  tenants: Tenant[];
+  /** Editing this widget; creating one when absent. */
+  widget?: Widget;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Create or edit a widget: its tenant (at creation only), name and the ids from the Huggy panel. */
+@Component({
+  selector: 'kr-widget-form-dialog',
+  imports: [ReactiveFormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  template: `
+    <form [formGroup]="form" (ngSubmit)="submit()" novalidate class="stack">
+      <h2 mat-dialog-title>{{ data.widget ? 'Edit ' + data.widget.name : 'New widget' }}</h2>
+      <mat-dialog-content class="stack">
+        @if (!data.widget) {
+          <mat-form-field>
+            <mat-label>Tenant</mat-label>
+            <mat-select formControlName="tenantId">
+              @for (tenant of data.tenants; track tenant.id) {
+                <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
+              }
+            </mat-select>
+            <mat-error>{{ error('tenantId') }}</mat-error>
+          </mat-form-field>
+        }
+        <mat-form-field>
+          <mat-label>Name</mat-label>
+          <input matInput formControlName="name" autocomplete="off" />
+          <mat-hint>How your team recognises it, e.g. the client's site.</mat-hint>
+          <mat-error>{{ error('name') }}</mat-error>
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Huggy widget UUID (optional)</mat-label>
+          <input matInput formControlName="huggyWidgetUuid" autocomplete="off" />
+          <mat-hint>Fills in the Huggy.init snippet.</mat-hint>
+          <mat-error>{{ error('huggyWidgetUuid') }}</mat-error>
+        </mat-form-field>
+        <mat-form-field>
+          <mat-label>Huggy company id (optional)</mat-label>
+          <input matInput formControlName="huggyCompanyId" autocomplete="off" inputmode="numeric" />
+          <mat-error>{{ error('huggyCompanyId') }}</mat-error>
+        </mat-form-field>
+        @if (message()) {
+          <p class="form-error" role="alert">{{ message() }}</p>
+        }
+      </mat-dialog-content>
+      <mat-dialog-actions align="end">
+        <button mat-button type="button" mat-dialog-close>Cancel</button>
+        <button mat-flat-button type="submit" [disabled]="busy()">{{ data.widget ? 'Save' : 'Create widget' }}</button>
+      </mat-dialog-actions>
+    </form>
+  `,
+  styles: '.stack { display: flex; flex-direction: column; gap: 8px; min-width: 380px; }',
+})
+export class WidgetFormDialog {
+  protected readonly data = inject<WidgetFormData>(MAT_DIALOG_DATA);
+  private readonly api = inject(Api);
+  private readonly ref = inject(MatDialogRef);
+  protected readonly busy = signal(false);
+  protected readonly message = signal<string | null>(null);
+  protected readonly form = inject(FormBuilder).nonNullable.group({
+    tenantId: [this.data.widget?.tenantId ?? this.data.tenants[0]?.id ?? '', Validators.required],
+    name: [this.data.widget?.name ?? '', [Validators.required, Validators.pattern(/\S/)]],
+    huggyWidgetUuid: [this.data.widget?.huggyWidgetUuid ?? '', Validators.pattern(UUID)],
+    huggyCompanyId: [this.data.widget?.huggyCompanyId ?? '', Validators.pattern(/^[0-9]{1,20}$/)],
+  });
+
+  protected error(field: string): string {
+    return errorText(this.form, field, {
+      pattern: field === 'huggyWidgetUuid' ? 'The widget UUID from the Huggy panel.' : field === 'huggyCompanyId' ? 'Digits only.' : 'Must not be blank.',
+    });
+  }
+
+  async submit(): Promise<void> {
+    if (this.form.invalid) return this.form.markAllAsTouched();
+    const { tenantId, name, huggyWidgetUuid, huggyCompanyId } = this.form.getRawValue();
+    const fields = { name, huggyWidgetUuid: huggyWidgetUuid || undefined, huggyCompanyId: huggyCompanyId || undefined };
+    this.busy.set(true);
+    try {
+      const base = `/orgs/${this.data.orgId}/widgets`;
+      this.ref.close(this.data.widget ? await this.api.patch<Widget>(`${base}/${this.data.widget.id}`, fields) : await this.api.post<Widget>(base, { tenantId, ...fields }));
+    } catch (error) {
+      this.message.set(showFieldErrors(this.form, problemOf(error)));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

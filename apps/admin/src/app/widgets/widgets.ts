@@ -1,0 +1,130 @@
+import { DatePipe } from '@angular/common';
+import { Component, computed, inject, input, linkedSignal, resource, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { MatTableModule } from '@angular/material/table';
+import { Router, RouterLink } from '@angular/router';
+import type { Page, Tenant, Widget } from '@keyring/contracts';
+import { Api } from '../core/api';
+import { problemOf } from '../core/problem';
+import { Session } from '../core/session';
+import { CursorPager } from '../shared/cursor-pager';
+import { ListState } from '../shared/list-state';
+import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
+
+const PAGE_SIZE = 25;
+
+/** Every widget of the organization (or of one tenant): find one fast, or add one. */
+@Component({
+  selector: 'kr-widgets',
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, RouterLink, ListState],
+  template: `
+    <div class="page-header">
+      <h1>Widgets</h1>
+      @if (session.can('widgets:write')) {
+        <button mat-flat-button type="button" [disabled]="!tenants.value()?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
+      }
+    </div>
+    <div class="toolbar-row">
+      <mat-form-field class="search">
+        <mat-label>Search widgets</mat-label>
+        <mat-icon matPrefix>search</mat-icon>
+        <input matInput [ngModel]="query()" (ngModelChange)="query.set($event); pager.reset()" />
+      </mat-form-field>
+      <mat-form-field>
+        <mat-label>Tenant</mat-label>
+        <mat-select [value]="tenant()" (valueChange)="tenant.set($event); pager.reset()">
+          <mat-option value="">All tenants</mat-option>
+          @for (tenant of tenants.value()?.items; track tenant.id) {
+            <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+    </div>
+    @if (tenants.value()?.items?.length === 0) {
+      <p class="muted">Widgets belong to a tenant: <a [routerLink]="['/orgs', orgId(), 'tenants']">create a tenant</a> first.</p>
+    }
+    <kr-list-state [state]="widgets.isLoading() ? 'loading' : widgets.error() ? 'error' : widgets.value()?.items?.length ? 'ready' : 'empty'"
+      [empty]="query() ? 'No widget matches this search.' : 'No widgets yet.'" [error]="widgets.error() ? message(widgets.error()) : null" (retry)="widgets.reload()">
+      <table mat-table [dataSource]="widgets.value()?.items ?? []">
+        <ng-container matColumnDef="name">
+          <th mat-header-cell *matHeaderCellDef>Name</th>
+          <td mat-cell *matCellDef="let widget"><a [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">{{ widget.name }}</a></td>
+        </ng-container>
+        <ng-container matColumnDef="tenant">
+          <th mat-header-cell *matHeaderCellDef>Tenant</th>
+          <td mat-cell *matCellDef="let widget">{{ tenantNames().get(widget.tenantId) ?? '—' }}</td>
+        </ng-container>
+        <ng-container matColumnDef="secret">
+          <th mat-header-cell *matHeaderCellDef>Secret</th>
+          <td mat-cell *matCellDef="let widget">
+            @if (widget.activeSecret) {
+              <span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span>
+            } @else {
+              <span class="chip bad">No secret</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="rotated">
+          <th mat-header-cell *matHeaderCellDef>Activated</th>
+          <td mat-cell *matCellDef="let widget">{{ widget.activeSecret?.activatedAt | date: 'mediumDate' }}</td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="columns"></tr>
+        <tr mat-row *matRowDef="let row; columns: columns"></tr>
+      </table>
+      <div class="pager">
+        <span class="muted">Page {{ pager.page() }}</span>
+        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
+        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
+      </div>
+    </kr-list-state>
+  `,
+  styles: '.search { width: 360px; max-width: 100%; }',
+})
+export class Widgets {
+  private readonly api = inject(Api);
+  private readonly dialog = inject(MatDialog);
+  private readonly router = inject(Router);
+  protected readonly session = inject(Session);
+  readonly orgId = input.required<string>();
+  /** From the query string (the tenants page links here with it). */
+  readonly tenantId = input<string>();
+  protected readonly columns = ['name', 'tenant', 'secret', 'rotated'];
+  protected readonly query = signal('');
+  protected readonly tenant = linkedSignal(() => this.tenantId() ?? '');
+  protected readonly pager = new CursorPager();
+  protected readonly tenants = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }),
+  });
+  protected readonly tenantNames = computed(() => new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name])));
+  protected readonly widgets = resource({
+    params: () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant(), cursor: this.pager.cursor() }),
+    loader: async ({ params }) => {
+      const page = await this.api.get<Page<Widget>>(`/orgs/${params.orgId}/widgets`, { q: params.q, tenantId: params.tenantId, cursor: params.cursor, limit: PAGE_SIZE });
+      this.pager.next.set(page.nextCursor);
+      return page;
+    },
+  });
+
+  protected message(error: unknown): string {
+    return problemOf(error).message;
+  }
+
+  protected create(): void {
+    const tenants = this.tenants.value()?.items ?? [];
+    const selected = tenants.filter((t) => t.id === this.tenant());
+    const data: WidgetFormData = { orgId: this.orgId(), tenants: selected.length ? [...selected, ...tenants.filter((t) => t.id !== this.tenant())] : tenants };
+    this.dialog
+      .open(WidgetFormDialog, { data })
+      .afterClosed()
+      .subscribe((widget?: Widget) => {
+        if (widget) void this.router.navigate(['/orgs', this.orgId(), 'widgets', widget.id]);
+      });
+  }
+}
