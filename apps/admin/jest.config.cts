@@ -12,7 +12,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // Angular's .mjs and jose (ESM only, used by libs/signing) are compiled for Jest.
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|jose/))'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

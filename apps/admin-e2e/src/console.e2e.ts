@@ -79,7 +79,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'New tenant' }).click();
     await page.getByLabel('Client name').fill('Client One');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('cell', { name: 'Client One' }).waitFor();
+    await page.getByRole('cell', { name: 'Client One', exact: true }).waitFor();
     await screenshot(page, '03-tenants');
 
     await nav('Widgets').click();
@@ -124,7 +124,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
     await screenshot(page, '06-api-key-created');
     await page.getByRole('button', { name: 'I have stored the key' }).click();
-    await page.getByRole('cell', { name: /Client One backend/ }).waitFor();
+    await page.getByRole('button', { name: 'Revoke Client One backend' }).waitFor();
     expect(await page.content()).not.toContain(key);
 
     const widgetId = widgetUrl.split('/').pop()!;

@@ -5,10 +5,12 @@ import { Session } from './session';
 
 /** Signed-in pages: without a session, the login page (or first-run setup when nobody exists yet). */
 export const signedInGuard: CanActivateFn = async (_route, state) => {
+  // Everything injected before the first await: inject() works only synchronously.
   const session = inject(Session);
   const router = inject(Router);
+  const api = inject(Api);
   if (await session.load()) return true;
-  const { required } = await inject(Api).get<{ required: boolean }>('/setup');
+  const { required } = await api.get<{ required: boolean }>('/setup');
   return required ? router.parseUrl('/setup') : router.createUrlTree(['/login'], { queryParams: { returnUrl: state.url } });
 };
 
