@@ -140,7 +140,7 @@ describe('the console in a real browser, served by the built API on an embedded 
   it('the dashboard chart counts the userHash, the audit log shows every step and a verified chain, then sign out', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // one usage flush
     await nav('Dashboard').click();
-    await page.getByTestId('issued-total').filter({ hasText: '1 userHashes issued' }).waitFor();
+    await page.getByTestId('issued-total').filter({ hasText: '1 userHash issued' }).waitFor();
     expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
     await screenshot(page, '07-dashboard');
 

@@ -1,4 +1,4 @@
-import { DatePipe, JsonPipe } from '@angular/common';
+import { DatePipe } from '@angular/common';
 import { Component, inject, input, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -23,7 +23,7 @@ interface AuditFilters {
 /** Who touched what: filters, pages, exports, and whether the hash chain still holds. */
 @Component({
   selector: 'kr-audit-log',
-  imports: [DatePipe, JsonPipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, ListState],
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, ListState],
   template: `
     <div class="page-header">
       <h1>Audit log</h1>
@@ -71,7 +71,7 @@ interface AuditFilters {
         </ng-container>
         <ng-container matColumnDef="details">
           <th mat-header-cell *matHeaderCellDef>Details</th>
-          <td mat-cell *matCellDef="let event" class="mono details">{{ event.details | json }}</td>
+          <td mat-cell *matCellDef="let event" class="mono details">{{ summary(event.details) }}</td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
@@ -83,7 +83,7 @@ interface AuditFilters {
       </div>
     </kr-list-state>
   `,
-  styles: '.details { max-width: 320px; font-size: 12px; }',
+  styles: '.details { max-width: 320px; font-size: 12px; white-space: pre-line; }',
 })
 export class AuditLog {
   private readonly api = inject(Api);
@@ -105,6 +105,14 @@ export class AuditLog {
 
   protected message(error: unknown): string {
     return problemOf(error).message;
+  }
+
+  /** `key: value` pairs, one per line, for the table (the exports carry the JSON). */
+  protected summary(details: Record<string, unknown>): string {
+    return Object.entries(details)
+      .filter(([, value]) => value !== null)
+      .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join('\n');
   }
 
   protected apply(): void {

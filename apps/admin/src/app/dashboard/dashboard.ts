@@ -32,7 +32,7 @@ const DAYS = 30;
     <kr-list-state [state]="usage.isLoading() ? 'loading' : usage.error() ? 'error' : 'ready'" [error]="message(usage.error())" (retry)="usage.reload()">
       @if (usage.value(); as data) {
         <kr-usage-chart [items]="data.items" [from]="period.from" [to]="period.to" />
-        <p class="muted" data-testid="issued-total">{{ total(data) }} userHashes issued in the period.</p>
+        <p class="muted" data-testid="issued-total">{{ total(data) }} {{ total(data) === 1 ? 'userHash' : 'userHashes' }} issued in the period.</p>
       }
     </kr-list-state>
 

@@ -66,6 +66,7 @@ import { Session } from '../core/session';
     .spacer { flex: 1; }
     .app-toolbar button { color: inherit; }
     .frame { flex: 1; }
+    .app-content { padding: 24px 32px; max-width: 1280px; }
     .nav { width: 200px; border-right: 1px solid var(--mat-sys-outline-variant); }
     .active { background: var(--mat-sys-secondary-container); }
   `,

@@ -14,7 +14,7 @@ import { problemOf } from '../core/problem';
 export function pastedSecretWarning(secret: string): string | null {
   if (secret.length === 0) return null;
   if (/^\s|\s$/.test(secret)) return 'The pasted key starts or ends with white space (a space or a new line came with the copy). Remove it: Keyring never trims a secret.';
-  if (/[\u0000-\u001f\u007f]/.test(secret)) return 'The pasted key contains a control character. Copy it again from the Huggy panel.';
+  if (/\p{Cc}/u.test(secret)) return 'The pasted key contains a control character. Copy it again from the Huggy panel.';
   if (secret.length < 16) return 'This is shorter than a Huggy widget key. Copy the whole key from the Huggy panel.';
   return null;
 }
