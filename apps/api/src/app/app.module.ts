@@ -15,6 +15,7 @@ import { CustodyModule } from '../custody/custody.module';
 import type { MasterKeys } from '../crypto/master-keys';
 import { dataSourceOptions } from '../database/data-source';
 import { HealthModule } from '../health/health.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
@@ -48,6 +49,7 @@ export class AppModule {
         CustodyModule,
         TenantApiModule,
         HealthModule,
+        MetricsModule,
         ConsoleModule.register(options.config.consoleDir),
       ],
       providers: [

@@ -4,10 +4,11 @@ import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { jsonBody } from '../common/http/json-body.middleware';
-import { withLeanRoutes } from '../common/http/lean-routes';
+import { withLeanRoutes, type LeanObserver } from '../common/http/lean-routes';
 import { assignRequestId } from '../common/http/request-id.middleware';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { runMigrations } from '../database/data-source';
+import { Metrics } from '../metrics/metrics';
 import { UserHashRoutes } from '../tenant-api/user-hash.routes';
 import { AppModule, AppOptions } from './app.module';
 
@@ -25,7 +26,9 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   });
   app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
+  const metrics = app.get(Metrics);
   app.use(assignRequestId);
+  app.use(metrics.expressMiddleware);
   app.use(jsonBody());
   app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
@@ -33,7 +36,8 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   // The user-hash routes answer before Express (see LeanRoute); everything else goes through Nest.
   const server = app.getHttpServer();
   server.removeAllListeners('request');
-  server.on('request', withLeanRoutes(app.get(UserHashRoutes).routes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`));
+  const observe: LeanObserver = (route, status, seconds) => metrics.observeRequest('POST', route.pattern, status, seconds);
+  server.on('request', withLeanRoutes(app.get(UserHashRoutes).routes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
+import { Metrics } from '../metrics/metrics';
 import {
   assertNoSecretFields,
   auditEventHash,
@@ -28,6 +29,9 @@ export interface AuditRecord {
  */
 @Injectable()
 export class AuditWriter {
+  /** Absent in the CLI, which has no metrics endpoint. */
+  constructor(@Optional() private readonly metrics?: Metrics) {}
+
   /**
    * An event about a user's own account (sign-in, two-factor changes): it goes to the chain of every organization
    * the user belongs to, so each one's admins see it, or to the installation's chain when there is none.
@@ -47,6 +51,15 @@ export class AuditWriter {
   }
 
   async record(manager: EntityManager, context: RequestContext, record: AuditRecord): Promise<void> {
+    try {
+      await this.append(manager, context, record);
+    } catch (error) {
+      this.metrics?.auditWriteFailed();
+      throw error;
+    }
+  }
+
+  private async append(manager: EntityManager, context: RequestContext, record: AuditRecord): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written inside the transaction of the action they record');
     }

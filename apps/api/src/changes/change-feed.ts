@@ -35,6 +35,9 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   /** Reconnections since start, for metrics and tests. */
   reconnects = 0;
 
+  /** The caches this feed keeps honest, by the kind of thing they hold, for metrics. */
+  readonly caches = new Map<Change['kind'], { hits: number; misses: number }>();
+
   subscribe(handler: (change: Change | 'all') => void): void {
     this.subscribers.push(handler);
   }

@@ -16,6 +16,7 @@ export class LiveCache<V extends { id: string }> {
     private readonly feed: ChangeFeed,
     private readonly kind: Change['kind'],
   ) {
+    feed.caches.set(kind, this);
     feed.subscribe((change) => {
       if (change === 'all') this.clear();
       else if (change.kind === kind) this.invalidate(change.id);

@@ -12,7 +12,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface UserHashRoute extends LeanRoute {
   /** For the route list (documentation, authorization matrix). */
   method: 'POST';
-  pathTemplate: string;
   scope: ApiKeyScope;
 }
 
@@ -47,7 +46,7 @@ export class UserHashRoutes {
   ): UserHashRoute {
     return {
       method: 'POST',
-      pathTemplate: `/api/v1/widgets/:widgetId/user-hash${suffix}`,
+      pattern: `/api/v1/widgets/:widgetId/user-hash${suffix}`,
       path: new RegExp(`^/api/v1/widgets/([^/]+)/user-hash${suffix}/?$`),
       scope,
       handle: ({ params: [widgetId], headers, body }: LeanRequest) =>

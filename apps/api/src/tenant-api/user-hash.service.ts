@@ -11,6 +11,7 @@ import type { ApiKeyPrincipal } from './api-keys.repository';
 import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
 import { TenantApiError, TenantApiErrorCode, widgetNotFound } from './tenant-api.errors';
+import { Metrics } from '../metrics/metrics';
 import { UsageRecorder } from './usage-recorder';
 
 export interface IssuedUserHash {
@@ -43,6 +44,7 @@ export class UserHashService {
     private readonly envelope: Envelope,
     private readonly limiter: RateLimiter,
     private readonly usage: UsageRecorder,
+    private readonly metrics: Metrics,
     changes: ChangeFeed,
   ) {
     this.cache = new LiveCache(changes, 'widget');
@@ -66,6 +68,7 @@ export class UserHashService {
       keyVersion: active.version,
     }));
     this.usage.record(key, widget.id, 'issued', issued.length);
+    this.metrics.userHashesIssued(widget.id, issued.length);
     return issued;
   }
 
