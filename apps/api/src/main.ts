@@ -3,6 +3,7 @@ import { createKeyringApp } from './app/create-app';
 import { hasBuiltConsole } from './console/console.module';
 import { ConfigError, loadConfig } from './config/keyring-config';
 import { resolveMasterKeys } from './crypto/master-keys';
+import { drainAndClose } from './health/lifecycle';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received, stopping`);
-    await app.close().catch((error) => logger.error({ err: error }, 'Error while stopping the app'));
+    await drainAndClose(app, config.shutdownGraceSeconds * 1000).catch((error) => logger.error({ err: error }, 'Error while stopping the app'));
     await embedded?.stop().catch((error) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
     process.exit(0);
   };

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       setupToken: undefined,
       usageFlushSeconds: 10,
       rateLimitPerMinute: 60_000,
+      shutdownGraceSeconds: 0,
     });
   });
 
@@ -44,6 +45,8 @@ describe('loadConfig', () => {
         KEYRING_ACTIVE_MASTER_KEY: 'new',
         KEYRING_USAGE_FLUSH_SECONDS: '5',
         KEYRING_RATE_LIMIT_PER_MINUTE: '600',
+        REDIS_URL: 'rediss://:pw@cache:6380/1',
+        KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
       },
       '/srv/keyring',
     );
@@ -58,6 +61,8 @@ describe('loadConfig', () => {
       setupToken: 'a-setup-token-of-24-chars',
       usageFlushSeconds: 5,
       rateLimitPerMinute: 600,
+      redisUrl: 'rediss://:pw@cache:6380/1',
+      shutdownGraceSeconds: 0,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([

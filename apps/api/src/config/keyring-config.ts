@@ -24,6 +24,8 @@ export interface KeyringConfig {
   rateLimitPerMinute: number;
   /** When set, the rate limit is shared by all instances through Redis; otherwise each instance counts alone. */
   redisUrl?: string;
+  /** At SIGTERM, how long /readyz fails while requests are still served, for load balancers to notice. */
+  shutdownGraceSeconds: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -53,6 +55,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
     usageFlushSeconds: read.positiveInt('KEYRING_USAGE_FLUSH_SECONDS', 10),
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
+    shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
   };
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
@@ -93,10 +96,18 @@ class EnvReader {
   }
 
   positiveInt(name: string, fallback: number): number {
+    return this.wholeNumber(name, fallback, 1);
+  }
+
+  nonNegativeInt(name: string, fallback: number): number {
+    return this.wholeNumber(name, fallback, 0);
+  }
+
+  private wholeNumber(name: string, fallback: number, min: 0 | 1): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
-    if (/^\d+$/.test(value) && Number(value) > 0) return Number(value);
-    this.problems.push(`${name} must be a whole number above 0 (got "${value}")`);
+    if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
+    this.problems.push(`${name} must be a whole number${min === 1 ? ' above 0' : ''} (got "${value}")`);
     return fallback;
   }
 

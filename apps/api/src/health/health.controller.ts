@@ -1,12 +1,16 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../access/access.decorators';
+import { Lifecycle } from './lifecycle';
 
 /** Liveness and readiness for load balancers and orchestrators; outside `/api/v1` by convention. */
 @Public()
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly lifecycle: Lifecycle,
+  ) {}
 
   /** The process is up and answering. Says nothing about the database, so a database outage does not restart it. */
   @Get('healthz')
@@ -14,9 +18,12 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready for traffic: the database answers and every migration is applied. */
+  /** Ready for traffic: not shutting down, the database answers and every migration is applied. */
   @Get('readyz')
   async readyz() {
+    if (this.lifecycle.draining) {
+      throw new ServiceUnavailableException({ detail: 'Not ready: this instance is shutting down.', checks: { draining: true } });
+    }
     const database = await this.dataSource
       .query('SELECT 1')
       .then(() => 'up' as const)
