@@ -50,6 +50,26 @@ export class SetupService implements OnApplicationBootstrap {
   }
 
   async complete(dto: SetupDto, context: RequestContext) {
+    return this.setUp(dto, context, 'console', (state) => {
+      const expected: Buffer | null = state.token_hash;
+      if (!expected || !sha256(dto.setupToken).equals(expected)) {
+        throw new IdentityError(IdentityErrorCode.SetupTokenInvalid, 'The setup token is not valid.');
+      }
+    });
+  }
+
+  /** Setup from the CLI (`create-owner`): whoever runs commands on the server needs no setup token. */
+  async completeByOperator(request: Omit<SetupDto, 'setupToken'>) {
+    const context: RequestContext = { actor: { type: 'system', id: null, label: 'cli' }, ip: null, userAgent: 'keyring-cli', requestId: null };
+    return this.setUp(request, context, 'cli', () => undefined);
+  }
+
+  private async setUp(
+    dto: Omit<SetupDto, 'setupToken'>,
+    context: RequestContext,
+    via: 'console' | 'cli',
+    checkToken: (state: { token_hash: Buffer | null }) => void,
+  ) {
     assertStrongPassword(dto.password, dto.email);
     const passwordHash = await this.hasher.hash(dto.password);
     return this.db.transaction(async (manager) => {
@@ -57,10 +77,7 @@ export class SetupService implements OnApplicationBootstrap {
       if (state.completed_at !== null) {
         throw new IdentityError(IdentityErrorCode.SetupAlreadyDone, 'Setup has already been done; sign in instead.');
       }
-      const expected: Buffer | null = state.token_hash;
-      if (!expected || !sha256(dto.setupToken).equals(expected)) {
-        throw new IdentityError(IdentityErrorCode.SetupTokenInvalid, 'The setup token is not valid.');
-      }
+      checkToken(state);
       const user = await this.users.insert(manager, dto.email, passwordHash);
       const [organization] = await manager.query('INSERT INTO organizations (name) VALUES ($1) RETURNING id, name', [
         dto.organizationName.trim(),
@@ -74,7 +91,7 @@ export class SetupService implements OnApplicationBootstrap {
           organizationId: organization.id,
           action: 'setup.completed',
           target: { type: 'organization', id: organization.id },
-          details: { ownerEmail: user.email, organizationName: organization.name },
+          details: { ownerEmail: user.email, organizationName: organization.name, via },
         },
       );
       return { user: { id: user.id, email: user.email }, organization: { id: organization.id, name: organization.name } };

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { KeyringConfig } from '../config/keyring-config';
+import { dataSourceOptions } from '../database/data-source';
+
+interface Check {
+  ok: boolean;
+  /** A problem that stops Keyring from working (vs. one worth knowing). */
+  fatal?: boolean;
+  message: string;
+}
+
+/**
+ * Checks what an operator gets wrong: the configuration (already parsed when this runs), the database and its
+ * migrations, the master keys against the stored secrets, the built console, Redis. Prints one line per check;
+ * 0 when nothing is fatal.
+ */
+export async function doctor(config: KeyringConfig, databaseUrl: string, print: (line: string) => void): Promise<number> {
+  const checks: Check[] = [{ ok: true, message: `configuration: valid (NODE_ENV=${config.nodeEnv}, port ${config.port})` }];
+  checks.push(
+    config.masterKeys
+      ? { ok: true, message: `master keys: ${config.masterKeys.byId.size} configured, active "${config.masterKeys.active.id}"` }
+      : { ok: false, message: 'master keys: KEYRING_MASTER_KEYS is not set; a local key file in the data folder is used (single-machine installs only)' },
+  );
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  try {
+    await dataSource.initialize();
+    checks.push({ ok: true, message: 'database: reachable' });
+    const pending = await dataSource.showMigrations();
+    checks.push(pending ? { ok: false, fatal: true, message: 'migrations: some are pending; run `npm run keyring -- migrate`' } : { ok: true, message: 'migrations: all applied' });
+    if (!pending) checks.push(...(await secretChecks(dataSource, config)));
+  } catch (error) {
+    checks.push({ ok: false, fatal: true, message: `database: not reachable (${error instanceof Error ? error.message.replace(/\/\/[^@]*@/, '//…@') : 'unknown error'})` });
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+  checks.push(
+    existsSync(join(config.consoleDir, 'index.html'))
+      ? { ok: true, message: `console: built (${config.consoleDir})` }
+      : { ok: false, message: `console: not built in ${config.consoleDir}; the API runs without it (npx nx build admin)` },
+  );
+  if (config.redisUrl) checks.push(await redisCheck(config.redisUrl));
+  for (const check of checks) print(`${check.ok ? 'ok     ' : check.fatal ? 'PROBLEM' : 'note   '} ${check.message}`);
+  const fatal = checks.filter((check) => check.fatal).length;
+  print(fatal === 0 ? 'Keyring can run with this configuration.' : `${fatal} problem(s) to fix before Keyring can run.`);
+  return fatal === 0 ? 0 : 1;
+}
+
+async function secretChecks(dataSource: DataSource, config: KeyringConfig): Promise<Check[]> {
+  if (!config.masterKeys) return [];
+  const rows: { keyId: string; count: number }[] = await dataSource.query(
+    'SELECT master_key_id AS "keyId", count(*)::int AS count FROM secret_versions WHERE ciphertext IS NOT NULL GROUP BY 1',
+  );
+  const unknown = rows.filter((row) => !config.masterKeys!.byId.has(row.keyId));
+  const old = rows.filter((row) => row.keyId !== config.masterKeys!.active.id && config.masterKeys!.byId.has(row.keyId));
+  return [
+    unknown.length
+      ? { ok: false, fatal: true, message: `secrets: ${unknown.reduce((n, r) => n + r.count, 0)} encrypted with master key(s) ${unknown.map((r) => `"${r.keyId}"`).join(', ')} not in KEYRING_MASTER_KEYS` }
+      : { ok: true, message: 'secrets: every stored secret can be decrypted with the configured master keys' },
+    ...(old.length ? [{ ok: false, message: `secrets: ${old.reduce((n, r) => n + r.count, 0)} still on an older master key; run \`npm run keyring -- rewrap\`` }] : []),
+  ];
+}
+
+async function redisCheck(url: string): Promise<Check> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return { ok: true, message: 'redis: reachable (rate limits shared across instances)' };
+  } catch {
+    return { ok: false, message: 'redis: REDIS_URL is set but Redis does not answer; each instance will count rate limits alone' };
+  } finally {
+    redis.disconnect();
+  }
+}
