@@ -26,6 +26,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   });
   app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
+  if (options.config.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
   const metrics = app.get(Metrics);
   app.use(assignRequestId);
   app.use(metrics.expressMiddleware);

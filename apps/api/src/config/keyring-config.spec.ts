@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         KEYRING_RATE_LIMIT_PER_MINUTE: '600',
         REDIS_URL: 'rediss://:pw@cache:6380/1',
         KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
+        KEYRING_TRUST_PROXY: '10.0.0.0/8, loopback',
       },
       '/srv/keyring',
     );
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 600,
       redisUrl: 'rediss://:pw@cache:6380/1',
       shutdownGraceSeconds: 0,
+      trustProxy: ['10.0.0.0/8', 'loopback'],
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
@@ -124,5 +126,9 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).toEqual(['REDIS_URL must start with redis:// or rediss:// (got "http://")']);
     expect(loadConfig({ REDIS_URL: 'redis://cache:6379/0' }).redisUrl).toBe('redis://cache:6379/0');
+    expect(loadConfig({ KEYRING_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(problemsOf({ KEYRING_TRUST_PROXY: 'yes please' })).toEqual([
+      'KEYRING_TRUST_PROXY must be a number of proxies or a comma-separated list of addresses/CIDRs (got "yes please")',
+    ]);
   });
 });

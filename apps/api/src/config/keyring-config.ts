@@ -26,6 +26,11 @@ export interface KeyringConfig {
   redisUrl?: string;
   /** At SIGTERM, how long /readyz fails while requests are still served, for load balancers to notice. */
   shutdownGraceSeconds: number;
+  /**
+   * Which proxies in front may set X-Forwarded-For (Express' "trust proxy": a hop count, or addresses/CIDRs), so
+   * that sign-in throttling and the audit log see the client's address rather than the proxy's. Off by default.
+   */
+  trustProxy?: number | string[];
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -56,6 +61,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     usageFlushSeconds: read.positiveInt('KEYRING_USAGE_FLUSH_SECONDS', 10),
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
+    trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
   };
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
@@ -122,6 +128,16 @@ class EnvReader {
     if (value === undefined) return undefined;
     if (value.length >= minLength) return value;
     this.problems.push(`${name} must have at least ${minLength} characters`);
+    return undefined;
+  }
+
+  trustProxy(name: string): number | string[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.every((entry) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry))) return entries;
+    this.problems.push(`${name} must be a number of proxies or a comma-separated list of addresses/CIDRs (got "${value}")`);
     return undefined;
   }
 
