@@ -1,0 +1,170 @@
+import { createWidget } from '../../test/custody-fixtures';
+import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
+import { startTestApp, type TestApp } from '../../test/test-app';
+import { UserHashRoutes } from '../tenant-api/user-hash.routes';
+
+/**
+ * Every route × every kind of caller → the status they must get. One row per route; the route list is read from
+ * the running app, so a new route without a row fails this test, and so does a row whose route is gone.
+ *
+ * Callers, in column order:
+ *   anon     nobody signed in, no key          owner, admin, operator, auditor   members of organization A
+ *   scoped   operator of A limited to tenant B  other    member of organization B only
+ *   key      valid API key of tenant A (both scopes)     revoked, expired   keys of tenant A    keyB   key of tenant B
+ *
+ * Requests target organization A, tenant A and its widget. Ids that would let an allowed caller change something
+ * for good are replaced by unknown ones (404) and bodies are invalid (400), so every call leaves the data as it was
+ * and the status says only whether the caller got past authorization.
+ */
+const CALLERS = ['anon', 'owner', 'admin', 'operator', 'auditor', 'scoped', 'other', 'key', 'revoked', 'expired', 'keyB'] as const;
+type Caller = (typeof CALLERS)[number];
+
+interface Row {
+  expected: string;
+  /** Path parameters other than the defaults (organization A, tenant A, widget A). */
+  params?: Record<string, string>;
+  body?: unknown;
+}
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+//                                                                     anon own adm ope aud sco oth key rev exp keyB
+const MATRIX: Record<string, Row> = {
+  'GET /healthz': { expected: '                                        200 200 200 200 200 200 200 200 200 200 200' },
+  'GET /readyz': { expected: '                                         200 200 200 200 200 200 200 200 200 200 200' },
+  'GET /metrics': { expected: '                                        200 200 200 200 200 200 200 200 200 200 200' },
+  'GET /api/v1/setup': { expected: '                                   200 200 200 200 200 200 200 200 200 200 200' },
+  'POST /api/v1/setup': { expected: '                                  400 400 400 400 400 400 400 400 400 400 400' },
+  'POST /api/v1/auth/login': { expected: '                             400 400 400 400 400 400 400 400 400 400 400' },
+  'POST /api/v1/invitations/accept': { expected: '                     400 400 400 400 400 400 400 400 400 400 400' },
+  'GET /api/v1/auth/me': { expected: '                                 401 200 200 200 200 200 200 401 401 401 401' },
+  'POST /api/v1/auth/password': { expected: '                          401 400 400 400 400 400 400 401 401 401 401' },
+  'POST /api/v1/auth/totp/enrol': { expected: '                        401 200 200 200 200 200 200 401 401 401 401' },
+  'POST /api/v1/auth/totp/confirm': { expected: '                      401 400 400 400 400 400 400 401 401 401 401' },
+  'POST /api/v1/auth/totp/disable': { expected: '                      401 400 400 400 400 400 400 401 401 401 401' },
+  'GET /api/v1/orgs': { expected: '                                    401 200 200 200 200 200 200 401 401 401 401' },
+  'POST /api/v1/orgs': { expected: '                                   401 400 400 400 400 400 400 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/members': { expected: '                     401 200 200 200 200 200 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/members/invitations': { expected: '        401 400 403 403 403 403 404 401 401 401 401' },
+  'PATCH /api/v1/orgs/:orgId/members/:userId': { expected: '           401 400 403 403 403 403 404 401 401 401 401', body: { role: 'nobody' } },
+  'DELETE /api/v1/orgs/:orgId/members/:userId': { expected: '          401 404 403 403 403 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/settings': { expected: '                    401 200 200 200 200 200 404 401 401 401 401' },
+  'PATCH /api/v1/orgs/:orgId/settings': { expected: '                  401 400 403 403 403 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/overview': { expected: '                    401 200 200 200 200 200 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/tenants': { expected: '                     401 200 200 200 200 200 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/tenants': { expected: '                    401 400 400 400 403 400 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/tenants/:tenantId': { expected: '           401 200 200 200 200 404 404 401 401 401 401' },
+  'PATCH /api/v1/orgs/:orgId/tenants/:tenantId': { expected: '         401 400 400 400 403 400 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/tenants/:tenantId/archive': { expected: '  401 404 404 404 403 404 404 401 401 401 401', params: { tenantId: MISSING } },
+  'GET /api/v1/orgs/:orgId/widgets': { expected: '                     401 200 200 200 200 200 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/widgets': { expected: '                    401 400 400 400 403 400 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/widgets/needs-attention': { expected: '     401 200 200 200 200 200 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/widgets/:widgetId': { expected: '           401 200 200 200 200 404 404 401 401 401 401' },
+  'PATCH /api/v1/orgs/:orgId/widgets/:widgetId': { expected: '         401 400 400 400 403 400 404 401 401 401 401', body: { name: '' } },
+  'POST /api/v1/orgs/:orgId/widgets/:widgetId/archive': { expected: '  401 404 404 404 403 404 404 401 401 401 401', params: { widgetId: MISSING } },
+  'GET /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions': { expected: '                     401 200 200 200 200 404 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions': { expected: '                    401 400 400 400 403 400 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version/activate': { expected: '  401 404 404 404 403 404 404 401 401 401 401', params: { version: '99' } },
+  'DELETE /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version': { expected: '         401 404 404 403 403 403 404 401 401 401 401', params: { version: '99' } },
+  'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version/reveal': { expected: '    401 400 400 403 403 403 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/widgets/:widgetId/test-user-hash': { expected: '                     401 400 400 400 403 400 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/api-keys': { expected: '                    401 200 200 200 200 200 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/api-keys': { expected: '                   401 400 400 400 403 400 404 401 401 401 401' },
+  'DELETE /api/v1/orgs/:orgId/api-keys/:keyId': { expected: '          401 404 404 404 403 404 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/usage': { expected: '                       401 200 200 200 200 200 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-events': { expected: '                401 200 200 403 200 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-events/verify': { expected: '         401 200 200 403 200 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-events/export': { expected: '         401 400 400 403 400 403 404 401 401 401 401' },
+  'POST /api/v1/widgets/:widgetId/user-hash': { expected: '            401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifier: 'visitor' } },
+  'POST /api/v1/widgets/:widgetId/user-hash/batch': { expected: '      401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifiers: ['visitor'] } },
+  'POST /api/v1/widgets/:widgetId/user-hash/verify': { expected: '     401 401 401 401 401 401 401 200 401 401 404', body: { userHash: 'x' } },
+  // Catch-alls (Nest's 404 under the prefix and beside the excluded paths, so that the console's SPA fallback never
+  // answers there), tried with a method no route declares.
+  'ALL /api/v1': { expected: '                                         404 404 404 404 404 404 404 404 404 404 404' },
+  'ALL /api/v1/{*path}': { expected: '                                 404 404 404 404 404 404 404 404 404 404 404', params: { path: 'no/such/route' } },
+  'ALL /healthz': { expected: '                                        404 404 404 404 404 404 404 404 404 404 404' },
+  'ALL /readyz': { expected: '                                         404 404 404 404 404 404 404 404 404 404 404' },
+  'ALL /metrics': { expected: '                                        404 404 404 404 404 404 404 404 404 404 404' },
+  'ALL /metrics/': { expected: '                                       404 404 404 404 404 404 404 404 404 404 404' },
+  // Last, since it ends each caller's session.
+  'POST /api/v1/auth/logout': { expected: '                            401 204 204 204 204 204 204 401 401 401 401' },
+};
+
+describe('authorization matrix: every route × every kind of caller (real app, real PostgreSQL)', () => {
+  let keyring: TestApp;
+  const headers = new Map<Caller, Record<string, string>>();
+  const defaults: Record<string, string> = {};
+
+  beforeAll(async () => {
+    keyring = await startTestApp();
+    const setup = await completeSetup(keyring);
+    const owner = setup.owner;
+    const orgA = setup.organizationId;
+    const { tenantId, widgetId } = await createWidget(owner, orgA, { tenantName: 'Tenant A', secret: 'matrix-secret-of-widget-a' });
+    const { tenantId: tenantB } = await createWidget(owner, orgA, { tenantName: 'Tenant B', secret: 'matrix-secret-of-widget-b' });
+    const orgB = (await owner.request('POST', '/api/v1/orgs', { body: { name: 'Organization B' } })).body.id;
+    const sessions: Partial<Record<Caller, Session>> = {
+      owner,
+      admin: await addMember(keyring, owner, orgA, 'admin@agency.example', 'admin'),
+      operator: await addMember(keyring, owner, orgA, 'operator@agency.example', 'operator'),
+      auditor: await addMember(keyring, owner, orgA, 'auditor@agency.example', 'auditor'),
+      scoped: await addMember(keyring, owner, orgA, 'scoped@agency.example', 'operator', [tenantB]),
+      other: await addMember(keyring, owner, orgB, 'other@elsewhere.example', 'owner'),
+    };
+    for (const [caller, session] of Object.entries(sessions)) headers.set(caller as Caller, { cookie: session.cookie, 'x-csrf-token': session.csrfToken });
+    const key = async (name: string, tenant: string) =>
+      (await owner.request('POST', `/api/v1/orgs/${orgA}/api-keys`, { body: { name, tenantId: tenant, scopes: ['user-hash:issue', 'user-hash:verify'] } })).body;
+    const valid = await key('valid', tenantId);
+    const revoked = await key('revoked', tenantId);
+    await owner.request('DELETE', `/api/v1/orgs/${orgA}/api-keys/${revoked.apiKey.id}`);
+    const expired = await key('expired', tenantId);
+    await keyring.db.query("UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = $1", [expired.apiKey.id]);
+    const other = await key('tenant B', tenantB);
+    headers.set('anon', {});
+    for (const [caller, created] of [['key', valid], ['revoked', revoked], ['expired', expired], ['keyB', other]] as const) {
+      headers.set(caller, { authorization: `Bearer ${created.key}` });
+    }
+    Object.assign(defaults, { orgId: orgA, tenantId, widgetId, version: '1', userId: MISSING, keyId: MISSING });
+  });
+  afterAll(() => keyring.close());
+
+  function routesOfTheApp(): string[] {
+    const express = keyring.app.getHttpAdapter().getInstance();
+    const nest = (express.router ?? express._router).stack
+      .filter((layer: { route?: unknown }) => layer.route)
+      .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) => {
+        const methods = Object.keys(layer.route.methods);
+        // A catch-all is registered for every HTTP method.
+        return methods.length > 10 ? [`ALL ${layer.route.path}`] : methods.map((method) => `${method.toUpperCase()} ${layer.route.path}`);
+      });
+    const lean = keyring.app.get(UserHashRoutes).routes.map((route) => `${route.method} ${route.pattern}`);
+    return [...new Set([...nest, ...lean])];
+  }
+
+  it('has exactly one row per route of the app', () => {
+    const routes = routesOfTheApp();
+    expect({ withoutRow: routes.filter((route) => !(route in MATRIX)), withoutRoute: Object.keys(MATRIX).filter((row) => !routes.includes(row)) }).toEqual({
+      withoutRow: [],
+      withoutRoute: [],
+    });
+  });
+
+  it('gives every caller exactly the status of the table, on every route', async () => {
+    const unexpected: string[] = [];
+    let calls = 0;
+    for (const [route, row] of Object.entries(MATRIX)) {
+      const [declared, pattern] = route.split(' ');
+      const method = declared === 'ALL' ? 'PUT' : declared;
+      const path = pattern.replace(/\{\*(\w+)\}|:(\w+)/g, (_, rest?: string, name?: string) => row.params?.[(rest ?? name)!] ?? defaults[name!]);
+      const statuses = row.expected.trim().split(/\s+/).map(Number);
+      for (const [index, caller] of CALLERS.entries()) {
+        const response = await keyring.request(method, path, { headers: headers.get(caller), ...(['POST', 'PATCH'].includes(method) && { body: row.body ?? {} }) });
+        calls += 1;
+        if (response.status !== statuses[index]) unexpected.push(`${route} as ${caller}: expected ${statuses[index]}, got ${response.status} ${response.body?.detail ?? ''}`);
+        if (response.status >= 400 && !response.headers.get('content-type')?.includes('application/problem+json')) unexpected.push(`${route} as ${caller}: ${response.status} is not problem+json`);
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect(calls).toBe(Object.keys(MATRIX).length * CALLERS.length);
+  });
+});
