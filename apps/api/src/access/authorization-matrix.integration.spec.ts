@@ -1,7 +1,7 @@
 import { createWidget } from '../../test/custody-fixtures';
 import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
-import { UserHashRoutes } from '../tenant-api/user-hash.routes';
+import { routesOf } from '../../test/route-list';
 
 /**
  * Every route × every kind of caller → the status they must get. One row per route; the route list is read from
@@ -128,21 +128,8 @@ describe('authorization matrix: every route × every kind of caller (real app, r
   });
   afterAll(() => keyring.close());
 
-  function routesOfTheApp(): string[] {
-    const express = keyring.app.getHttpAdapter().getInstance();
-    const nest = (express.router ?? express._router).stack
-      .filter((layer: { route?: unknown }) => layer.route)
-      .flatMap((layer: { route: { path: string; methods: Record<string, boolean> } }) => {
-        const methods = Object.keys(layer.route.methods);
-        // A catch-all is registered for every HTTP method.
-        return methods.length > 10 ? [`ALL ${layer.route.path}`] : methods.map((method) => `${method.toUpperCase()} ${layer.route.path}`);
-      });
-    const lean = keyring.app.get(UserHashRoutes).routes.map((route) => `${route.method} ${route.pattern}`);
-    return [...new Set([...nest, ...lean])];
-  }
-
   it('has exactly one row per route of the app', () => {
-    const routes = routesOfTheApp();
+    const routes = routesOf(keyring.app);
     expect({ withoutRow: routes.filter((route) => !(route in MATRIX)), withoutRoute: Object.keys(MATRIX).filter((row) => !routes.includes(row)) }).toEqual({
       withoutRow: [],
       withoutRoute: [],

@@ -109,6 +109,10 @@ describe('secret versions (real app, real PostgreSQL)', () => {
       expect(row.ciphertext).toBeNull();
       expect((await admin.request('DELETE', `${versions()}/1`)).body.detail).toBe('Version 1 is already destroyed.');
       expect((await admin.request('DELETE', `${versions()}/99`)).status).toBe(404);
+      // Found by the fuzz suite: a number beyond PostgreSQL's integer was a 500.
+      const overflow = await admin.request('DELETE', `${versions()}/99999999999999999999`);
+      expect(overflow.status).toBe(404);
+      expect(overflow.body.detail).toBe('No such secret version for this widget.');
       expect((await operator.request('DELETE', `${versions()}/3`)).status).toBe(403);
     });
   });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, type PipeTransform } from '@nestjs/common';
 import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
@@ -9,9 +9,13 @@ import { SecretVersionsService } from './secret-versions.service';
 import { WidgetsService } from './widgets.service';
 
 const WIDGET_ID = new ParseUUIDPipe({ exceptionFactory: widgetNotFound });
-const VERSION = new ParseIntPipe({
-  exceptionFactory: () => new CustodyError(CustodyErrorCode.VersionNotFound, 'No such secret version for this widget.'),
-});
+/** A version number as PostgreSQL's integer holds it; anything else names no version (not a 500 on overflow). */
+const VERSION: PipeTransform<string, number> = {
+  transform(value) {
+    if (/^[1-9][0-9]{0,8}$/.test(value)) return Number(value);
+    throw new CustodyError(CustodyErrorCode.VersionNotFound, 'No such secret version for this widget.');
+  },
+};
 
 @Controller('orgs/:orgId/widgets')
 export class WidgetsController {
