@@ -1,7 +1,7 @@
-import { createWidget } from '../../test/custody-fixtures';
-import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
-import { startTestApp, type TestApp } from '../../test/test-app';
-import { routesOf } from '../../test/route-list';
+import { createWidget } from '../custody-fixtures';
+import { addMember, completeSetup, type Session } from '../identity-fixtures';
+import { startTestApp, type TestApp } from '../test-app';
+import { routesOf } from '../route-list';
 
 /**
  * Every route × every kind of caller → the status they must get. One row per route; the route list is read from

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { createWidget } from '../../test/custody-fixtures';
-import { completeSetup } from '../../test/identity-fixtures';
-import { routesOf } from '../../test/route-list';
-import { startTestApp, type TestApp } from '../../test/test-app';
+import { createWidget } from '../custody-fixtures';
+import { completeSetup } from '../identity-fixtures';
+import { routesOf } from '../route-list';
+import { startTestApp, type TestApp } from '../test-app';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 
