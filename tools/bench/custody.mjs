@@ -7,11 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import pg from 'pg';
+import { freePort } from '../lib/keyring-server.mjs';
 
 const WIDGETS = Number(process.env.BENCH_WIDGETS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -26,15 +26,6 @@ const setupToken = 'bench-setup-token-0123456789';
 const port = await freePort();
 const pgPort = await freePort();
 const env = { ...process.env, PORT: String(port), KEYRING_DATA_DIR: dataDir, KEYRING_EMBEDDED_PG_PORT: String(pgPort), KEYRING_MASTER_KEYS: keysEnv, KEYRING_SETUP_TOKEN: setupToken, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address();
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 let running;
 process.on('uncaughtException', async (error) => {

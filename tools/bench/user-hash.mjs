@@ -6,70 +6,27 @@
 // alternating a, b, c for BENCH_ROUNDS rounds. Prints req/s, p50, p99 and the ratios c/a and c/b.
 // Targets: c/a >= 0.6, c/b >= 3, p99 <= 15 ms. Usage: npm run build && node tools/bench/user-hash.mjs
 import autocannon from 'autocannon';
-import { fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort, prepare, root, startKeyring } from '../lib/keyring-server.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARM_UP_SECONDS = 3;
-const root = new URL('../..', import.meta.url).pathname;
 const here = new URL('.', import.meta.url).pathname;
 const SECRET = 'a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b';
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const children = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGTERM')));
 
 // (c) Keyring, production build, own embedded PostgreSQL.
-const dataDir = mkdtempSync(join(root, 'tmp', 'bench-user-hash-'));
-chmodSync(dataDir, 0o755);
-const keyringPort = await freePort();
-const pgPort = await freePort();
-const keyring = spawn('node', ['dist/apps/api/main.js'], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: String(keyringPort),
-    KEYRING_DATA_DIR: dataDir,
-    KEYRING_EMBEDDED_PG_PORT: String(pgPort),
-    KEYRING_MASTER_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    KEYRING_SETUP_TOKEN: 'bench-setup-token-0123456789',
-    KEYRING_RATE_LIMIT_PER_MINUTE: '1000000000',
-    ...(process.env.BENCH_LOG_LEVEL && { LOG_LEVEL: process.env.BENCH_LOG_LEVEL }),
-  },
+const keyring = await startKeyring('bench-user-hash', {
+  KEYRING_RATE_LIMIT_PER_MINUTE: '1000000000',
+  ...(process.env.BENCH_LOG_LEVEL && { LOG_LEVEL: process.env.BENCH_LOG_LEVEL }),
 });
-children.push(keyring);
-const base = `http://127.0.0.1:${keyringPort}`;
-for (let i = 0; ; i++) {
-  if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) break;
-  if (i > 600) throw new Error('Keyring did not start');
-  await new Promise((r) => setTimeout(r, 100));
-}
-const post = (path, body, headers = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => r.json().then((json) => ({ json, headers: r.headers })));
-const owner = { email: 'bench@agency.example', password: 'bench-password-harbor-42' };
-const { json: setup } = await post('/api/v1/setup', { setupToken: 'bench-setup-token-0123456789', ...owner, organizationName: 'Bench' });
-const { json: login, headers: loginHeaders } = await post('/api/v1/auth/login', owner);
-const session = { cookie: loginHeaders.get('set-cookie').split(';')[0], 'x-csrf-token': login.csrfToken };
-const orgId = setup.organization.id;
-const { json: tenant } = await post(`/api/v1/orgs/${orgId}/tenants`, { name: 'Client' }, session);
-const { json: widget } = await post(`/api/v1/orgs/${orgId}/widgets`, { tenantId: tenant.id, name: 'Site', secret: SECRET }, session);
-const { json: created } = await post(`/api/v1/orgs/${orgId}/api-keys`, { name: 'Backend', tenantId: tenant.id, scopes: ['user-hash:issue'] }, session);
-const API_KEY = created.key;
-const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
-const DATABASE_URL = `postgres://keyring:${encodeURIComponent(password)}@localhost:${pgPort}/keyring`;
+const base = keyring.base;
+const { widgetId, apiKey: API_KEY } = await prepare(keyring, SECRET);
+const DATABASE_URL = keyring.databaseUrl;
 
 async function startChild(script, env) {
   const port = await freePort();
@@ -87,7 +44,7 @@ const nest = await startChild('plain-nest.mjs', { DATABASE_URL, SECRET });
 const targets = [
   { name: '(a) bare node:http + HMAC', url: `${bare}/user-hash` },
   { name: '(b) NestJS + jose + pg per request', url: `${nest}/user-hash` },
-  { name: '(c) Keyring', url: `${base}/api/v1/widgets/${widget.id}/user-hash` },
+  { name: '(c) Keyring', url: `${base}/api/v1/widgets/${widgetId}/user-hash` },
 ];
 
 // Every server must answer the same token before anything is timed.
@@ -129,6 +86,5 @@ const [a, b, c] = targets.map((t) => summary[t.name]);
 console.log(`\nc/a = ${(c.rps / a.rps).toFixed(2)} (target >= 0.6)   c/b = ${(c.rps / b.rps).toFixed(2)} (target >= 3)   c p99 = ${c.p99} ms (target <= 15)`);
 
 for (const child of children) child.kill('SIGTERM');
-await new Promise((r) => setTimeout(r, 1500));
-rmSync(dataDir, { recursive: true, force: true });
+await keyring.stop();
 process.exit(0);
