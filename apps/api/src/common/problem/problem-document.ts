@@ -46,12 +46,31 @@ function describe(exception: unknown, requestId: string) {
   if (exception instanceof HttpException) {
     return { status: exception.getStatus(), overrides: overridesOf(exception.getResponse()), headers: {}, unexpected: false };
   }
+  if (isDatabaseUnreachable(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      overrides: { type: 'urn:keyring:problem:database-unavailable', detail: 'The database cannot be reached right now; retry in a few seconds.' } as ProblemOverrides,
+      headers: { 'Retry-After': '5' },
+      unexpected: false,
+    };
+  }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,
     overrides: { detail: `An unexpected error occurred. Quote request id ${requestId} when reporting it.` } as ProblemOverrides,
     headers: {},
     unexpected: true,
   };
+}
+
+/** Socket errors and PostgreSQL's "connection" and "operator intervention" classes (08, 57P): the database is away. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNREACHABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  const { code, message, driverError } = (error ?? {}) as { code?: unknown; message?: unknown; driverError?: unknown };
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
+  return driverError !== undefined && driverError !== error && isDatabaseUnreachable(driverError);
 }
 
 function overridesOf(body: string | object): ProblemOverrides {
