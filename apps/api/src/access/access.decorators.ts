@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Permission } from '@keyring/contracts';
 import type { Principal } from './principal';
@@ -19,11 +20,16 @@ export const ACCESS_RULE = 'keyring:access-rule';
 export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule);
 
 /** Any signed-in user, outside any organization: their own profile and session. */
-export const SignedIn = () => SetMetadata(ACCESS_RULE, { kind: 'session' } satisfies AccessRule);
+export const SignedIn = () => applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'session' } satisfies AccessRule), ApiCookieAuth('session'));
 
 /** A member of the organization in the route's `:orgId` whose role holds `permission`. */
 export const RequirePermission = (permission: Permission) =>
-  SetMetadata(ACCESS_RULE, { kind: 'organization', permission } satisfies AccessRule);
+  applyDecorators(
+    SetMetadata(ACCESS_RULE, { kind: 'organization', permission } satisfies AccessRule),
+    // The OpenAPI document says who may call it.
+    ApiCookieAuth('session'),
+    ApiOperation({ description: `Needs the \`${permission}\` permission in the organization.` }),
+  );
 
 /** The signed-in user (and their membership on organization routes), set by the AccessGuard. */
 export const CurrentPrincipal = createParamDecorator(

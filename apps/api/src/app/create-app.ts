@@ -8,6 +8,7 @@ import { withLeanRoutes, type LeanObserver } from '../common/http/lean-routes';
 import { assignRequestId } from '../common/http/request-id.middleware';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { runMigrations } from '../database/data-source';
+import { serveApiDocs } from '../docs/openapi';
 import { Metrics } from '../metrics/metrics';
 import { UserHashRoutes } from '../tenant-api/user-hash.routes';
 import { AppModule, AppOptions } from './app.module';
@@ -39,6 +40,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   server.removeAllListeners('request');
   const observe: LeanObserver = (route, status, seconds) => metrics.observeRequest('POST', route.pattern, status, seconds);
   server.on('request', withLeanRoutes(app.get(UserHashRoutes).routes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
+  serveApiDocs(app, app.get(UserHashRoutes).routes);
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;
