@@ -1,23 +1,25 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, resource } from '@angular/core';
+import { Component, computed, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { ApiKey, Page, Tenant } from '@keyring/contracts';
+import type { ApiKey, Page } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
-import { CursorPager } from '../shared/cursor-pager';
+import { runAction } from '../shared/actions';
+import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
+import { Pager } from '../shared/pager';
+import { tenantOptions } from '../tenants/tenant-options';
 import { CreateApiKeyDialog } from './create-api-key-dialog';
 
 /** The keys tenants' backends use to ask for userHashes: create (shown once), list, revoke. */
 @Component({
   selector: 'kr-api-keys',
-  imports: [DatePipe, MatButtonModule, MatIconModule, MatTableModule, ListState],
+  imports: [DatePipe, MatButtonModule, MatIconModule, MatTableModule, ListState, Pager],
   template: `
     <div class="page-header">
       <h1>API keys</h1>
@@ -26,8 +28,7 @@ import { CreateApiKeyDialog } from './create-api-key-dialog';
       }
     </div>
     <p class="muted">A key belongs to one tenant and signs only for that tenant's widgets. Keyring stores only a hash of each key.</p>
-    <kr-list-state [state]="keys.isLoading() ? 'loading' : keys.error() ? 'error' : keys.value()?.items?.length ? 'ready' : 'empty'"
-      empty="No API keys yet: create one for each client backend that asks for userHashes." [error]="keys.error() ? message(keys.error()) : null" (retry)="keys.reload()">
+    <kr-list-state [of]="keys" empty="No API keys yet: create one for each client backend that asks for userHashes.">
       <table mat-table [dataSource]="keys.value()?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
@@ -71,10 +72,7 @@ import { CreateApiKeyDialog } from './create-api-key-dialog';
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
-      <div class="pager">
-        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
-        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
-      </div>
+      <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
 })
@@ -86,20 +84,9 @@ export class ApiKeys {
   readonly orgId = input.required<string>();
   protected readonly columns = ['name', 'tenant', 'scopes', 'used', 'status', 'actions'];
   protected readonly pager = new CursorPager();
-  protected readonly tenants = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }) });
+  protected readonly tenants = tenantOptions(this.orgId);
   protected readonly tenantNames = computed(() => new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name])));
-  protected readonly keys = resource({
-    params: () => ({ orgId: this.orgId(), cursor: this.pager.cursor() }),
-    loader: async ({ params }) => {
-      const page = await this.api.get<Page<ApiKey>>(`/orgs/${params.orgId}/api-keys`, { cursor: params.cursor, limit: 50 });
-      this.pager.next.set(page.nextCursor);
-      return page;
-    },
-  });
-
-  protected message(error: unknown): string {
-    return problemOf(error).message;
-  }
+  protected readonly keys = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<ApiKey>>(`/orgs/${orgId}/api-keys`, { cursor, limit: 50 }));
 
   protected isPast(date: string): boolean {
     return new Date(date).getTime() <= Date.now();
@@ -120,12 +107,7 @@ export class ApiKeys {
       danger: true,
     });
     if (!confirmed) return;
-    try {
-      await this.api.delete(`/orgs/${this.orgId()}/api-keys/${key.id}`);
-      this.snackBar.open(`${key.name} revoked.`, undefined, { duration: 4000 });
-    } catch (error) {
-      this.snackBar.open(problemOf(error).message, 'Close');
-    }
+    await runAction(this.snackBar, () => this.api.delete(`/orgs/${this.orgId()}/api-keys/${key.id}`), `${key.name} revoked.`);
     this.keys.reload();
   }
 }

@@ -8,9 +8,9 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import type { ApiKey, ApiKeyScope, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { CopyButton } from '../shared/copy-button';
-import { errorText, showFieldErrors } from '../shared/forms';
+import { errorText } from '../shared/forms';
+import { Submission } from '../shared/submission';
 
 /** Name, tenant, scopes and expiry; then the key, shown this once. */
 @Component({
@@ -53,13 +53,13 @@ import { errorText, showFieldErrors } from '../shared/forms';
             <input matInput type="date" formControlName="expiresOn" />
             <mat-error>{{ error('expiresAt') }}</mat-error>
           </mat-form-field>
-          @if (message()) {
-            <p class="form-error" role="alert">{{ message() }}</p>
+          @if (submission.message()) {
+            <p class="form-error" role="alert">{{ submission.message() }}</p>
           }
         </mat-dialog-content>
         <mat-dialog-actions align="end">
           <button mat-button type="button" mat-dialog-close>Cancel</button>
-          <button mat-flat-button type="submit" [disabled]="busy()">Create key</button>
+          <button mat-flat-button type="submit" [disabled]="submission.busy()">Create key</button>
         </mat-dialog-actions>
       </form>
     }
@@ -74,8 +74,6 @@ import { errorText, showFieldErrors } from '../shared/forms';
 export class CreateApiKeyDialog {
   protected readonly data = inject<{ orgId: string; tenants: Tenant[] }>(MAT_DIALOG_DATA);
   private readonly api = inject(Api);
-  protected readonly busy = signal(false);
-  protected readonly message = signal<string | null>(null);
   protected readonly created = signal<{ apiKey: ApiKey; key: string } | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     name: ['', [Validators.required, Validators.pattern(/\S/)]],
@@ -89,19 +87,13 @@ export class CreateApiKeyDialog {
     return errorText(this.form, field, { pattern: 'Must not be blank.' });
   }
 
-  async submit(): Promise<void> {
-    if (this.form.invalid) return this.form.markAllAsTouched();
+  protected readonly submission = new Submission(this.form);
+
+  submit(): Promise<void> {
     const { name, tenantId, issue, verify, expiresOn } = this.form.getRawValue();
     const scopes: ApiKeyScope[] = [...(issue ? ['user-hash:issue' as const] : []), ...(verify ? ['user-hash:verify' as const] : [])];
-    if (scopes.length === 0) return void this.message.set('Choose at least one scope.');
-    this.busy.set(true);
-    this.message.set(null);
-    try {
-      this.created.set(await this.api.post(`/orgs/${this.data.orgId}/api-keys`, { name, tenantId, scopes, ...(expiresOn && { expiresAt: new Date(`${expiresOn}T23:59:59`).toISOString() }) }));
-    } catch (error) {
-      this.message.set(showFieldErrors(this.form, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    // The API says "scopes must name at least one scope" too; the form says it in its own words.
+    const expiresAt = expiresOn ? new Date(`${expiresOn}T23:59:59`).toISOString() : undefined;
+    return this.submission.run(async () => this.created.set(await this.api.post(`/orgs/${this.data.orgId}/api-keys`, { name, tenantId, scopes, ...(expiresAt && { expiresAt }) })));
   }
 }

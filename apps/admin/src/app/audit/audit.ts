@@ -10,8 +10,9 @@ import { MatTableModule } from '@angular/material/table';
 import type { AuditEvent, AuditVerification, Page } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
-import { CursorPager } from '../shared/cursor-pager';
+import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
+import { Pager } from '../shared/pager';
 
 interface AuditFilters {
   action: string;
@@ -23,7 +24,7 @@ interface AuditFilters {
 /** Who touched what: filters, pages, exports, and whether the hash chain still holds. */
 @Component({
   selector: 'kr-audit-log',
-  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, ListState],
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, ListState, Pager],
   template: `
     <div class="page-header">
       <h1>Audit log</h1>
@@ -46,8 +47,7 @@ interface AuditFilters {
       <mat-form-field><mat-label>To</mat-label><input matInput type="date" name="to" [(ngModel)]="draft.to" /></mat-form-field>
       <button mat-flat-button type="submit">Filter</button>
     </form>
-    <kr-list-state [state]="events.isLoading() ? 'loading' : events.error() ? 'error' : events.value()?.items?.length ? 'ready' : 'empty'"
-      empty="No event matches these filters." [error]="events.error() ? message(events.error()) : null" (retry)="events.reload()">
+    <kr-list-state [of]="events" empty="No event matches these filters.">
       <table mat-table [dataSource]="events.value()?.items ?? []" data-testid="audit-events">
         <ng-container matColumnDef="seq">
           <th mat-header-cell *matHeaderCellDef>#</th>
@@ -76,11 +76,7 @@ interface AuditFilters {
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
-      <div class="pager">
-        <span class="muted">Page {{ pager.page() }}</span>
-        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Newer</button>
-        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Older</button>
-      </div>
+      <kr-pager [pager]="pager" previousLabel="Newer" nextLabel="Older" />
     </kr-list-state>
   `,
   styles: '.details { max-width: 320px; font-size: 12px; white-space: pre-line; }',
@@ -94,18 +90,11 @@ export class AuditLog {
   protected readonly filters = signal<AuditFilters>({ ...this.draft });
   protected readonly pager = new CursorPager();
   protected readonly verification = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<AuditVerification>(`/orgs/${params}/audit-events/verify`) });
-  protected readonly events = resource({
-    params: () => ({ orgId: this.orgId(), filters: this.filters(), cursor: this.pager.cursor() }),
-    loader: async ({ params }) => {
-      const page = await this.api.get<Page<AuditEvent>>(`/orgs/${params.orgId}/audit-events`, { ...this.query(params.filters), cursor: params.cursor, limit: 50 });
-      this.pager.next.set(page.nextCursor);
-      return page;
-    },
-  });
-
-  protected message(error: unknown): string {
-    return problemOf(error).message;
-  }
+  protected readonly events = pagedResource(
+    this.pager,
+    () => ({ orgId: this.orgId(), filters: this.filters() }),
+    ({ orgId, filters }, cursor) => this.api.get<Page<AuditEvent>>(`/orgs/${orgId}/audit-events`, { ...this.query(filters), cursor, limit: 50 }),
+  );
 
   /** `key: value` pairs, one per line, for the table (the exports carry the JSON). */
   protected summary(details: Record<string, unknown>): string {

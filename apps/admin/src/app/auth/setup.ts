@@ -1,4 +1,4 @@
-import { Component, inject, signal } from '@angular/core';
+import { Component, inject } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -7,9 +7,9 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import type { SessionView } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
-import { errorText, showFieldErrors } from '../shared/forms';
+import { errorText } from '../shared/forms';
+import { Submission } from '../shared/submission';
 
 /** First run: the setup token printed by the server, the owner's account and the agency's organization. */
 @Component({
@@ -45,10 +45,10 @@ import { errorText, showFieldErrors } from '../shared/forms';
             <mat-hint>At least 12 characters; not your email.</mat-hint>
             <mat-error>{{ error('password') }}</mat-error>
           </mat-form-field>
-          @if (message()) {
-            <p class="form-error" role="alert">{{ message() }}</p>
+          @if (submission.message()) {
+            <p class="form-error" role="alert">{{ submission.message() }}</p>
           }
-          <button mat-flat-button type="submit" [disabled]="busy()">Create owner and organization</button>
+          <button mat-flat-button type="submit" [disabled]="submission.busy()">Create owner and organization</button>
         </form>
       </mat-card-content>
     </mat-card>
@@ -58,8 +58,6 @@ export class Setup {
   private readonly api = inject(Api);
   private readonly session = inject(Session);
   private readonly router = inject(Router);
-  protected readonly busy = signal(false);
-  protected readonly message = signal<string | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     setupToken: ['', Validators.required],
     organizationName: ['', Validators.required],
@@ -71,19 +69,14 @@ export class Setup {
     return errorText(this.form, field, { email: 'Enter an email address.', minlength: 'At least 12 characters.' });
   }
 
-  async submit(): Promise<void> {
-    if (this.form.invalid) return this.form.markAllAsTouched();
-    this.busy.set(true);
-    this.message.set(null);
-    try {
+  protected readonly submission = new Submission(this.form);
+
+  submit(): Promise<void> {
+    return this.submission.run(async () => {
       const { email, password } = this.form.getRawValue();
       const setup = await this.api.post<{ organization: { id: string } }>('/setup', this.form.getRawValue());
       this.session.signedIn(await this.api.post<SessionView>('/auth/login', { email, password }));
       await this.router.navigate(['/orgs', setup.organization.id, 'dashboard']);
-    } catch (error) {
-      this.message.set(showFieldErrors(this.form, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

@@ -6,7 +6,6 @@ import { MatListModule } from '@angular/material/list';
 import { RouterLink } from '@angular/router';
 import type { AuditEvent, OrganizationOverview, Page, Usage, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
 import { ListState } from '../shared/list-state';
 import { UsageChart } from './usage-chart';
@@ -29,7 +28,7 @@ const DAYS = 30;
     }
 
     <h2>userHashes issued per day, last {{ days }} days</h2>
-    <kr-list-state [state]="usage.isLoading() ? 'loading' : usage.error() ? 'error' : 'ready'" [error]="message(usage.error())" (retry)="usage.reload()">
+    <kr-list-state [of]="usage" [isEmpty]="never">
       @if (usage.value(); as data) {
         <kr-usage-chart [items]="data.items" [from]="period.from" [to]="period.to" />
         <p class="muted" data-testid="issued-total">{{ total(data) }} {{ total(data) === 1 ? 'userHash' : 'userHashes' }} issued in the period.</p>
@@ -39,8 +38,7 @@ const DAYS = 30;
     <div class="columns">
       <section>
         <h2>Needs attention</h2>
-        <kr-list-state [state]="attention.isLoading() ? 'loading' : attention.error() ? 'error' : attention.value()?.items?.length ? 'ready' : 'empty'"
-          empty="Every widget has a secret within the rotation policy." [error]="message(attention.error())" (retry)="attention.reload()">
+        <kr-list-state [of]="attention" empty="Every widget has a secret within the rotation policy.">
           <mat-nav-list>
             @for (widget of attention.value()?.items; track widget.id) {
               <a mat-list-item [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">
@@ -55,8 +53,7 @@ const DAYS = 30;
       @if (session.can('audit:read')) {
         <section>
           <h2>Recent activity</h2>
-          <kr-list-state [state]="activity.isLoading() ? 'loading' : activity.error() ? 'error' : activity.value()?.items?.length ? 'ready' : 'empty'"
-            empty="Nothing has happened yet." [error]="message(activity.error())" (retry)="activity.reload()">
+          <kr-list-state [of]="activity" empty="Nothing has happened yet.">
             <mat-list>
               @for (event of activity.value()?.items; track event.seq) {
                 <mat-list-item>
@@ -102,9 +99,8 @@ export class Dashboard {
     return usage.items.reduce((sum, item) => sum + item.issued, 0);
   }
 
-  protected message(error: unknown): string | null {
-    return error ? problemOf(error).message : null;
-  }
+  /** The chart shows empty days too: it is never "empty". */
+  protected readonly never = () => false;
 }
 
 function startOfDay(date: Date): Date {

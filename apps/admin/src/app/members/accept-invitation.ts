@@ -1,4 +1,4 @@
-import { Component, inject, input, signal } from '@angular/core';
+import { Component, inject, input } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -6,8 +6,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
-import { errorText, showFieldErrors } from '../shared/forms';
+import { errorText } from '../shared/forms';
+import { Submission } from '../shared/submission';
 
 /** The link of an invitation: a new account chooses a password, an existing one confirms with theirs. */
 @Component({
@@ -24,10 +24,10 @@ import { errorText, showFieldErrors } from '../shared/forms';
             <input matInput type="password" formControlName="password" autocomplete="new-password" />
             <mat-error>{{ errorText(form, 'password') }}</mat-error>
           </mat-form-field>
-          @if (message()) {
-            <p class="form-error" role="alert">{{ message() }}</p>
+          @if (submission.message()) {
+            <p class="form-error" role="alert">{{ submission.message() }}</p>
           }
-          <button mat-flat-button type="submit" [disabled]="busy() || !token()">Join</button>
+          <button mat-flat-button type="submit" [disabled]="submission.busy() || !token()">Join</button>
         </form>
       </mat-card-content>
     </mat-card>
@@ -38,20 +38,13 @@ export class AcceptInvitation {
   private readonly router = inject(Router);
   protected readonly errorText = errorText;
   readonly token = input<string>();
-  protected readonly busy = signal(false);
-  protected readonly message = signal<string | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({ password: ['', Validators.required] });
+  protected readonly submission = new Submission(this.form);
 
-  async submit(): Promise<void> {
-    if (this.form.invalid) return this.form.markAllAsTouched();
-    this.busy.set(true);
-    try {
+  submit(): Promise<void> {
+    return this.submission.run(async () => {
       await this.api.post('/invitations/accept', { token: this.token(), password: this.form.getRawValue().password });
       await this.router.navigate(['/login']);
-    } catch (error) {
-      this.message.set(showFieldErrors(this.form, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

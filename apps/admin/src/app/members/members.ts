@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, resource, signal } from '@angular/core';
+import { Component, computed, inject, input, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -11,18 +11,21 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { ROLES, type Invitation, type Member, type Page, type Role, type Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
 import { CopyButton } from '../shared/copy-button';
-import { CursorPager } from '../shared/cursor-pager';
-import { errorText, showFieldErrors } from '../shared/forms';
+import { runAction } from '../shared/actions';
+import { CursorPager, pagedResource } from '../shared/cursor-pager';
+import { errorText } from '../shared/forms';
 import { ListState } from '../shared/list-state';
+import { Pager } from '../shared/pager';
+import { Submission } from '../shared/submission';
+import { tenantOptions } from '../tenants/tenant-options';
 
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
 @Component({
   selector: 'kr-members',
-  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, CopyButton, ListState],
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, CopyButton, ListState, Pager],
   template: `
     <div class="page-header"><h1>Members</h1></div>
     @if (manage()) {
@@ -49,10 +52,10 @@ import { ListState } from '../shared/list-state';
           </mat-select>
           <mat-hint>Leave empty for all tenants.</mat-hint>
         </mat-form-field>
-        <button mat-flat-button type="submit" [disabled]="busy()">Invite</button>
+        <button mat-flat-button type="submit" [disabled]="inviting.busy()">Invite</button>
       </form>
-      @if (inviteMessage()) {
-        <p class="form-error" role="alert">{{ inviteMessage() }}</p>
+      @if (inviting.message()) {
+        <p class="form-error" role="alert">{{ inviting.message() }}</p>
       }
       @if (invitation(); as sent) {
         <div class="warning-box" role="status">
@@ -61,8 +64,7 @@ import { ListState } from '../shared/list-state';
         </div>
       }
     }
-    <kr-list-state [state]="members.isLoading() ? 'loading' : members.error() ? 'error' : members.value()?.items?.length ? 'ready' : 'empty'"
-      empty="No members." [error]="members.error() ? message(members.error()) : null" (retry)="members.reload()">
+    <kr-list-state [of]="members" empty="No members.">
       <table mat-table [dataSource]="members.value()?.items ?? []">
         <ng-container matColumnDef="email">
           <th mat-header-cell *matHeaderCellDef>Email</th>
@@ -111,10 +113,7 @@ import { ListState } from '../shared/list-state';
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
-      <div class="pager">
-        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
-        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
-      </div>
+      <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
 })
@@ -128,8 +127,6 @@ export class Members {
   protected readonly roles = ROLES;
   protected readonly columns = ['email', 'role', 'tenants', 'since', 'actions'];
   protected readonly manage = computed(() => this.session.can('members:manage'));
-  protected readonly busy = signal(false);
-  protected readonly inviteMessage = signal<string | null>(null);
   protected readonly invitation = signal<{ invitation: Invitation; link: string } | null>(null);
   protected readonly pager = new CursorPager();
   protected readonly invite = inject(FormBuilder).nonNullable.group({
@@ -137,59 +134,34 @@ export class Members {
     role: ['operator' as Role, Validators.required],
     tenantIds: [[] as string[]],
   });
-  protected readonly tenants = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }) });
-  protected readonly members = resource({
-    params: () => ({ orgId: this.orgId(), cursor: this.pager.cursor() }),
-    loader: async ({ params }) => {
-      const page = await this.api.get<Page<Member>>(`/orgs/${params.orgId}/members`, { cursor: params.cursor, limit: 50 });
-      this.pager.next.set(page.nextCursor);
-      return page;
-    },
-  });
-
-  protected message(error: unknown): string {
-    return problemOf(error).message;
-  }
+  protected readonly tenants = tenantOptions(this.orgId);
+  protected readonly members = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<Member>>(`/orgs/${orgId}/members`, { cursor, limit: 50 }));
 
   protected tenantList(ids: string[]): string {
     const names = new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name]));
     return ids.map((id) => names.get(id) ?? id).join(', ');
   }
 
-  protected async sendInvitation(): Promise<void> {
-    if (this.invite.invalid) return this.invite.markAllAsTouched();
-    const { email, role, tenantIds } = this.invite.getRawValue();
-    this.busy.set(true);
-    this.inviteMessage.set(null);
-    try {
+  protected readonly inviting = new Submission(this.invite);
+
+  protected sendInvitation(): Promise<void> {
+    return this.inviting.run(async () => {
+      const { email, role, tenantIds } = this.invite.getRawValue();
       const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
       this.invitation.set({ invitation: sent.invitation, link: `${location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` });
       this.invite.reset();
-    } catch (error) {
-      this.inviteMessage.set(showFieldErrors(this.invite, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 
   protected async update(member: Member, change: { role?: Role; tenantIds?: string[] | null }): Promise<void> {
-    try {
-      await this.api.patch(`/orgs/${this.orgId()}/members/${member.userId}`, change);
-      this.snackBar.open(`${member.email} updated.`, undefined, { duration: 3000 });
-    } catch (error) {
-      this.snackBar.open(problemOf(error).message, 'Close');
-    }
+    await runAction(this.snackBar, () => this.api.patch(`/orgs/${this.orgId()}/members/${member.userId}`, change), `${member.email} updated.`);
     this.members.reload();
   }
 
   protected async remove(member: Member): Promise<void> {
     const confirmed = await confirm(this.dialog, { title: `Remove ${member.email}?`, message: 'They lose access to this organization at once.', confirmLabel: 'Remove', danger: true });
     if (!confirmed) return;
-    try {
-      await this.api.delete(`/orgs/${this.orgId()}/members/${member.userId}`);
-    } catch (error) {
-      this.snackBar.open(problemOf(error).message, 'Close');
-    }
+    await runAction(this.snackBar, () => this.api.delete(`/orgs/${this.orgId()}/members/${member.userId}`), `${member.email} removed.`);
     this.members.reload();
   }
 }

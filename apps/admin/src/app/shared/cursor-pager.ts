@@ -1,4 +1,5 @@
-import { computed, signal } from '@angular/core';
+import { computed, resource, signal } from '@angular/core';
+import type { Page } from '@keyring/contracts';
 
 /**
  * Previous/next over a keyset-paginated list: the API gives only a cursor to the next page, so the cursors of
@@ -23,4 +24,16 @@ export class CursorPager {
   reset(): void {
     this.cursors.set([null]);
   }
+}
+
+/** A list resource paged by `pager`: reloads when `params` or the page change, and tells the pager the next cursor. */
+export function pagedResource<T, P>(pager: CursorPager, params: () => P, load: (params: P, cursor: string | null) => Promise<Page<T>>) {
+  return resource({
+    params: () => ({ params: params(), cursor: pager.cursor() }),
+    loader: async ({ params: { params: current, cursor } }) => {
+      const page = await load(current, cursor);
+      pager.next.set(page.nextCursor);
+      return page;
+    },
+  });
 }

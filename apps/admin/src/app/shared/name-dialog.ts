@@ -1,11 +1,11 @@
-import { Component, inject, signal } from '@angular/core';
+import { Component, inject } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { problemOf } from '../core/problem';
-import { errorText, showFieldErrors } from './forms';
+import { errorText } from './forms';
+import { Submission } from './submission';
 
 export interface NameDialogData {
   title: string;
@@ -29,13 +29,13 @@ export interface NameDialogData {
           <input matInput formControlName="name" cdkFocusInitial autocomplete="off" />
           <mat-error>{{ errorText(form, 'name') }}</mat-error>
         </mat-form-field>
-        @if (message()) {
-          <p class="form-error" role="alert">{{ message() }}</p>
+        @if (submission.message()) {
+          <p class="form-error" role="alert">{{ submission.message() }}</p>
         }
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button type="button" mat-dialog-close>Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">{{ data.submitLabel }}</button>
+        <button mat-flat-button type="submit" [disabled]="submission.busy()">{{ data.submitLabel }}</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -45,19 +45,11 @@ export class NameDialog {
   protected readonly data = inject<NameDialogData>(MAT_DIALOG_DATA);
   private readonly ref = inject(MatDialogRef);
   protected readonly errorText = errorText;
-  protected readonly busy = signal(false);
-  protected readonly message = signal<string | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({ name: [this.data.value ?? '', [Validators.required, Validators.pattern(/\S/)]] });
 
-  async submit(): Promise<void> {
-    if (this.form.invalid) return this.form.markAllAsTouched();
-    this.busy.set(true);
-    try {
-      this.ref.close(await this.data.save(this.form.getRawValue().name));
-    } catch (error) {
-      this.message.set(showFieldErrors(this.form, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+  protected readonly submission = new Submission(this.form);
+
+  submit(): Promise<void> {
+    return this.submission.run(async () => this.ref.close(await this.data.save(this.form.getRawValue().name)));
   }
 }

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, inject, input, resource, signal } from '@angular/core';
+import { Component, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -11,19 +11,20 @@ import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import type { Page, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
-import { CursorPager } from '../shared/cursor-pager';
+import { runAction } from '../shared/actions';
+import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { NameDialog, type NameDialogData } from '../shared/name-dialog';
+import { Pager } from '../shared/pager';
 
 const PAGE_SIZE = 25;
 
 /** The agency's clients: search, create, rename, archive. */
 @Component({
   selector: 'kr-tenants',
-  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, RouterLink, ListState],
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, RouterLink, ListState, Pager],
   template: `
     <div class="page-header">
       <h1>Tenants</h1>
@@ -36,9 +37,7 @@ const PAGE_SIZE = 25;
       <mat-icon matPrefix>search</mat-icon>
       <input matInput [ngModel]="query()" (ngModelChange)="search($event)" />
     </mat-form-field>
-    <kr-list-state [state]="tenants.isLoading() ? 'loading' : tenants.error() ? 'error' : tenants.value()?.items?.length ? 'ready' : 'empty'"
-      [empty]="query() ? 'No tenant matches this search.' : 'No tenants yet: create one for each client whose widgets you manage.'"
-      [error]="tenants.error() ? message(tenants.error()) : null" (retry)="tenants.reload()">
+    <kr-list-state [of]="tenants" [empty]="query() ? 'No tenant matches this search.' : 'No tenants yet: create one for each client whose widgets you manage.'">
       <table mat-table [dataSource]="tenants.value()?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
@@ -64,11 +63,7 @@ const PAGE_SIZE = 25;
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
-      <div class="pager">
-        <span class="muted">Page {{ pager.page() }}</span>
-        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
-        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
-      </div>
+      <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
   styles: '.search { width: 360px; max-width: 100%; }',
@@ -82,22 +77,15 @@ export class Tenants {
   protected readonly columns = ['name', 'widgets', 'created', 'actions'];
   protected readonly query = signal('');
   protected readonly pager = new CursorPager();
-  protected readonly tenants = resource({
-    params: () => ({ orgId: this.orgId(), q: this.query(), cursor: this.pager.cursor() }),
-    loader: async ({ params }) => {
-      const page = await this.api.get<Page<Tenant>>(`/orgs/${params.orgId}/tenants`, { q: params.q, cursor: params.cursor, limit: PAGE_SIZE });
-      this.pager.next.set(page.nextCursor);
-      return page;
-    },
-  });
+  protected readonly tenants = pagedResource(
+    this.pager,
+    () => ({ orgId: this.orgId(), q: this.query() }),
+    ({ orgId, q }, cursor) => this.api.get<Page<Tenant>>(`/orgs/${orgId}/tenants`, { q, cursor, limit: PAGE_SIZE }),
+  );
 
   protected search(query: string): void {
     this.query.set(query);
     this.pager.reset();
-  }
-
-  protected message(error: unknown): string {
-    return problemOf(error).message;
   }
 
   protected async create(): Promise<void> {
@@ -121,13 +109,8 @@ export class Tenants {
       confirmLabel: 'Archive',
       danger: true,
     });
-    if (!confirmed) return;
-    try {
-      await this.api.post(`/orgs/${this.orgId()}/tenants/${tenant.id}/archive`);
-      this.snackBar.open(`${tenant.name} archived.`, undefined, { duration: 4000 });
+    if (confirmed && (await runAction(this.snackBar, () => this.api.post(`/orgs/${this.orgId()}/tenants/${tenant.id}/archive`), `${tenant.name} archived.`))) {
       this.tenants.reload();
-    } catch (error) {
-      this.snackBar.open(problemOf(error).message, 'Close');
     }
   }
 

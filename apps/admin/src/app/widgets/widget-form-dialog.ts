@@ -1,4 +1,4 @@
-import { Component, inject, signal } from '@angular/core';
+import { Component, inject } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -7,8 +7,8 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import type { Tenant, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
-import { errorText, showFieldErrors } from '../shared/forms';
+import { errorText } from '../shared/forms';
+import { Submission } from '../shared/submission';
 
 export interface WidgetFormData {
   orgId: string;
@@ -55,13 +55,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
           <input matInput formControlName="huggyCompanyId" autocomplete="off" inputmode="numeric" />
           <mat-error>{{ error('huggyCompanyId') }}</mat-error>
         </mat-form-field>
-        @if (message()) {
-          <p class="form-error" role="alert">{{ message() }}</p>
+        @if (submission.message()) {
+          <p class="form-error" role="alert">{{ submission.message() }}</p>
         }
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button type="button" mat-dialog-close>Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="busy()">{{ data.widget ? 'Save' : 'Create widget' }}</button>
+        <button mat-flat-button type="submit" [disabled]="submission.busy()">{{ data.widget ? 'Save' : 'Create widget' }}</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -71,8 +71,6 @@ export class WidgetFormDialog {
   protected readonly data = inject<WidgetFormData>(MAT_DIALOG_DATA);
   private readonly api = inject(Api);
   private readonly ref = inject(MatDialogRef);
-  protected readonly busy = signal(false);
-  protected readonly message = signal<string | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     tenantId: [this.data.widget?.tenantId ?? this.data.tenants[0]?.id ?? '', Validators.required],
     name: [this.data.widget?.name ?? '', [Validators.required, Validators.pattern(/\S/)]],
@@ -86,18 +84,14 @@ export class WidgetFormDialog {
     });
   }
 
-  async submit(): Promise<void> {
-    if (this.form.invalid) return this.form.markAllAsTouched();
-    const { tenantId, name, huggyWidgetUuid, huggyCompanyId } = this.form.getRawValue();
-    const fields = { name, huggyWidgetUuid: huggyWidgetUuid || undefined, huggyCompanyId: huggyCompanyId || undefined };
-    this.busy.set(true);
-    try {
+  protected readonly submission = new Submission(this.form);
+
+  submit(): Promise<void> {
+    return this.submission.run(async () => {
+      const { tenantId, name, huggyWidgetUuid, huggyCompanyId } = this.form.getRawValue();
+      const fields = { name, huggyWidgetUuid: huggyWidgetUuid || undefined, huggyCompanyId: huggyCompanyId || undefined };
       const base = `/orgs/${this.data.orgId}/widgets`;
       this.ref.close(this.data.widget ? await this.api.patch<Widget>(`${base}/${this.data.widget.id}`, fields) : await this.api.post<Widget>(base, { tenantId, ...fields }));
-    } catch (error) {
-      this.message.set(showFieldErrors(this.form, problemOf(error)));
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

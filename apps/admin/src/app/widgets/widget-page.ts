@@ -13,10 +13,11 @@ import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
 import type { SecretVersion, Tenant, TestUserHash, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
+import { runAction } from '../shared/actions';
 import { confirm } from '../shared/confirm-dialog';
 import { ListState } from '../shared/list-state';
+import { Submission } from '../shared/submission';
 import { backendSnippets } from './backend-snippets';
 import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
@@ -31,7 +32,7 @@ import { WidgetFormDialog } from './widget-form-dialog';
     ListState, RotationWizard, SnippetBlock,
   ],
   template: `
-    <kr-list-state [state]="widget.isLoading() && !widget.value() ? 'loading' : widget.error() ? 'error' : 'ready'" [error]="widget.error() ? message(widget.error()) : null" (retry)="widget.reload()">
+    <kr-list-state [of]="widget" [isEmpty]="never">
       @if (widget.value(); as w) {
         <div class="page-header">
           <h1>{{ w.name }}</h1>
@@ -70,8 +71,7 @@ import { WidgetFormDialog } from './widget-form-dialog';
         </mat-card>
 
         <h2>Version history</h2>
-        <kr-list-state [state]="versions.isLoading() && !versions.value() ? 'loading' : versions.error() ? 'error' : versions.value()?.items?.length ? 'ready' : 'empty'"
-          empty="No version yet." [error]="versions.error() ? message(versions.error()) : null" (retry)="versions.reload()">
+        <kr-list-state [of]="versions" empty="No version yet.">
           <table mat-table [dataSource]="versions.value()?.items ?? []" data-testid="versions">
             <ng-container matColumnDef="version">
               <th mat-header-cell *matHeaderCellDef>Version</th>
@@ -119,8 +119,8 @@ import { WidgetFormDialog } from './widget-form-dialog';
             </mat-form-field>
             <button mat-stroked-button type="submit" [disabled]="!userIdentifier()">Sign</button>
           </form>
-          @if (testError()) {
-            <p class="form-error" role="alert">{{ testError() }}</p>
+          @if (testing.message()) {
+            <p class="form-error" role="alert">{{ testing.message() }}</p>
           }
           @if (tested(); as result) {
             <p>userHash (key version {{ result.keyVersion }}):</p>
@@ -162,7 +162,7 @@ export class WidgetPage {
   protected readonly rotating = signal(false);
   protected readonly userIdentifier = signal('');
   protected readonly tested = signal<TestUserHash | null>(null);
-  protected readonly testError = signal<string | null>(null);
+  protected readonly testing = new Submission();
 
   protected readonly widget = resource({
     params: () => ({ orgId: this.orgId(), widgetId: this.widgetId() }),
@@ -179,9 +179,7 @@ export class WidgetPage {
   protected readonly latestVersion = computed(() => Math.max(0, ...(this.versions.value()?.items ?? []).map((v) => v.version)));
   protected readonly backend = computed(() => backendSnippets(location.origin, this.widgetId()));
 
-  protected message(error: unknown): string {
-    return problemOf(error).message;
-  }
+  protected readonly never = () => false;
 
   protected ageInDays(activatedAt: string): number {
     return Math.floor((Date.now() - new Date(activatedAt).getTime()) / 86_400_000);
@@ -239,22 +237,14 @@ export class WidgetPage {
   }
 
   protected async test(): Promise<void> {
-    this.testError.set(null);
-    try {
-      this.tested.set(await this.api.post<TestUserHash>(`/orgs/${this.orgId()}/widgets/${this.widgetId()}/test-user-hash`, { userIdentifier: this.userIdentifier() }));
-    } catch (error) {
-      this.tested.set(null);
-      this.testError.set(problemOf(error).message);
-    }
+    this.tested.set(null);
+    await this.testing.run(async () =>
+      this.tested.set(await this.api.post<TestUserHash>(`/orgs/${this.orgId()}/widgets/${this.widgetId()}/test-user-hash`, { userIdentifier: this.userIdentifier() })),
+    );
   }
 
   private async act(call: () => Promise<unknown>, done: string): Promise<void> {
-    try {
-      await call();
-      this.snackBar.open(done, undefined, { duration: 4000 });
-    } catch (error) {
-      this.snackBar.open(problemOf(error).message, 'Close');
-    }
+    await runAction(this.snackBar, call, done);
     this.reload();
   }
 

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, linkedSignal, resource, signal } from '@angular/core';
+import { Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,12 +9,13 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
-import type { Page, Tenant, Widget } from '@keyring/contracts';
+import type { Page, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
-import { CursorPager } from '../shared/cursor-pager';
+import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
+import { Pager } from '../shared/pager';
+import { tenantOptions } from '../tenants/tenant-options';
 import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
 
 const PAGE_SIZE = 25;
@@ -22,7 +23,7 @@ const PAGE_SIZE = 25;
 /** Every widget of the organization (or of one tenant): find one fast, or add one. */
 @Component({
   selector: 'kr-widgets',
-  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, RouterLink, ListState],
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, RouterLink, ListState, Pager],
   template: `
     <div class="page-header">
       <h1>Widgets</h1>
@@ -49,8 +50,7 @@ const PAGE_SIZE = 25;
     @if (tenants.value()?.items?.length === 0) {
       <p class="muted">Widgets belong to a tenant: <a [routerLink]="['/orgs', orgId(), 'tenants']">create a tenant</a> first.</p>
     }
-    <kr-list-state [state]="widgets.isLoading() ? 'loading' : widgets.error() ? 'error' : widgets.value()?.items?.length ? 'ready' : 'empty'"
-      [empty]="query() ? 'No widget matches this search.' : 'No widgets yet.'" [error]="widgets.error() ? message(widgets.error()) : null" (retry)="widgets.reload()">
+    <kr-list-state [of]="widgets" [empty]="query() ? 'No widget matches this search.' : 'No widgets yet.'">
       <table mat-table [dataSource]="widgets.value()?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
@@ -77,11 +77,7 @@ const PAGE_SIZE = 25;
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
-      <div class="pager">
-        <span class="muted">Page {{ pager.page() }}</span>
-        <button mat-button type="button" [disabled]="!pager.hasPrevious()" (click)="pager.back()">Previous</button>
-        <button mat-button type="button" [disabled]="!pager.next()" (click)="pager.forward()">Next</button>
-      </div>
+      <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
   styles: '.search { width: 360px; max-width: 100%; }',
@@ -98,23 +94,13 @@ export class Widgets {
   protected readonly query = signal('');
   protected readonly tenant = linkedSignal(() => this.tenantId() ?? '');
   protected readonly pager = new CursorPager();
-  protected readonly tenants = resource({
-    params: () => this.orgId(),
-    loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }),
-  });
+  protected readonly tenants = tenantOptions(this.orgId);
   protected readonly tenantNames = computed(() => new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name])));
-  protected readonly widgets = resource({
-    params: () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant(), cursor: this.pager.cursor() }),
-    loader: async ({ params }) => {
-      const page = await this.api.get<Page<Widget>>(`/orgs/${params.orgId}/widgets`, { q: params.q, tenantId: params.tenantId, cursor: params.cursor, limit: PAGE_SIZE });
-      this.pager.next.set(page.nextCursor);
-      return page;
-    },
-  });
-
-  protected message(error: unknown): string {
-    return problemOf(error).message;
-  }
+  protected readonly widgets = pagedResource(
+    this.pager,
+    () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant() }),
+    ({ orgId, q, tenantId }, cursor) => this.api.get<Page<Widget>>(`/orgs/${orgId}/widgets`, { q, tenantId, cursor, limit: PAGE_SIZE }),
+  );
 
   protected create(): void {
     const tenants = this.tenants.value()?.items ?? [];
