@@ -6,5 +6,4 @@ setupZonelessTestEnv({
 });
 
 // jsdom has no WebCrypto; the console computes secret fingerprints with it, as browsers do.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 Object.defineProperty(globalThis, 'crypto', { value: require('node:crypto').webcrypto, configurable: true });

@@ -4,6 +4,8 @@ import type { OperationObject, SchemaObject } from './openapi-types';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { UserHashRoute } from '../tenant-api/user-hash.routes';
 import { TENANT_API_OPERATIONS } from '../tenant-api/user-hash.openapi';
+import contractSchemas from './contract-schemas.json';
+import { SUCCESS_BODIES } from './responses';
 
 export const DOCS_PATH = 'api/docs';
 
@@ -44,22 +46,39 @@ export function openApiDocument(app: INestApplication, leanRoutes: UserHashRoute
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'kr_…', description: 'A Keyring API key (created in the console, shown once).' }, 'apiKey')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const schemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' }) as Record<string, SchemaObject>;
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas, ProblemDetails: PROBLEM } };
+  // JSON Schema types (e.g. ["string", "null"]) need OpenAPI 3.1.
+  document.openapi = '3.1.0';
+  const requests = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/' }) as Record<string, SchemaObject>;
+  document.components = {
+    ...document.components,
+    // The generated schemas use JSON Schema's type lists, which @nestjs/swagger's OpenAPI 3.0 typings do not know.
+    schemas: { ...document.components?.schemas, ...requests, ...(contractSchemas as unknown as Record<string, SchemaObject>), ProblemDetails: PROBLEM },
+  };
 
   for (const route of leanRoutes) {
     const path = route.pattern.replace(/:(\w+)/g, '{$1}');
     document.paths[path] = { post: TENANT_API_OPERATIONS[route.pattern] };
   }
-  for (const item of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item) as [string, OperationObject][]) {
       if (typeof operation !== 'object' || !operation.responses) continue;
+      describeSuccess(operation, SUCCESS_BODIES[`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`]);
       operation.responses['default'] ??= { description: 'An error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } };
       // Changes made with the session cookie also need the CSRF header.
       if (method !== 'get' && operation.security?.some((requirement: Record<string, string[]>) => 'session' in requirement)) operation.security = [{ session: [], csrf: [] }];
     }
   }
   return document;
+}
+
+/** Puts the body's schema under the operation's success status (the one Nest chose: 200, 201 or 204). */
+function describeSuccess(operation: OperationObject, body: SchemaObject | null | undefined): void {
+  if (!body) return;
+  const status = Object.keys(operation.responses).find((code) => code.startsWith('2'));
+  if (!status) return;
+  const response = operation.responses[status] as { description?: string; content?: Record<string, { schema: SchemaObject }> };
+  const type = body.type === 'string' ? 'text/plain' : 'application/json';
+  operation.responses[status] = { ...response, description: response.description || 'Done.', content: { [type]: { schema: body } } };
 }
 
 /** Serves the document at /api/docs/openapi.json and Swagger UI (from the swagger-ui-dist package, no CDN) at /api/docs. */
