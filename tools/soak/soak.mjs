@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Soak: SOAK_SECONDS (60) of mixed traffic against the production build on its own embedded PostgreSQL —
 // tenants' backends asking for userHashes (autocannon, 20 connections) while console users list, search, read the
-// audit log and rotate secrets. Fails on any error; prints the server's RSS at start and end.
+// audit log and rotate secrets. Fails on any error; prints the server's RSS and V8 heap at start and end.
 // Usage: npm run build && node tools/soak/soak.mjs   (npm run soak does both)
 import autocannon from 'autocannon';
 import { prepare, startKeyring } from '../lib/keyring-server.mjs';
@@ -10,11 +10,13 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const keyring = await startKeyring('soak', { KEYRING_RATE_LIMIT_PER_MINUTE: '1000000000', LOG_LEVEL: 'warn' });
 const { call, session, orgId, widgetId, apiKey } = await prepare(keyring, 'soak-widget-secret-0001');
 
-const rss = async () => {
+/** Resident memory and V8 heap in use, in MiB, from the server's own metrics. */
+const memory = async () => {
   const metrics = await (await fetch(`${keyring.base}/metrics`)).text();
-  return Number(/^keyring_process_resident_memory_bytes (\d+)/m.exec(metrics)[1]) / 1024 / 1024;
+  const mib = (name) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)[1]) / 1024 / 1024;
+  return { rss: mib('keyring_process_resident_memory_bytes'), heap: mib('keyring_nodejs_heap_size_used_bytes') };
 };
-const rssAtStart = await rss();
+const atStart = await memory();
 const deadline = Date.now() + SECONDS * 1000;
 const errors = [];
 let consoleCalls = 0;
@@ -57,13 +59,13 @@ const [tenants] = await Promise.all([
   consoleUser(0),
   consoleUser(1),
 ]);
-const rssAtEnd = await rss();
+const atEnd = await memory();
 const verify = await call('GET', `/api/v1/orgs/${orgId}/audit-events/verify`, undefined, session);
 await keyring.stop();
 
 console.log(`user-hash: ${tenants.requests.total} requests (${Math.round(tenants.requests.average)} req/s), ${tenants.non2xx} non-2xx, ${tenants.errors} errors, p99 ${tenants.latency.p99} ms`);
 console.log(`console: ${consoleCalls} calls, ${errors.length} errors${errors.length ? `: ${errors.slice(0, 5).join('; ')}` : ''}`);
 console.log(`audit chain after the run: ${verify.json.valid ? `holds (${verify.json.checkedEvents} events)` : 'BROKEN'}`);
-console.log(`server RSS: ${rssAtStart.toFixed(0)} MiB at start, ${rssAtEnd.toFixed(0)} MiB at end`);
+console.log(`server memory: RSS ${atStart.rss.toFixed(0)} → ${atEnd.rss.toFixed(0)} MiB, V8 heap in use ${atStart.heap.toFixed(0)} → ${atEnd.heap.toFixed(0)} MiB`);
 const failed = tenants.non2xx + tenants.errors + errors.length > 0 || !verify.json.valid;
 process.exit(failed ? 1 : 0);

@@ -137,6 +137,20 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(await response.json()).toEqual({ userIdentifier: 'visitor@example.com', userHash: await signUserHash(SECRET_V1, 'visitor@example.com'), keyVersion: 1 });
   });
 
+  it('switches between organizations with the toolbar switcher', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const second = await owner.post('/api/v1/orgs', { name: 'Agency Two' });
+    await page.reload(); // the console reads the memberships again
+    const switcher = page.getByRole('combobox', { name: 'Organization' });
+    await switcher.click();
+    await page.getByRole('option', { name: 'Agency Two' }).click();
+    await page.waitForURL(`**/orgs/${second.id}/dashboard`);
+    await page.getByTestId('count-tenants').filter({ hasText: '0' }).waitFor();
+    await switcher.click();
+    await page.getByRole('option', { name: 'Agency One' }).click();
+    await page.getByTestId('count-tenants').filter({ hasText: '1' }).waitFor();
+  });
+
   it('the dashboard chart counts the userHash, the audit log shows every step and a verified chain, then sign out', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // one usage flush
     await nav('Dashboard').click();
