@@ -105,6 +105,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await revealed.waitFor();
     expect(await revealed.textContent()).not.toContain(SECRET_V2); // masked by default
     await page.getByRole('button', { name: 'Show the secret' }).click();
+    // Wait for the re-render rather than read at once (the click returns before Angular has drawn the change).
+    await revealed.filter({ hasText: SECRET_V2 }).waitFor();
     expect(await revealed.textContent()).toBe(SECRET_V2);
     await screenshot(page, '05-reveal');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
