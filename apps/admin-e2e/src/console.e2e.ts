@@ -1,5 +1,6 @@
 import { signUserHash } from '@keyring/signing';
 import type { Browser, Page } from 'playwright-core';
+import { tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
 import { startKeyring, type KeyringServer } from './keyring-server';
 
@@ -66,6 +67,11 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL('**/login**');
+    // Keyboard: Tab reaches the fields and the button in order, each with a visible focus ring.
+    await page.getByRole('heading', { name: 'Sign in to Keyring' }).waitFor();
+    const order = await tabOrder(page, 3);
+    expect(order.map((step) => step.name)).toEqual(['Email', 'Password', 'Sign in']);
+    expect(order.every((step) => step.outlined)).toBe(true);
     await signIn(OWNER.email, 'not-the-password-1');
     await page.getByRole('alert').getByText('The email or password is not correct.').waitFor();
     await screenshot(page, '02-login');
@@ -81,6 +87,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Client One', exact: true }).waitFor();
     await screenshot(page, '03-tenants');
+    expect(await unnamedControls(page)).toEqual([]);
 
     await nav('Widgets').click();
     await page.getByRole('button', { name: 'New widget' }).click();
@@ -93,6 +100,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await rotate(SECRET_V1, 1);
     await rotate(SECRET_V2, 2);
     await screenshot(page, '04-widget');
+    expect(await unnamedControls(page)).toEqual([]);
 
     const versionRow = (version: number) => page.locator(`tr[data-version="${version}"]`);
     await versionRow(2).getByRole('button', { name: 'Reveal' }).click();
@@ -159,6 +167,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByTestId('issued-total').filter({ hasText: '1 userHash issued' }).waitFor();
     expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
     await screenshot(page, '07-dashboard');
+    expect(await unnamedControls(page)).toEqual([]);
 
     await nav('Audit log').click();
     await page.getByTestId('chain-badge').filter({ hasText: 'Chain verified' }).waitFor();
@@ -167,6 +176,7 @@ describe('the console in a real browser, served by the built API on an embedded 
       expect(log).toContain(action);
     }
     await screenshot(page, '08-audit');
+    expect(await unnamedControls(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
