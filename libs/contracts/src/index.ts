@@ -1,3 +1,4 @@
 export * from './lib/problem';
 export * from './lib/permissions';
 export * from './lib/api';
+export * from './lib/rules';

@@ -6,11 +6,10 @@ import { constantTimeEqual, csrfTokenFor } from '../identity/secret-tokens';
 import { MembershipsRepository } from '../organizations/memberships.repository';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { AccessError, AccessErrorCode } from './access.errors';
-import { roleAllows } from '@keyring/contracts';
+import { roleAllows, UUID_PATTERN } from '@keyring/contracts';
 import { ANONYMOUS, requestContext } from './request-context';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The one place that decides who may call what. Deny by default: a route without an access rule is refused.
@@ -58,7 +57,7 @@ export class AccessGuard implements CanActivate {
 
     const organizationId = req.params['orgId'];
     const membership =
-      typeof organizationId === 'string' && UUID.test(organizationId)
+      typeof organizationId === 'string' && UUID_PATTERN.test(organizationId)
         ? await this.memberships.find(organizationId, session.userId)
         : null;
     if (!membership) {

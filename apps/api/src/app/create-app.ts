@@ -38,9 +38,10 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   // The user-hash routes answer before Express (see LeanRoute); everything else goes through Nest.
   const server = app.getHttpServer();
   server.removeAllListeners('request');
+  const leanRoutes = app.get(UserHashRoutes).routes;
   const observe: LeanObserver = (route, status, seconds) => metrics.observeRequest('POST', route.pattern, status, seconds);
-  server.on('request', withLeanRoutes(app.get(UserHashRoutes).routes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
-  serveApiDocs(app, app.get(UserHashRoutes).routes);
+  server.on('request', withLeanRoutes(leanRoutes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
+  serveApiDocs(app, leanRoutes);
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;

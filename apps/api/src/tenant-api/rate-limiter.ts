@@ -166,6 +166,8 @@ class RedisBuckets {
   private warn(error: unknown): void {
     if (Date.now() - this.warnedAt < MINUTE_MS) return;
     this.warnedAt = Date.now();
-    this.logger.warn({ err: error }, 'Redis is unreachable: rate limits are counted per instance until it is back');
+    // The message only: ioredis attaches the failed command to its errors, and an AUTH command carries the password.
+    const { message, code } = error as { message?: string; code?: string };
+    this.logger.warn({ redisError: { message, code } }, 'Redis is unreachable: rate limits are counted per instance until it is back');
   }
 }

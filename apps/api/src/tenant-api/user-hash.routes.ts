@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UUID_PATTERN } from '@keyring/contracts';
 import type { LeanRequest, LeanRoute } from '../common/http/lean-routes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
@@ -6,8 +7,6 @@ import type { ApiKeyPrincipal, ApiKeyScope } from './api-keys.repository';
 import { widgetNotFound } from './tenant-api.errors';
 import { parseBatchRequest, parseIssueRequest, parseVerifyRequest } from './user-hash.requests';
 import { UserHashService } from './user-hash.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface UserHashRoute extends LeanRoute {
   /** For the route list (documentation, authorization matrix). */
@@ -51,7 +50,7 @@ export class UserHashRoutes {
       scope,
       handle: ({ params: [widgetId], headers, body }: LeanRequest) =>
         andThen(this.authenticator.authenticate(headers.authorization, scope), (key) => {
-          if (!UUID.test(widgetId)) throw widgetNotFound();
+          if (!UUID_PATTERN.test(widgetId)) throw widgetNotFound();
           return run(key, widgetId, body);
         }),
     };

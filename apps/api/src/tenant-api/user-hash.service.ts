@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { UserHashError, verifyUserHash } from '@keyring/signing';
+import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
 import { ChangeFeed } from '../changes/change-feed';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { Envelope } from '../crypto/envelope';
 import { SecretVersionsRepository } from '../custody/secret-versions.repository';
 import { widgetSecretBinding } from '../custody/widget-secrets';
-import { WidgetsRepository, type TokenPolicy } from '../custody/widgets.repository';
+import { WidgetsRepository } from '../custody/widgets.repository';
 import type { ApiKeyPrincipal } from './api-keys.repository';
 import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
@@ -28,7 +28,8 @@ interface SigningState {
   organizationId: string;
   tenantId: string;
   archived: boolean;
-  tokenPolicy: TokenPolicy;
+  /** The widget's token policy as signing options, made once rather than per request. */
+  signOptions: SignUserHashOptions;
   /** The active version first, then the previous one. */
   versions: { version: number; state: string; secret: string; sign: ReturnType<typeof fastUserHashSigner> }[];
 }
@@ -61,10 +62,9 @@ export class UserHashService {
     if (active?.state !== 'active') {
       throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
     }
-    const options = { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined };
     const issued = userIdentifiers.map((userIdentifier) => ({
       userIdentifier,
-      userHash: active.sign(userIdentifier, options),
+      userHash: active.sign(userIdentifier, widget.signOptions),
       keyVersion: active.version,
     }));
     this.usage.record(key, widget.id, 'issued', issued.length);
@@ -121,7 +121,7 @@ export class UserHashService {
       organizationId,
       tenantId: widget.tenantId,
       archived: widget.archivedAt !== null,
-      tokenPolicy: widget.tokenPolicy,
+      signOptions: { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined },
       versions: await Promise.all(
         stored.map(async ({ version, state, ciphertext }) => {
           const secret = await this.envelope.decrypt(ciphertext!, widgetSecretBinding(organizationId, widgetId, version));

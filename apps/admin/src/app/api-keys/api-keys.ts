@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input } from '@angular/core';
+import { Component, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
@@ -36,7 +36,7 @@ import { CreateApiKeyDialog } from './create-api-key-dialog';
         </ng-container>
         <ng-container matColumnDef="tenant">
           <th mat-header-cell *matHeaderCellDef>Tenant</th>
-          <td mat-cell *matCellDef="let key">{{ tenantNames().get(key.tenantId) ?? '—' }}</td>
+          <td mat-cell *matCellDef="let key">{{ tenants.names().get(key.tenantId) ?? '—' }}</td>
         </ng-container>
         <ng-container matColumnDef="scopes">
           <th mat-header-cell *matHeaderCellDef>Scopes</th>
@@ -85,7 +85,6 @@ export class ApiKeys {
   protected readonly columns = ['name', 'tenant', 'scopes', 'used', 'status', 'actions'];
   protected readonly pager = new CursorPager();
   protected readonly tenants = tenantOptions(this.orgId);
-  protected readonly tenantNames = computed(() => new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name])));
   protected readonly keys = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<ApiKey>>(`/orgs/${orgId}/api-keys`, { cursor, limit: 50 }));
 
   protected isPast(date: string): boolean {

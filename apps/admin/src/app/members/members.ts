@@ -138,8 +138,7 @@ export class Members {
   protected readonly members = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<Member>>(`/orgs/${orgId}/members`, { cursor, limit: 50 }));
 
   protected tenantList(ids: string[]): string {
-    const names = new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name]));
-    return ids.map((id) => names.get(id) ?? id).join(', ');
+    return ids.map((id) => this.tenants.names().get(id) ?? id).join(', ');
   }
 
   protected readonly inviting = new Submission(this.invite);

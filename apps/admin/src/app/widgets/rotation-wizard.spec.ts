@@ -25,7 +25,9 @@ describe('pastedSecretWarning', () => {
     expect(pastedSecretWarning('a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b\n')).toContain('starts or ends with white space');
     expect(pastedSecretWarning(' a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b')).toContain('Keyring never trims a secret');
     expect(pastedSecretWarning('a3f1c9e07b2d\u00004e6f8a1b3c5d7e9f')).toContain('control character');
-    expect(pastedSecretWarning('short')).toContain('shorter than a Huggy widget key');
+    expect(pastedSecretWarning('short')).toBe('secret must have 8 to 512 characters');
+    // The same rule as the API (libs/contracts): what the API accepts, the console lets through.
+    expect(pastedSecretWarning('8chars!!')).toBeNull();
     expect(pastedSecretWarning('')).toBeNull();
   });
 });

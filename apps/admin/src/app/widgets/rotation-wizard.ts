@@ -5,18 +5,17 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatStepperModule } from '@angular/material/stepper';
-import type { SecretVersion, Widget } from '@keyring/contracts';
+import { secretProblem, type SecretVersion, type Widget } from '@keyring/contracts';
 import { secretFingerprint } from '@keyring/signing';
 import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
 
-/** What is wrong with a pasted secret, said before sending it; it is never trimmed or changed for the user. */
+/**
+ * What is wrong with a pasted secret, said before sending it (the API's own rule, from libs/contracts); it is never
+ * trimmed or changed for the user.
+ */
 export function pastedSecretWarning(secret: string): string | null {
-  if (secret.length === 0) return null;
-  if (/^\s|\s$/.test(secret)) return 'The pasted key starts or ends with white space (a space or a new line came with the copy). Remove it: Keyring never trims a secret.';
-  if (/\p{Cc}/u.test(secret)) return 'The pasted key contains a control character. Copy it again from the Huggy panel.';
-  if (secret.length < 16) return 'This is shorter than a Huggy widget key. Copy the whole key from the Huggy panel.';
-  return null;
+  return secret.length === 0 ? null : secretProblem(secret);
 }
 
 /**

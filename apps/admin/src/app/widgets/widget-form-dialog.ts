@@ -5,7 +5,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import type { Tenant, Widget } from '@keyring/contracts';
+import { UUID_PATTERN, type Tenant, type Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { errorText } from '../shared/forms';
 import { Submission } from '../shared/submission';
@@ -16,8 +16,6 @@ export interface WidgetFormData {
   /** Editing this widget; creating one when absent. */
   widget?: Widget;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Create or edit a widget: its tenant (at creation only), name and the ids from the Huggy panel. */
 @Component({
@@ -74,7 +72,7 @@ export class WidgetFormDialog {
   protected readonly form = inject(FormBuilder).nonNullable.group({
     tenantId: [this.data.widget?.tenantId ?? this.data.tenants[0]?.id ?? '', Validators.required],
     name: [this.data.widget?.name ?? '', [Validators.required, Validators.pattern(/\S/)]],
-    huggyWidgetUuid: [this.data.widget?.huggyWidgetUuid ?? '', Validators.pattern(UUID)],
+    huggyWidgetUuid: [this.data.widget?.huggyWidgetUuid ?? '', Validators.pattern(UUID_PATTERN)],
     huggyCompanyId: [this.data.widget?.huggyCompanyId ?? '', Validators.pattern(/^[0-9]{1,20}$/)],
   });
 

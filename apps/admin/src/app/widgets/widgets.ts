@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
+import { Component, inject, input, linkedSignal, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -58,7 +58,7 @@ const PAGE_SIZE = 25;
         </ng-container>
         <ng-container matColumnDef="tenant">
           <th mat-header-cell *matHeaderCellDef>Tenant</th>
-          <td mat-cell *matCellDef="let widget">{{ tenantNames().get(widget.tenantId) ?? '—' }}</td>
+          <td mat-cell *matCellDef="let widget">{{ tenants.names().get(widget.tenantId) ?? '—' }}</td>
         </ng-container>
         <ng-container matColumnDef="secret">
           <th mat-header-cell *matHeaderCellDef>Secret</th>
@@ -95,7 +95,6 @@ export class Widgets {
   protected readonly tenant = linkedSignal(() => this.tenantId() ?? '');
   protected readonly pager = new CursorPager();
   protected readonly tenants = tenantOptions(this.orgId);
-  protected readonly tenantNames = computed(() => new Map((this.tenants.value()?.items ?? []).map((t) => [t.id, t.name])));
   protected readonly widgets = pagedResource(
     this.pager,
     () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant() }),

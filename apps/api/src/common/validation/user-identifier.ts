@@ -1,5 +1,5 @@
 import type { ValidationOptions } from 'class-validator';
-import { hasControlCharacter } from './control-characters';
+import { hasControlCharacter } from '@keyring/contracts';
 import { ValidatesWith } from './validates-with';
 
 export const USER_IDENTIFIER_MAX_LENGTH = 512;
