@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FieldError, ProblemDetails } from '@keyring/contracts';
 import { STATUS_CODES } from 'node:http';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError } from './domain-error';
 
 /** What a thrown HttpException may carry to shape its problem document. */
@@ -49,7 +50,10 @@ function describe(exception: unknown, requestId: string) {
   if (isDatabaseUnreachable(exception)) {
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
-      overrides: { type: 'urn:keyring:problem:database-unavailable', detail: 'The database cannot be reached right now; retry in a few seconds.' } as ProblemOverrides,
+      overrides: {
+        type: 'urn:keyring:problem:database-unavailable',
+        detail: 'The database cannot be reached right now; retry in a few seconds.',
+      } as ProblemOverrides,
       headers: { 'Retry-After': '5' },
       unexpected: false,
     };
@@ -63,10 +67,29 @@ function describe(exception: unknown, requestId: string) {
 }
 
 /** Socket errors and PostgreSQL's "connection" and "operator intervention" classes (08, 57P): the database is away. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const UNREACHABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+// pg's words for a connection that died or was closed under a query ("Client was closed": the pool ended it meanwhile).
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established/i;
 
 function isDatabaseUnreachable(error: unknown): boolean {
+  // TypeORM releases a transaction's query runner the moment its connection reports an error, so the transaction's
+  // next query fails with one of these instead of a socket error. Keyring never queries through a runner it released.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const { code, message, driverError } = (error ?? {}) as { code?: unknown; message?: unknown; driverError?: unknown };
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
