@@ -14,17 +14,17 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NOT_BLANK_PATTERN } from '@keyring/contracts';
 import { USER_HASH_CLAIMS, type UserHashClaims } from '@keyring/signing';
 import { IsUserIdentifier } from '../common/validation/user-identifier';
 import { PageQueryDto } from '../organizations/members.dto';
 import { IsWidgetSecret } from './secret-rules';
 
-const NOT_BLANK = /\S/;
 
 export class CreateTenantDto {
   @IsString()
   @Length(1, 200)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 }
 
@@ -62,7 +62,7 @@ export class CreateWidgetDto {
 
   @IsString()
   @Length(1, 200)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 
   @IsOptional()

@@ -1,4 +1,5 @@
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { NOT_BLANK_PATTERN } from '@keyring/contracts';
 
 export class SetupDto {
   @IsString()
@@ -15,7 +16,7 @@ export class SetupDto {
 
   @IsString()
   @Length(1, 200)
-  @Matches(/\S/, { message: 'organizationName must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: 'organizationName must not be blank' })
   organizationName!: string;
 }
 

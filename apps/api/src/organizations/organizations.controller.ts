@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { IsString, Length, Matches } from 'class-validator';
+import { NOT_BLANK_PATTERN } from '@keyring/contracts';
 import { Context, CurrentPrincipal, SignedIn } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
@@ -9,7 +10,7 @@ import { OrganizationsService } from './organizations.service';
 export class CreateOrganizationDto {
   @IsString()
   @Length(1, 200)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 }
 

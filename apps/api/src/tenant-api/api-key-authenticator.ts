@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { ApiKeyScope } from '@keyring/contracts';
 import { ChangeFeed } from '../changes/change-feed';
 import { LiveCache } from '../changes/live-cache';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { sha256 } from '../identity/secret-tokens';
 import { hasApiKeyShape, isWellFormedApiKey } from './api-key-format';
-import { ApiKeysRepository, type ApiKeyPrincipal, type ApiKeyScope } from './api-keys.repository';
+import { ApiKeysRepository, type ApiKeyPrincipal } from './api-keys.repository';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 
 interface CachedKey {

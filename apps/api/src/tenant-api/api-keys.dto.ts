@@ -1,11 +1,11 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { API_KEY_SCOPES, type ApiKeyScope } from './api-keys.repository';
+import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 
 export class CreateApiKeyDto {
   @IsString()
   @Length(1, 200)
-  @Matches(/\S/, { message: 'name must not be blank' })
+  @Matches(NOT_BLANK_PATTERN, { message: 'name must not be blank' })
   name!: string;
 
   @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { ApiKeyScope } from '@keyring/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-
-export type ApiKeyScope = 'user-hash:issue' | 'user-hash:verify';
-export const API_KEY_SCOPES: readonly ApiKeyScope[] = ['user-hash:issue', 'user-hash:verify'];
 
 export interface ApiKeyView {
   id: string;

@@ -25,6 +25,9 @@ const STATUS: Record<TenantApiErrorCode, number> = {
 /** One answer for every widget a key may not use, so that ids of other tenants reveal nothing. */
 export const widgetNotFound = () => new TenantApiError(TenantApiErrorCode.WidgetNotFound, 'No such widget for this API key.');
 
+/** Said to the tenant's developer, who cannot fix it: the agency has to paste the widget's secret. */
+export const noActiveSecret = () => new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
+
 export class TenantApiError extends DomainError<TenantApiErrorCode> {
   get status(): number {
     return STATUS[this.code];

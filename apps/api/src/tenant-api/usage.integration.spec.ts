@@ -71,6 +71,21 @@ describe('usage counting and rate limits (real app, real PostgreSQL)', () => {
     expect(usage.body.items).toEqual([{ bucket: expect.any(String), issued: 1001, verified: 0 }]);
   });
 
+  it('counts a verification only when it was answered, not when the widget had no secret to check with', async () => {
+    const { tenantId } = await owner.request('GET', `/api/v1/orgs/${orgId}/widgets/${widgetId}`).then((response) => response.body);
+    const { widgetId: bare } = await createWidget(owner, orgId, { tenantId, widgetName: 'No secret yet' });
+    const verify = (id: string) =>
+      keyring.request('POST', `/api/v1/widgets/${id}/user-hash/verify`, { body: { userHash: 'not.a.token' }, headers: { authorization: `Bearer ${key}` } });
+    expect((await verify(bare)).status).toBe(409);
+    expect((await verify(widgetId)).body).toMatchObject({ valid: false });
+    await keyring.app.get(UsageRecorder).flush();
+    const rows = await keyring.db.query<{ widget_id: string; verified: number }>(
+      'SELECT widget_id, sum(verified)::int AS verified FROM usage_minutes WHERE api_key_id = $1 GROUP BY widget_id',
+      [keyId],
+    );
+    expect(rows).toEqual([{ widget_id: widgetId, verified: 1 }]);
+  });
+
   it('explains a bad usage query', async () => {
     const response = await owner.request('GET', `/api/v1/orgs/${orgId}/usage?granularity=minute&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`);
     expect(response.status).toBe(400);

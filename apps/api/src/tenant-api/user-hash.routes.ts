@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { UUID_PATTERN } from '@keyring/contracts';
+import { UUID_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 import type { LeanRequest, LeanRoute } from '../common/http/lean-routes';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
-import type { ApiKeyPrincipal, ApiKeyScope } from './api-keys.repository';
+import type { ApiKeyPrincipal } from './api-keys.repository';
 import { widgetNotFound } from './tenant-api.errors';
 import { parseBatchRequest, parseIssueRequest, parseVerifyRequest } from './user-hash.requests';
 import { UserHashService } from './user-hash.service';

@@ -10,7 +10,7 @@ import { WidgetsRepository } from '../custody/widgets.repository';
 import type { ApiKeyPrincipal } from './api-keys.repository';
 import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
-import { TenantApiError, TenantApiErrorCode, widgetNotFound } from './tenant-api.errors';
+import { noActiveSecret, widgetNotFound } from './tenant-api.errors';
 import { Metrics } from '../metrics/metrics';
 import { UsageRecorder } from './usage-recorder';
 
@@ -60,7 +60,7 @@ export class UserHashService {
   private sign(key: ApiKeyPrincipal, widget: SigningState, userIdentifiers: string[]): IssuedUserHash[] {
     const active = widget.versions[0];
     if (active?.state !== 'active') {
-      throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
+      throw noActiveSecret();
     }
     const issued = userIdentifiers.map((userIdentifier) => ({
       userIdentifier,
@@ -76,10 +76,10 @@ export class UserHashService {
   async verify(key: ApiKeyPrincipal, widgetId: string, userHash: string): Promise<VerifyResult> {
     await this.limiter.take(key.id, 1);
     const widget = await this.signingState(key, widgetId);
-    this.usage.record(key, widgetId, 'verified', 1);
     if (widget.versions.length === 0) {
-      throw new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
+      throw noActiveSecret();
     }
+    this.usage.record(key, widgetId, 'verified', 1);
     let reason = 'signature';
     for (const candidate of widget.versions) {
       try {

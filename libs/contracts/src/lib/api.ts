@@ -1,4 +1,4 @@
-import type { Role } from './permissions';
+import type { ApiKeyScope, Role } from './permissions';
 
 /*
  * The JSON the console reads from the API, one type per resource. Dates are ISO 8601 strings.
@@ -71,8 +71,6 @@ export interface TestUserHash {
   keyVersion: number;
   snippets: { huggyData: string; huggyLogin: string; huggyLogout: string };
 }
-
-export type ApiKeyScope = 'user-hash:issue' | 'user-hash:verify';
 
 export interface ApiKey {
   id: string;

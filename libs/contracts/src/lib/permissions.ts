@@ -4,6 +4,10 @@ export type Role = (typeof ROLES)[number];
 
 const EVERY_ROLE: readonly Role[] = ROLES;
 
+/** What an API key may be allowed to do with the widgets of its tenant. */
+export const API_KEY_SCOPES = ['user-hash:issue', 'user-hash:verify'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 /**
  * Which roles hold each permission: the one table of who may do what (PRODUCT.md, Domain). The API's AccessGuard
  * enforces it; the console uses it to hide what a role cannot do. Owners manage members and settings; admins

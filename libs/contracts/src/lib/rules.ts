@@ -2,6 +2,9 @@
  * Rules the API enforces and the console checks before sending, so that both say the same thing.
  */
 
+/** Something besides white space: what every name (tenant, widget, API key) must contain. */
+export const NOT_BLANK_PATTERN = /\S/;
+
 /** Any UUID, as ids are written in paths and bodies. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

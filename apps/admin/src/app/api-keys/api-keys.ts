@@ -85,7 +85,7 @@ export class ApiKeys {
   protected readonly columns = ['name', 'tenant', 'scopes', 'used', 'status', 'actions'];
   protected readonly pager = new CursorPager();
   protected readonly tenants = tenantOptions(this.orgId);
-  protected readonly keys = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<ApiKey>>(`/orgs/${orgId}/api-keys`, { cursor, limit: 50 }));
+  protected readonly keys = pagedResource(this.pager, this.orgId, (orgId, page) => this.api.get<Page<ApiKey>>(`/orgs/${orgId}/api-keys`, page));
 
   protected isPast(date: string): boolean {
     return new Date(date).getTime() <= Date.now();

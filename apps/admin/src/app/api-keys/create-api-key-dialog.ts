@@ -9,7 +9,7 @@ import { MatSelectModule } from '@angular/material/select';
 import type { ApiKey, ApiKeyScope, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { CopyButton } from '../shared/copy-button';
-import { errorText } from '../shared/forms';
+import { errorText, NAME_VALIDATORS } from '../shared/forms';
 import { Submission } from '../shared/submission';
 
 /** Name, tenant, scopes and expiry; then the key, shown this once. */
@@ -76,7 +76,7 @@ export class CreateApiKeyDialog {
   private readonly api = inject(Api);
   protected readonly created = signal<{ apiKey: ApiKey; key: string } | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    name: ['', [Validators.required, Validators.pattern(/\S/)]],
+    name: ['', NAME_VALIDATORS],
     tenantId: [this.data.tenants[0]?.id ?? '', Validators.required],
     issue: [true],
     verify: [false],
@@ -84,7 +84,7 @@ export class CreateApiKeyDialog {
   });
 
   protected error(field: string): string {
-    return errorText(this.form, field, { pattern: 'Must not be blank.' });
+    return errorText(this.form, field);
   }
 
   protected readonly submission = new Submission(this.form);

@@ -93,7 +93,7 @@ export class AuditLog {
   protected readonly events = pagedResource(
     this.pager,
     () => ({ orgId: this.orgId(), filters: this.filters() }),
-    ({ orgId, filters }, cursor) => this.api.get<Page<AuditEvent>>(`/orgs/${orgId}/audit-events`, { ...this.query(filters), cursor, limit: 50 }),
+    ({ orgId, filters }, page) => this.api.get<Page<AuditEvent>>(`/orgs/${orgId}/audit-events`, { ...this.query(filters), ...page }),
   );
 
   /** `key: value` pairs, one per line, for the table (the exports carry the JSON). */

@@ -106,7 +106,7 @@ import { tenantOptions } from '../tenants/tenant-options';
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let member">
             @if (manage() && member.userId !== session.user()?.id) {
-              <button mat-button type="button" (click)="remove(member)">Remove</button>
+              <button mat-button type="button" [attr.aria-label]="'Remove ' + member.email" (click)="remove(member)">Remove</button>
             }
           </td>
         </ng-container>
@@ -135,7 +135,7 @@ export class Members {
     tenantIds: [[] as string[]],
   });
   protected readonly tenants = tenantOptions(this.orgId);
-  protected readonly members = pagedResource(this.pager, this.orgId, (orgId, cursor) => this.api.get<Page<Member>>(`/orgs/${orgId}/members`, { cursor, limit: 50 }));
+  protected readonly members = pagedResource(this.pager, this.orgId, (orgId, page) => this.api.get<Page<Member>>(`/orgs/${orgId}/members`, page));
 
   protected tenantList(ids: string[]): string {
     return ids.map((id) => this.tenants.names().get(id) ?? id).join(', ');

@@ -26,12 +26,18 @@ export class CursorPager {
   }
 }
 
+/** Rows per page of every list in the console. */
+export const PAGE_SIZE = 50;
+
+/** The query parameters that select one page of a keyset-paginated list. */
+export type PageQuery = { cursor: string | null; limit: number };
+
 /** A list resource paged by `pager`: reloads when `params` or the page change, and tells the pager the next cursor. */
-export function pagedResource<T, P>(pager: CursorPager, params: () => P, load: (params: P, cursor: string | null) => Promise<Page<T>>) {
+export function pagedResource<T, P>(pager: CursorPager, params: () => P, load: (params: P, page: PageQuery) => Promise<Page<T>>) {
   return resource({
     params: () => ({ params: params(), cursor: pager.cursor() }),
     loader: async ({ params: { params: current, cursor } }) => {
-      const page = await load(current, cursor);
+      const page = await load(current, { cursor, limit: PAGE_SIZE });
       pager.next.set(page.nextCursor);
       return page;
     },

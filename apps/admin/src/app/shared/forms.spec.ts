@@ -1,5 +1,5 @@
 import { FormControl, FormGroup, Validators } from '@angular/forms';
-import { errorText, showFieldErrors } from './forms';
+import { errorText, NAME_VALIDATORS, showFieldErrors } from './forms';
 
 describe('form errors from the API', () => {
   const form = () => new FormGroup({ email: new FormControl('', [Validators.required, Validators.email]), password: new FormControl('x') });
@@ -24,5 +24,16 @@ describe('form errors from the API', () => {
     expect(errorText(f, 'email', { email: 'Enter an email address.' })).toBe('Enter an email address.');
     f.get('email')!.setValue('a@b.example');
     expect(errorText(f, 'email')).toBe('');
+  });
+});
+
+describe('name fields', () => {
+  it('are required and refuse only white space, in every form that has one', () => {
+    const f = new FormGroup({ name: new FormControl('', NAME_VALIDATORS) });
+    expect(errorText(f, 'name')).toBe('Required.');
+    f.get('name')!.setValue(' \t ');
+    expect(errorText(f, 'name')).toBe('Must not be blank.');
+    f.get('name')!.setValue(' Client X ');
+    expect([errorText(f, 'name'), f.valid]).toEqual(['', true]);
   });
 });

@@ -1,10 +1,10 @@
 import { Component, inject } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { errorText } from './forms';
+import { errorText, NAME_VALIDATORS } from './forms';
 import { Submission } from './submission';
 
 export interface NameDialogData {
@@ -45,7 +45,7 @@ export class NameDialog {
   protected readonly data = inject<NameDialogData>(MAT_DIALOG_DATA);
   private readonly ref = inject(MatDialogRef);
   protected readonly errorText = errorText;
-  protected readonly form = inject(FormBuilder).nonNullable.group({ name: [this.data.value ?? '', [Validators.required, Validators.pattern(/\S/)]] });
+  protected readonly form = inject(FormBuilder).nonNullable.group({ name: [this.data.value ?? '', NAME_VALIDATORS] });
 
   protected readonly submission = new Submission(this.form);
 

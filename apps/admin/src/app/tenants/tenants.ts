@@ -19,8 +19,6 @@ import { ListState } from '../shared/list-state';
 import { NameDialog, type NameDialogData } from '../shared/name-dialog';
 import { Pager } from '../shared/pager';
 
-const PAGE_SIZE = 25;
-
 /** The agency's clients: search, create, rename, archive. */
 @Component({
   selector: 'kr-tenants',
@@ -80,7 +78,7 @@ export class Tenants {
   protected readonly tenants = pagedResource(
     this.pager,
     () => ({ orgId: this.orgId(), q: this.query() }),
-    ({ orgId, q }, cursor) => this.api.get<Page<Tenant>>(`/orgs/${orgId}/tenants`, { q, cursor, limit: PAGE_SIZE }),
+    ({ orgId, q }, page) => this.api.get<Page<Tenant>>(`/orgs/${orgId}/tenants`, { q, ...page }),
   );
 
   protected search(query: string): void {

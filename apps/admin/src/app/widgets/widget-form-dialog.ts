@@ -7,7 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { UUID_PATTERN, type Tenant, type Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
-import { errorText } from '../shared/forms';
+import { errorText, NAME_VALIDATORS } from '../shared/forms';
 import { Submission } from '../shared/submission';
 
 export interface WidgetFormData {
@@ -71,14 +71,14 @@ export class WidgetFormDialog {
   private readonly ref = inject(MatDialogRef);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     tenantId: [this.data.widget?.tenantId ?? this.data.tenants[0]?.id ?? '', Validators.required],
-    name: [this.data.widget?.name ?? '', [Validators.required, Validators.pattern(/\S/)]],
+    name: [this.data.widget?.name ?? '', NAME_VALIDATORS],
     huggyWidgetUuid: [this.data.widget?.huggyWidgetUuid ?? '', Validators.pattern(UUID_PATTERN)],
     huggyCompanyId: [this.data.widget?.huggyCompanyId ?? '', Validators.pattern(/^[0-9]{1,20}$/)],
   });
 
   protected error(field: string): string {
     return errorText(this.form, field, {
-      pattern: field === 'huggyWidgetUuid' ? 'The widget UUID from the Huggy panel.' : field === 'huggyCompanyId' ? 'Digits only.' : 'Must not be blank.',
+      pattern: field === 'huggyWidgetUuid' ? 'The widget UUID from the Huggy panel.' : 'Digits only.',
     });
   }
 

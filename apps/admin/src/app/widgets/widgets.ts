@@ -18,8 +18,6 @@ import { Pager } from '../shared/pager';
 import { tenantOptions } from '../tenants/tenant-options';
 import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
 
-const PAGE_SIZE = 25;
-
 /** Every widget of the organization (or of one tenant): find one fast, or add one. */
 @Component({
   selector: 'kr-widgets',
@@ -98,7 +96,7 @@ export class Widgets {
   protected readonly widgets = pagedResource(
     this.pager,
     () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant() }),
-    ({ orgId, q, tenantId }, cursor) => this.api.get<Page<Widget>>(`/orgs/${orgId}/widgets`, { q, tenantId, cursor, limit: PAGE_SIZE }),
+    ({ orgId, q, tenantId }, page) => this.api.get<Page<Widget>>(`/orgs/${orgId}/widgets`, { q, tenantId, ...page }),
   );
 
   protected create(): void {
