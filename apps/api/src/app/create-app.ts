@@ -3,10 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { jsonBody } from '../common/http/json-body.middleware';
-import { withLeanRoutes, type LeanObserver } from '../common/http/lean-routes';
-import { assignRequestId } from '../common/http/request-id.middleware';
+import { edgeListener } from '../common/http/edge';
+import { securityHeaders } from '../common/http/security-headers';
 import { createValidationPipe } from '../common/validation/validation.pipe';
+import { inlineScriptHashes } from '../console/console.module';
 import { runMigrations } from '../database/data-source';
 import { serveApiDocs } from '../docs/openapi';
 import { Metrics } from '../metrics/metrics';
@@ -14,6 +14,9 @@ import { UserHashRoutes } from '../tenant-api/user-hash.routes';
 import { AppModule, AppOptions } from './app.module';
 
 export const API_PREFIX = 'api/v1';
+/** Slow clients: the headers must be in within this time, the whole request within the next. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Builds the whole Keyring HTTP app, with migrations applied, ready to `listen`. `main.ts` and the integration
@@ -23,24 +26,36 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
     bufferLogs: true,
     abortOnError: false,
-    bodyParser: false, // registered below, after the request id
+    bodyParser: false, // bodies are read by the edge listener
   });
   app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
   if (options.config.trustProxy !== undefined) app.set('trust proxy', options.config.trustProxy);
   const metrics = app.get(Metrics);
-  app.use(assignRequestId);
   app.use(metrics.expressMiddleware);
-  app.use(jsonBody());
   app.use(cookieParser());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  // The user-hash routes answer before Express (see LeanRoute); everything else goes through Nest.
+  // The edge listener answers first (see edgeListener); the user-hash routes never reach Express.
   const server = app.getHttpServer();
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.removeAllListeners('request');
+  const express = app.getHttpAdapter().getInstance();
+  const trustProxy: (address: string | undefined, hop: number) => boolean = express.get('trust proxy fn');
   const leanRoutes = app.get(UserHashRoutes).routes;
-  const observe: LeanObserver = (route, status, seconds) => metrics.observeRequest('POST', route.pattern, status, seconds);
-  server.on('request', withLeanRoutes(leanRoutes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
+  server.on(
+    'request',
+    edgeListener({
+      routes: leanRoutes,
+      fallback: express,
+      logger: options.logger,
+      prefix: `/${API_PREFIX}/`,
+      headers: securityHeaders({ production: options.config.nodeEnv === 'production', inlineScriptHashes: inlineScriptHashes(options.config.consoleDir) }),
+      trustsPeer: (address) => options.config.trustProxy !== undefined && trustProxy(address, 0),
+      observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds),
+    }),
+  );
   serveApiDocs(app, leanRoutes);
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);

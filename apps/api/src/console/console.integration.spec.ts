@@ -1,18 +1,12 @@
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { CONSOLE_INDEX_HTML, consoleDir } from '../../test/console-fixture';
 import { startTestApp, type TestApp } from '../../test/test-app';
 
 describe('the console at / (real app)', () => {
   let keyring: TestApp;
-  const indexHtml = '<!doctype html><title>Keyring</title><kr-root></kr-root>';
+  const indexHtml = CONSOLE_INDEX_HTML;
 
   beforeAll(async () => {
-    const consoleDir = await mkdtemp(join(tmpdir(), 'keyring-console-'));
-    await writeFile(join(consoleDir, 'index.html'), indexHtml);
-    await mkdir(join(consoleDir, 'assets'));
-    await writeFile(join(consoleDir, 'assets', 'main.js'), 'console.log("console")');
-    keyring = await startTestApp({ KEYRING_CONSOLE_DIR: consoleDir });
+    keyring = await startTestApp({ KEYRING_CONSOLE_DIR: await consoleDir() });
   });
   afterAll(() => keyring.close());
 

@@ -148,15 +148,15 @@ describe('API keys and the user-hash endpoints (real app, real PostgreSQL)', () 
       expect(tooBig.body.detail).toBe('The request body is larger than 256kb.');
     });
 
-    it('answers with the request id a proxy sent, in the header, the problem and the log line', async () => {
+    it('answers with one request id in the header, the problem and the log line', async () => {
       const response = await keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash`, {
         body: { userIdentifier: 'u' },
-        headers: { 'x-request-id': 'proxy-7f3a', authorization: 'Bearer nope' },
+        headers: { authorization: 'Bearer nope' },
       });
       expect(response.status).toBe(401);
-      expect(response.headers.get('x-request-id')).toBe('proxy-7f3a');
-      expect(response.body).toMatchObject({ requestId: 'proxy-7f3a', instance: `/api/v1/widgets/${widgetId}/user-hash` });
-      const line = keyring.logs.map((text) => JSON.parse(text)).find((entry) => entry.req?.id === 'proxy-7f3a');
+      const requestId = response.headers.get('x-request-id');
+      expect(response.body).toMatchObject({ requestId, instance: `/api/v1/widgets/${widgetId}/user-hash` });
+      const line = keyring.logs.map((text) => JSON.parse(text)).find((entry) => entry.req?.id === requestId);
       expect(line).toMatchObject({ level: 40, res: { statusCode: 401 }, req: { method: 'POST', url: `/api/v1/widgets/${widgetId}/user-hash` } });
     });
 

@@ -17,7 +17,7 @@ export interface UserHashRoute extends LeanRoute {
 /**
  * What tenants' backends call, with an API key, on every page view of a signed-in visitor. Served as lean routes
  * (see LeanRoute) for speed; the checks come in the same order as a guarded Nest route: key, then widget id,
- * then body.
+ * then body — which is not read at all for a caller without a valid key.
  */
 @Injectable()
 export class UserHashRoutes {
@@ -48,10 +48,10 @@ export class UserHashRoutes {
       pattern: `/api/v1/widgets/:widgetId/user-hash${suffix}`,
       path: new RegExp(`^/api/v1/widgets/([^/]+)/user-hash${suffix}/?$`),
       scope,
-      handle: ({ params: [widgetId], headers, body }: LeanRequest) =>
+      admit: ({ params: [widgetId], headers }: LeanRequest) =>
         andThen(this.authenticator.authenticate(headers.authorization, scope), (key) => {
           if (!UUID_PATTERN.test(widgetId)) throw widgetNotFound();
-          return run(key, widgetId, body);
+          return (body: unknown) => run(key, widgetId, body);
         }),
     };
   }

@@ -28,7 +28,7 @@ export function loggerOptions(logger: Logger): Params {
     pinoHttp: {
       logger,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // The id was assigned by assignRequestId, which runs before this middleware.
+      // The id was assigned by the edge listener (edge.ts), before Express.
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {

@@ -37,10 +37,8 @@ describe('errors are problem+json (real app)', () => {
     expect(response.body).toMatchObject({ status: 413, detail: 'The request body is larger than 256kb.' });
   });
 
-  it('keeps a well-formed request id from the caller and replaces a malformed one', async () => {
-    const kept = await keyring.request('GET', '/healthz', { headers: { 'x-request-id': 'lb-1234.abc' } });
-    expect(kept.headers.get('x-request-id')).toBe('lb-1234.abc');
-    const replaced = await keyring.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id\twith tabs' } });
+  it("replaces the caller's request id when no proxy is trusted (KEYRING_TRUST_PROXY unset)", async () => {
+    const replaced = await keyring.request('GET', '/healthz', { headers: { 'x-request-id': 'lb-1234.abc' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
