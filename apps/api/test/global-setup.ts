@@ -31,7 +31,9 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__KEYRING_TEST_POSTGRES__ = postgres;
     adminUrl = postgres.adminUrl;
   }
-  const template = `keyring_test_template_${process.pid}`;
+  // Every database of this run starts with the run's prefix: on a shared server, the teardown drops only those,
+  // never another run's (several runs may share one server at the same time).
+  const template = `${runPrefix()}template`;
   await createDatabaseIfMissing(adminUrl, template);
   const dataSource = new DataSource(dataSourceOptions(withDatabase(adminUrl, template)));
   await dataSource.initialize();
@@ -39,4 +41,9 @@ export default async function globalSetup(): Promise<void> {
   await dataSource.destroy();
   process.env['KEYRING_TEST_ADMIN_URL'] = adminUrl;
   process.env['KEYRING_TEST_TEMPLATE'] = template;
+}
+
+/** `keyring_run_<pid>_`: the prefix of this run's databases (global setup and teardown run in the same process). */
+export function runPrefix(): string {
+  return `keyring_run_${process.pid}_`;
 }

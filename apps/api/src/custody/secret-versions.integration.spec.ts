@@ -174,7 +174,7 @@ describe('secret versions (real app, real PostgreSQL)', () => {
     it('validates the identifier and needs a secret', async () => {
       for (const [userIdentifier, message] of [
         ['   ', 'userIdentifier must not be only white space'],
-        ['a\u0000b', 'userIdentifier must not contain control characters'],
+        ['a\u0007b', 'userIdentifier must not contain control characters'],
         ['x'.repeat(513), 'userIdentifier must have 1 to 512 characters'],
         [42, 'userIdentifier must be a string'],
       ] as const) {

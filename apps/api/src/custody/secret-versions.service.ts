@@ -148,9 +148,11 @@ export class SecretVersionsService {
   ): Promise<{ version: number; fingerprint: string; secret: string }> {
     // Existence first: a widget out of the caller's reach is a 404 whatever the password.
     const widget = await this.visibleWidget(organizationId, widgetId, principal);
-    if (!(await this.reauthentication.passwordMatches(principal.userId, password))) {
-      throw new CustodyError(CustodyErrorCode.WrongPassword, 'The password is not correct; the secret was not revealed.');
-    }
+    await this.reauthentication.checkPassword(principal.userId, password, {
+      purpose: 'secret-reveal',
+      context,
+      refusal: () => new CustodyError(CustodyErrorCode.WrongPassword, 'The password is not correct; the secret was not revealed.'),
+    });
     return this.db.transaction(async (manager) => {
       const stored = await this.versions.find(widgetId, version, manager);
       if (!stored) throw versionNotFound();

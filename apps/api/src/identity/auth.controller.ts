@@ -52,14 +52,14 @@ export class AuthController {
   @Post('totp/confirm')
   @HttpCode(200)
   confirmTotp(@CurrentPrincipal() principal: Principal, @Body() dto: TotpCodeDto, @Context() context: RequestContext) {
-    return this.totp.confirm(principal.userId, dto.code, context);
+    return this.totp.confirm({ userId: principal.userId, email: principal.email }, dto.code, context);
   }
 
   @SignedIn()
   @Post('totp/disable')
   @HttpCode(204)
   async disableTotp(@CurrentPrincipal() principal: Principal, @Body() dto: DisableTotpDto, @Context() context: RequestContext) {
-    await this.totp.disable(principal.userId, dto.password, dto.code, context);
+    await this.totp.disable({ userId: principal.userId, email: principal.email }, dto.password, dto.code, context);
   }
 
   /** Needs the current password; every other session of the user is signed out. */

@@ -4,8 +4,8 @@ import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { MembershipsRepository } from '../organizations/memberships.repository';
 import type { LoginDto } from './identity.dto';
-import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { LoginThrottleService } from './login-throttle.service';
+import { IdentityError, IdentityErrorCode, wrongPassword } from './identity.errors';
+import { CredentialThrottle } from './credential-throttle';
 import { PasswordHasher } from './password-hasher';
 import { Reauthentication } from './reauthentication';
 import { assertStrongPassword } from './password-policy';
@@ -30,7 +30,7 @@ export class AuthService {
     private readonly memberships: MembershipsRepository,
     private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
-    private readonly throttle: LoginThrottleService,
+    private readonly throttle: CredentialThrottle,
     private readonly audit: AuditWriter,
     private readonly totp: TotpService,
     private readonly reauthentication: Reauthentication,
@@ -89,11 +89,11 @@ export class AuthService {
 
   /** Checks the current password, sets the new one and signs out every other session of the user. */
   async changePassword(userId: string, sessionId: string, currentPassword: string, newPassword: string, context: RequestContext): Promise<void> {
-    if (!(await this.reauthentication.passwordMatches(userId, currentPassword))) {
-      throw new IdentityError(IdentityErrorCode.WrongPassword, 'The current password is not correct.', {
-        errors: [{ field: 'currentPassword', message: 'The current password is not correct.' }],
-      });
-    }
+    await this.reauthentication.checkPassword(userId, currentPassword, {
+      purpose: 'password-change',
+      context,
+      refusal: () => wrongPassword('currentPassword', 'The current password is not correct.'),
+    });
     const user = await this.users.findById(userId);
     assertStrongPassword(newPassword, user!.email, 'newPassword');
     const passwordHash = await this.hasher.hash(newPassword);

@@ -7,9 +7,11 @@ export enum IdentityErrorCode {
   InvalidCredentials = 'invalid-credentials',
   WrongPassword = 'wrong-password',
   LoginThrottled = 'login-throttled',
+  ReauthenticationThrottled = 'reauthentication-throttled',
   EmailTaken = 'email-taken',
   TotpRequired = 'totp-required',
   TotpInvalid = 'totp-invalid',
+  WrongTotpCode = 'wrong-totp-code',
   TotpAlreadyOn = 'totp-already-on',
   TotpNotStarted = 'totp-not-started',
 }
@@ -21,9 +23,12 @@ const STATUS: Record<IdentityErrorCode, number> = {
   [IdentityErrorCode.InvalidCredentials]: 401,
   [IdentityErrorCode.WrongPassword]: 403,
   [IdentityErrorCode.LoginThrottled]: 429,
+  [IdentityErrorCode.ReauthenticationThrottled]: 429,
   [IdentityErrorCode.EmailTaken]: 409,
   [IdentityErrorCode.TotpRequired]: 401,
   [IdentityErrorCode.TotpInvalid]: 401,
+  // A signed-in user's wrong code (enrolment, turning 2FA off): a field error, not an expired session.
+  [IdentityErrorCode.WrongTotpCode]: 400,
   [IdentityErrorCode.TotpAlreadyOn]: 409,
   [IdentityErrorCode.TotpNotStarted]: 409,
 };
@@ -32,4 +37,9 @@ export class IdentityError extends DomainError<IdentityErrorCode> {
   get status(): number {
     return STATUS[this.code];
   }
+}
+
+/** A signed-in user's wrong password: a field error (403), never a 401 that would look like an expired session. */
+export function wrongPassword(field: string, message: string): IdentityError {
+  return new IdentityError(IdentityErrorCode.WrongPassword, message, { errors: [{ field, message }] });
 }

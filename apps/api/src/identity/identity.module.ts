@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { LoginThrottleService } from './login-throttle.service';
 import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
 import { SetupService } from './setup.service';
@@ -11,7 +10,7 @@ import { TotpService } from './totp.service';
 @Module({
   imports: [OrganizationsModule],
   controllers: [SetupController, AuthController],
-  providers: [AuthService, SetupService, SessionsService, LoginThrottleService, TotpService],
+  providers: [AuthService, SetupService, SessionsService, TotpService],
   exports: [SessionsService],
 })
 export class IdentityModule {}

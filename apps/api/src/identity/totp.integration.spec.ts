@@ -37,15 +37,16 @@ describe('two-factor sign-in with TOTP (real app, real PostgreSQL)', () => {
   });
 
   it('turns on only with a valid code, and hands out ten recovery codes once', async () => {
+    // A wrong code from a signed-in user is a field error (400), not a 401 the console would take for a lost session.
     const wrong = await owner.request('POST', '/api/v1/auth/totp/confirm', { body: { code: '000000' } });
-    expect(wrong.status).toBe(401);
-    expect(wrong.body.type).toBe('urn:keyring:problem:totp-invalid');
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ type: 'urn:keyring:problem:wrong-totp-code', errors: [{ field: 'code', message: expect.stringContaining('not valid') }] });
     const malformed = await owner.request('POST', '/api/v1/auth/totp/confirm', { body: { code: '12ab' } });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([{ field: 'code', message: 'code must be the 6-digit code from your authenticator app' }]);
 
     const response = await owner.request('POST', '/api/v1/auth/totp/confirm', { body: { code: await generate({ secret }) } });
-    expect(response.status).toBe(200);
+    expect({ status: response.status, detail: response.body.detail }).toEqual({ status: 200, detail: undefined });
     recoveryCodes = response.body.recoveryCodes;
     expect(recoveryCodes).toHaveLength(10);
     for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -75,7 +76,11 @@ describe('two-factor sign-in with TOTP (real app, real PostgreSQL)', () => {
 
   it('turns off with the password and a code', async () => {
     const wrongPassword = await owner.request('POST', '/api/v1/auth/totp/disable', { body: { password: 'not-my-password-1', code: recoveryCodes[1] } });
-    expect(wrongPassword.status).toBe(401);
+    expect(wrongPassword.status).toBe(403);
+    expect(wrongPassword.body).toMatchObject({ type: 'urn:keyring:problem:wrong-password', errors: [{ field: 'password', message: 'The password is not correct.' }] });
+    const wrongCode = await owner.request('POST', '/api/v1/auth/totp/disable', { body: { password: OWNER.password, code: '000000' } });
+    expect(wrongCode.status).toBe(400);
+    expect(wrongCode.body).toMatchObject({ type: 'urn:keyring:problem:wrong-totp-code', errors: [{ field: 'code', message: 'That code is not valid.' }] });
     const response = await owner.request('POST', '/api/v1/auth/totp/disable', { body: { password: OWNER.password, code: recoveryCodes[1] } });
     expect(response.status).toBe(204);
     expect((await login()).status).toBe(200);

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { Envelope } from '../crypto/envelope';
-import { IdentityError, IdentityErrorCode } from './identity.errors';
+import { IdentityError, IdentityErrorCode, wrongPassword } from './identity.errors';
 import { Reauthentication } from './reauthentication';
 import { sha256 } from './secret-tokens';
 import { UsersRepository } from './users.repository';
@@ -39,42 +39,50 @@ export class TotpService {
   }
 
   /** Turns two-factor sign-in on once a code from the new secret checks out; returns the recovery codes, once. */
-  async confirm(userId: string, code: string, context: RequestContext): Promise<{ recoveryCodes: string[] }> {
-    return this.db.transaction(async (manager) => {
-      const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
-      if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
-      if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
-      const secret = await this.envelope.decrypt(row.totp_pending_enc, bindingFor(userId));
-      const step = await this.checkCode(secret, code, null);
-      if (step === null) throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid; check the time on your device and try the next one.');
-      await manager.query(
-        `UPDATE users SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = $2
-          WHERE id = $1`,
-        [userId, step],
-      );
-      const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-      await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-      await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
-      await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_enabled' });
-      return { recoveryCodes };
-    });
+  async confirm(account: { userId: string; email: string }, code: string, context: RequestContext): Promise<{ recoveryCodes: string[] }> {
+    const { userId } = account;
+    const attempt = { account, purpose: 'totp-confirm', factor: 'totp', context, refusal: () => wrongCode('That code is not valid; check the time on your device and try the next one.') } as const;
+    return this.reauthentication.run(attempt, (wrong) =>
+      this.db.transaction(async (manager) => {
+        const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
+        if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
+        const secret = await this.envelope.decrypt(row.totp_pending_enc, bindingFor(userId));
+        const step = (await this.checkCode(secret, code, null)) ?? wrong();
+        await manager.query(
+          `UPDATE users SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = $2
+            WHERE id = $1`,
+          [userId, step],
+        );
+        const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
+        await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+        await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
+        await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_enabled' });
+        return { recoveryCodes };
+      }),
+    );
   }
 
-  async disable(userId: string, password: string, code: string, context: RequestContext): Promise<void> {
-    if (!(await this.reauthentication.passwordMatches(userId, password))) {
-      throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct.');
-    }
-    await this.db.transaction(async (manager) => {
-      if (!(await this.accept(manager, userId, code, context))) {
-        throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid.');
-      }
-      await manager.query(
-        'UPDATE users SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1',
-        [userId],
-      );
-      await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-      await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_disabled' });
+  /** Turns two-factor sign-in off: the password and a current code (or a recovery code), each re-authenticated. */
+  async disable(account: { userId: string; email: string }, password: string, code: string, context: RequestContext): Promise<void> {
+    const { userId } = account;
+    await this.reauthentication.checkPassword(userId, password, {
+      purpose: 'totp-disable',
+      context,
+      refusal: () => wrongPassword('password', 'The password is not correct.'),
     });
+    const attempt = { account, purpose: 'totp-disable', factor: 'totp', context, refusal: () => wrongCode('That code is not valid.') } as const;
+    await this.reauthentication.run(attempt, (wrong) =>
+      this.db.transaction(async (manager) => {
+        if (!(await this.accept(manager, userId, code, context))) wrong();
+        await manager.query(
+          'UPDATE users SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1',
+          [userId],
+        );
+        await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+        await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_disabled' });
+      }),
+    );
   }
 
   /**
@@ -112,6 +120,11 @@ export class TotpService {
     // verify() types HOTP and TOTP results alike; a TOTP match always carries its time step.
     return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
+}
+
+/** A wrong code from a signed-in user: 400 with a field error, so that the console does not take it for a lost session. */
+function wrongCode(message: string): IdentityError {
+  return new IdentityError(IdentityErrorCode.WrongTotpCode, message, { errors: [{ field: 'code', message }] });
 }
 
 function newRecoveryCode(): string {

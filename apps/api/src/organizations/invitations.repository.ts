@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '@keyring/contracts';
 
 export interface InvitationRow {
@@ -12,11 +12,15 @@ export interface InvitationRow {
   expiresAt: Date;
 }
 
-const COLUMNS = `i.id, i.organization_id AS "organizationId", o.name AS "organizationName", i.email, i.role,
-  i.tenant_ids AS "tenantIds", i.expires_at AS "expiresAt"`;
+/** The invitation of a token, if it can still be accepted. */
+const USABLE = `SELECT i.id, i.organization_id AS "organizationId", o.name AS "organizationName", i.email, i.role,
+  i.tenant_ids AS "tenantIds", i.expires_at AS "expiresAt" FROM invitations i JOIN organizations o ON o.id = i.organization_id
+  WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`;
 
 @Injectable()
 export class InvitationsRepository {
+  constructor(private readonly db: DataSource) {}
+
   async insert(
     manager: EntityManager,
     invitation: { organizationId: string; email: string; role: Role; tenantIds: string[] | null; tokenHash: Buffer; invitedBy: string; validDays: number },
@@ -30,15 +34,43 @@ export class InvitationsRepository {
     return row;
   }
 
-  /** An invitation that can still be accepted, locked until the end of the transaction. */
-  async lockUsable(manager: EntityManager, tokenHash: Buffer): Promise<InvitationRow | null> {
-    const [row] = await manager.query(
-      `SELECT ${COLUMNS} FROM invitations i JOIN organizations o ON o.id = i.organization_id
-        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()
-        FOR UPDATE OF i`,
-      [tokenHash],
-    );
+  /** An invitation that can still be accepted. */
+  async findUsable(tokenHash: Buffer): Promise<InvitationRow | null> {
+    const [row] = await this.db.query(USABLE, [tokenHash]);
     return row ?? null;
+  }
+
+  /** The same, locked until the end of the transaction; null if it was accepted or expired meanwhile. */
+  async lockUsable(manager: EntityManager, tokenHash: Buffer): Promise<InvitationRow | null> {
+    const [row] = await manager.query(`${USABLE} FOR UPDATE OF i`, [tokenHash]);
+    return row ?? null;
+  }
+
+  /**
+   * Seconds until one more invitation fits under both hourly limits (0: now), counted while holding a lock per
+   * inviter and per organization until the end of the transaction.
+   */
+  async lockAndCountRecent(
+    manager: EntityManager,
+    organizationId: string,
+    invitedBy: string,
+    perHour: { organization: number; inviter: number },
+  ): Promise<{ waitSeconds: number }> {
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext('invitations:' || $1)), pg_advisory_xact_lock(hashtext('invitations:' || $2))", [
+      organizationId,
+      invitedBy,
+    ]);
+    // The n-th newest invitation of the hour, when there are n (the limit): the next one fits when it is an hour old.
+    const [row] = await manager.query(
+      `SELECT GREATEST(
+         COALESCE((SELECT CEIL(EXTRACT(EPOCH FROM created_at + interval '1 hour' - now())) FROM invitations
+                    WHERE organization_id = $1 AND created_at > now() - interval '1 hour' ORDER BY created_at DESC OFFSET $3 - 1 LIMIT 1), 0),
+         COALESCE((SELECT CEIL(EXTRACT(EPOCH FROM created_at + interval '1 hour' - now())) FROM invitations
+                    WHERE invited_by = $2 AND created_at > now() - interval '1 hour' ORDER BY created_at DESC OFFSET $4 - 1 LIMIT 1), 0)
+       )::int AS "waitSeconds"`,
+      [organizationId, invitedBy, perHour.organization, perHour.inviter],
+    );
+    return row;
   }
 
   async markAccepted(manager: EntityManager, id: string): Promise<void> {

@@ -5,6 +5,7 @@ export enum MembersErrorCode {
   LastOwner = 'last-owner',
   AlreadyMember = 'already-member',
   InvitationInvalid = 'invitation-invalid',
+  InvitationLimit = 'invitation-limit',
 }
 
 const STATUS: Record<MembersErrorCode, number> = {
@@ -12,6 +13,7 @@ const STATUS: Record<MembersErrorCode, number> = {
   [MembersErrorCode.LastOwner]: 409,
   [MembersErrorCode.AlreadyMember]: 409,
   [MembersErrorCode.InvitationInvalid]: 404,
+  [MembersErrorCode.InvitationLimit]: 429,
 };
 
 export class MembersError extends DomainError<MembersErrorCode> {

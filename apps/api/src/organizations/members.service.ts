@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '@keyring/contracts';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
-import { IdentityError, IdentityErrorCode } from '../identity/identity.errors';
+import { wrongPassword } from '../identity/identity.errors';
 import { PasswordHasher } from '../identity/password-hasher';
+import { Reauthentication } from '../identity/reauthentication';
 import { assertStrongPassword } from '../identity/password-policy';
 import { newToken, sha256 } from '../identity/secret-tokens';
 import { UsersRepository } from '../identity/users.repository';
@@ -15,6 +16,7 @@ import { MembersError, MembersErrorCode } from './members.errors';
 import { MembershipsRepository, type MemberRow } from './memberships.repository';
 
 export const INVITATION_VALID_DAYS = 7;
+export const INVITATIONS_PER_HOUR = { organization: 50, inviter: 20 } as const;
 const DEFAULT_PAGE = 50;
 
 @Injectable()
@@ -25,6 +27,7 @@ export class MembersService {
     private readonly invitations: InvitationsRepository,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly reauthentication: Reauthentication,
     private readonly audit: AuditWriter,
   ) {}
 
@@ -43,6 +46,7 @@ export class MembersService {
     const email = dto.email.trim();
     const token = newToken();
     return this.db.transaction(async (manager) => {
+      await this.refuseOverInvitationLimit(manager, organizationId, invitedBy);
       const existing = await this.users.findByEmail(email);
       if (existing && (await this.memberships.find(organizationId, existing.id))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, `${email} is already a member of this organization.`);
@@ -68,26 +72,52 @@ export class MembersService {
   }
 
   /**
+   * Each invitation lets its holder try a password (see accept): how many an organization and an inviter (who can
+   * create organizations at will) may make in an hour is capped. Counted under a per-inviter lock, so that parallel
+   * requests cannot pass the cap together.
+   */
+  private async refuseOverInvitationLimit(manager: EntityManager, organizationId: string, invitedBy: string): Promise<void> {
+    const { waitSeconds } = await this.invitations.lockAndCountRecent(manager, organizationId, invitedBy, INVITATIONS_PER_HOUR);
+    if (waitSeconds > 0) {
+      throw new MembersError(
+        MembersErrorCode.InvitationLimit,
+        `At most ${INVITATIONS_PER_HOUR.organization} invitations an hour per organization and ${INVITATIONS_PER_HOUR.inviter} per person. Try again in ${waitSeconds} seconds.`,
+        { retryAfterSeconds: waitSeconds },
+        { 'Retry-After': String(waitSeconds) },
+      );
+    }
+  }
+
+  /**
    * Joins the organization of an invitation. A new email gets an account with this password; an existing
-   * account must give its own password.
+   * account must give its own password, a re-authentication like any other (throttled, failures audited). The
+   * password rule is checked first and the throttle is keyed by the invitation's email, so that neither answer
+   * depends on whether the email has an account.
    */
   async accept(dto: AcceptInvitationDto, context: RequestContext) {
+    const tokenHash = sha256(dto.token);
+    const invitation = await this.invitations.findUsable(tokenHash);
+    if (!invitation) throw invitationInvalid();
+    assertStrongPassword(dto.password, invitation.email);
+    await this.reauthentication.refuseWhileLocked(invitation.email, context);
+    const existing = await this.users.findByEmail(invitation.email);
+    if (existing) {
+      const attempt = {
+        account: { userId: existing.id, email: existing.email },
+        purpose: 'invitation-accept',
+        factor: 'password',
+        context,
+        refusal: () => wrongPassword('password', 'The password is not correct.'),
+      } as const;
+      await this.reauthentication.run(attempt, async (wrong) => {
+        if (!(await this.hasher.verify(existing.passwordHash, dto.password))) wrong();
+      });
+    }
+    const passwordHash = existing ? null : await this.hasher.hash(dto.password);
     return this.db.transaction(async (manager) => {
-      const invitation = await this.invitations.lockUsable(manager, sha256(dto.token));
-      if (!invitation) {
-        throw new MembersError(MembersErrorCode.InvitationInvalid, 'This invitation does not exist, has expired or was already used.');
-      }
-      const existing = await this.users.findByEmail(invitation.email);
-      let user: { id: string; email: string };
-      if (existing) {
-        if (!(await this.hasher.verify(existing.passwordHash, dto.password))) {
-          throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct for this account.');
-        }
-        user = existing;
-      } else {
-        assertStrongPassword(dto.password, invitation.email);
-        user = await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password));
-      }
+      // Locked now: accepted once, even by two requests at the same moment.
+      if (!(await this.invitations.lockUsable(manager, tokenHash))) throw invitationInvalid();
+      const user = existing ?? (await this.users.insert(manager, invitation.email, passwordHash!));
       if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, 'You are already a member of this organization.');
       }
@@ -146,4 +176,8 @@ export class MembersService {
       });
     });
   }
+}
+
+function invitationInvalid(): MembersError {
+  return new MembersError(MembersErrorCode.InvitationInvalid, 'This invitation does not exist, has expired or was already used.');
 }

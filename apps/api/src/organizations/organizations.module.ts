@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CredentialThrottle } from '../identity/credential-throttle';
 import { PasswordHasher } from '../identity/password-hasher';
 import { Reauthentication } from '../identity/reauthentication';
 import { UsersRepository } from '../identity/users.repository';
@@ -11,7 +12,7 @@ import { OrganizationsService } from './organizations.service';
 
 @Module({
   controllers: [OrganizationsController, MembersController, InvitationsController],
-  providers: [MembershipsRepository, InvitationsRepository, MembersService, OrganizationsService, UsersRepository, PasswordHasher, Reauthentication],
-  exports: [MembershipsRepository, UsersRepository, PasswordHasher, Reauthentication],
+  providers: [MembershipsRepository, InvitationsRepository, MembersService, OrganizationsService, UsersRepository, PasswordHasher, CredentialThrottle, Reauthentication],
+  exports: [MembershipsRepository, UsersRepository, PasswordHasher, CredentialThrottle, Reauthentication],
 })
 export class OrganizationsModule {}

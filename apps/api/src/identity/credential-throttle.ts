@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Failed logins allowed before each further one locks the key for twice as long as the last. */
+/**
+ * Failures allowed before each further one locks the key for twice as long as the last (1 s, 2 s, … up to
+ * MAX_LOCK_SECONDS). Per account that is 18 guesses in the first hour, then 4 an hour.
+ */
 const FREE_FAILURES = { email: 5, ip: 20 } as const;
 const MAX_LOCK_SECONDS = 15 * 60;
 /** Failures are forgotten this long after the last one. */
@@ -10,14 +13,15 @@ const FORGET_AFTER_SECONDS = 60 * 60;
 type ThrottleKind = keyof typeof FREE_FAILURES;
 
 /**
- * Slows down password guessing per email and per client IP with exponential back-off. Kept in PostgreSQL so
- * that every instance sees the same counts.
+ * Slows down the guessing of passwords and second factors per account (its email) and per client IP with
+ * exponential back-off: one budget for sign-in and every re-authentication (see Reauthentication), so that no
+ * route gives a second one. Kept in PostgreSQL so that every instance sees the same counts.
  */
 @Injectable()
-export class LoginThrottleService {
+export class CredentialThrottle {
   constructor(private readonly db: DataSource) {}
 
-  /** Seconds until a login with this email from this IP may be tried again; 0 when it may be tried now. */
+  /** Seconds until a credential of this account may be tried again from this IP; 0 when it may be tried now. */
   async retryAfterSeconds(email: string, ip: string | null): Promise<number> {
     const rows: { wait: string }[] = await this.db.query(
       `SELECT COALESCE(MAX(CEIL(EXTRACT(EPOCH FROM locked_until - now()))), 0) AS wait
@@ -47,7 +51,7 @@ export class LoginThrottleService {
     }
   }
 
-  /** A successful login clears its email's count; an IP's count is only forgotten with time. */
+  /** A successful check clears its account's count; an IP's count is only forgotten with time. */
   async recordSuccess(email: string): Promise<void> {
     await this.db.query('DELETE FROM login_throttle WHERE key = $1', [emailKey(email)]);
   }
