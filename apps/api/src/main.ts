@@ -4,6 +4,7 @@ import { hasBuiltConsole } from './console/console.module';
 import { ConfigError, loadConfig } from './config/keyring-config';
 import { resolveMasterKeys } from './crypto/master-keys';
 import { drainAndClose } from './health/lifecycle';
+import { MetricsServer } from './metrics/metrics-server';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
   await app.listen(config.port);
+  const metrics = app.get(MetricsServer).address();
+  logger.info(`Metrics at http://${metrics.address}:${metrics.port}/metrics`);
 
   let stopping = false;
   const stop = async (signal: string) => {

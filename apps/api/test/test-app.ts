@@ -56,6 +56,8 @@ export async function startTestApp(env: Record<string, string> = {}, db?: TestDa
     KEYRING_CONSOLE_DIR: '/nonexistent',
     KEYRING_SETUP_TOKEN: TEST_SETUP_TOKEN,
     KEYRING_MASTER_KEYS: TEST_MASTER_KEYS,
+    // Any free port: several apps run at once.
+    KEYRING_METRICS_PORT: '0',
     ...env,
   });
   const logger = pino({ level: config.logLevel }, sink);

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       usageFlushSeconds: 10,
       rateLimitPerMinute: 60_000,
       shutdownGraceSeconds: 0,
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
     });
   });
 
@@ -48,6 +50,9 @@ describe('loadConfig', () => {
         REDIS_URL: 'rediss://:pw@cache:6380/1',
         KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
         KEYRING_TRUST_PROXY: '10.0.0.0/8, loopback',
+        KEYRING_METRICS_PORT: '9100',
+        KEYRING_METRICS_HOST: '0.0.0.0',
+        KEYRING_METRICS_TOKEN: 'a-metrics-token-of-at-least-32-chars',
       },
       '/srv/keyring',
     );
@@ -65,6 +70,9 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://:pw@cache:6380/1',
       shutdownGraceSeconds: 0,
       trustProxy: ['10.0.0.0/8', 'loopback'],
+      metricsPort: 9100,
+      metricsHost: '0.0.0.0',
+      metricsToken: 'a-metrics-token-of-at-least-32-chars',
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
@@ -87,10 +95,12 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('refuses a short setup token without echoing it', () => {
-    expect(problemsOf({ KEYRING_SETUP_TOKEN: 'short-secret' })).toEqual([
+  it('refuses a short setup or metrics token without echoing it', () => {
+    expect(problemsOf({ KEYRING_SETUP_TOKEN: 'short-secret', KEYRING_METRICS_TOKEN: 'short-metrics-secret' })).toEqual([
       'KEYRING_SETUP_TOKEN must have at least 16 characters',
+      'KEYRING_METRICS_TOKEN must have at least 32 characters',
     ]);
+    expect(problemsOf({ KEYRING_METRICS_HOST: 'my host/x' })).toEqual(['KEYRING_METRICS_HOST must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "my host/x")']);
   });
 
   it('refuses to run in production without master keys', () => {

@@ -31,6 +31,12 @@ export interface KeyringConfig {
    * that sign-in throttling and the audit log see the client's address rather than the proxy's. Off by default.
    */
   trustProxy?: number | string[];
+  /** The port of /metrics, apart from the app's (0: any free port); never reachable through the public entry. */
+  metricsPort: number;
+  /** The address that port listens on: loopback unless Prometheus scrapes from another host. */
+  metricsHost: string;
+  /** When set, /metrics is also served on the app's port, to `Authorization: Bearer <this token>` only. */
+  metricsToken?: string;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -62,6 +68,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
+    metricsPort: read.port('KEYRING_METRICS_PORT', 9464),
+    metricsHost: read.host('KEYRING_METRICS_HOST', '127.0.0.1'),
+    metricsToken: read.secret('KEYRING_METRICS_TOKEN', 32),
   };
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
@@ -120,6 +129,15 @@ class EnvReader {
   path(name: string, fallback: string, cwd: string): string {
     const value = this.raw(name) ?? fallback;
     return isAbsolute(value) ? value : resolve(cwd, value);
+  }
+
+  /** An address to listen on: an IP address or a host name. */
+  host(name: string, fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^[0-9A-Za-z.:-]+$/.test(value)) return value;
+    this.problems.push(`${name} must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+    return fallback;
   }
 
   /** A secret value: checked for length, never echoed in an error. */

@@ -4,6 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { DataSource } from 'typeorm';
 import { ChangeFeed } from '../changes/change-feed';
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 interface PgPool {
   totalCount: number;
   idleCount: number;
@@ -30,10 +32,11 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  // No widget (or organization) label: /metrics is read across organizations, and such series would grow with
+  // the number of widgets. Per-widget counts are each organization's own, in its usage API.
   private readonly issued = new Counter({
     name: 'keyring_user_hashes_issued_total',
-    help: 'userHashes signed through the tenant API, by widget.',
-    labelNames: ['widget_id'],
+    help: 'userHashes signed through the tenant API.',
     registers: [this.registry],
   });
   private readonly auditFailures = new Counter({
@@ -81,14 +84,15 @@ export class Metrics {
     });
   }
 
+  /** Labels from bounded sets only: known methods, route patterns (never raw paths), status codes. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const labels = { method, route, status: String(status) };
+    const labels = { method: KNOWN_METHODS.has(method) ? method : 'other', route, status: String(status) };
     this.requests.inc(labels);
     this.latency.observe(labels, seconds);
   }
 
-  userHashesIssued(widgetId: string, count: number): void {
-    this.issued.inc({ widget_id: widgetId }, count);
+  userHashesIssued(count: number): void {
+    this.issued.inc(count);
   }
 
   auditWriteFailed(): void {

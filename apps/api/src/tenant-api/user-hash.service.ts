@@ -68,7 +68,7 @@ export class UserHashService {
       keyVersion: active.version,
     }));
     this.usage.record(key, widget.id, 'issued', issued.length);
-    this.metrics.userHashesIssued(widget.id, issued.length);
+    this.metrics.userHashesIssued(issued.length);
     return issued;
   }
 

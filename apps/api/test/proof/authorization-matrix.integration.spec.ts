@@ -32,7 +32,8 @@ const MISSING = '00000000-0000-4000-8000-000000000000';
 const MATRIX: Record<string, Row> = {
   'GET /healthz': { expected: '                                        200 200 200 200 200 200 200 200 200 200 200' },
   'GET /readyz': { expected: '                                         200 200 200 200 200 200 200 200 200 200 200' },
-  'GET /metrics': { expected: '                                        200 200 200 200 200 200 200 200 200 200 200' },
+  // Served on their own port (KEYRING_METRICS_PORT); here only with KEYRING_METRICS_TOKEN, unset in this app.
+  'GET /metrics': { expected: '                                        404 404 404 404 404 404 404 404 404 404 404' },
   'GET /api/docs': { expected: '                                       200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/docs/': { expected: '                                      200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/docs/index.html': { expected: '                            200 200 200 200 200 200 200 200 200 200 200' },
