@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MinDate } from 'class-validator';
 import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 
 export class CreateApiKeyDto {
@@ -23,6 +23,8 @@ export class CreateApiKeyDto {
   @IsUUID('all', { each: true, message: 'widgetIds must hold widget ids (UUIDs)' })
   widgetIds?: string[];
 
+  // A key born expired would be shown once and never work. (Above IsDate: a date that is not one gets IsDate's message.)
+  @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })

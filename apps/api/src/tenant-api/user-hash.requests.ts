@@ -16,9 +16,10 @@ export function parseIssueRequest(body: unknown): string {
   return userIdentifier as string;
 }
 
-export function parseBatchRequest(body: unknown): string[] {
+/** `perMinute`: the API key's rate limit; a larger batch could never be served, so it is refused as such. */
+export function parseBatchRequest(body: unknown, perMinute: number): string[] {
   const { userIdentifiers } = fields(body, ['userIdentifiers']);
-  const problem = batchProblem(userIdentifiers);
+  const problem = batchProblem(userIdentifiers, perMinute);
   if (problem) throw validationProblem([{ field: 'userIdentifiers', message: problem }]);
   return userIdentifiers as string[];
 }
@@ -35,10 +36,13 @@ export function parseVerifyRequest(body: unknown): string {
   return userHash as string;
 }
 
-function batchProblem(value: unknown): string | null {
+function batchProblem(value: unknown, perMinute: number): string | null {
   if (!Array.isArray(value)) return 'userIdentifiers must be a list';
   if (value.length < 1) return 'userIdentifiers must hold at least 1 identifier';
   if (value.length > USER_HASH_BATCH_MAX) return `userIdentifiers must hold at most ${USER_HASH_BATCH_MAX} identifiers`;
+  if (value.length > perMinute) {
+    return `userIdentifiers must hold at most ${perMinute} identifiers: the largest batch this API key's limit of ${perMinute} userHashes a minute allows`;
+  }
   // The first bad identifier, by its position, so the caller can find it.
   for (const [index, item] of value.entries()) {
     const problem = userIdentifierProblem(item);

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UUID_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 import type { LeanRequest, LeanRoute } from '../common/http/lean-routes';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import type { ApiKeyPrincipal } from './api-keys.repository';
@@ -26,13 +27,14 @@ export class UserHashRoutes {
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
     userHashes: UserHashService,
+    @Inject(KEYRING_CONFIG) config: KeyringConfig,
   ) {
     this.routes = [
       this.route('', 'user-hash:issue', (key, widgetId, body) =>
         andThen(userHashes.issue(key, widgetId, [parseIssueRequest(body)]), ([issued]) => issued),
       ),
       this.route('/batch', 'user-hash:issue', (key, widgetId, body) =>
-        andThen(userHashes.issue(key, widgetId, parseBatchRequest(body)), (items) => ({ items })),
+        andThen(userHashes.issue(key, widgetId, parseBatchRequest(body, config.rateLimitPerMinute)), (items) => ({ items })),
       ),
       this.route('/verify', 'user-hash:verify', (key, widgetId, body) => userHashes.verify(key, widgetId, parseVerifyRequest(body))),
     ];
