@@ -14,9 +14,13 @@ export interface RawExchange {
 /**
  * Sends `head` (the request line and headers, CRLF-separated, ending with a blank line) and then `chunks` one
  * every `chunkEveryMs`, as a client that declares or streams more than it should; resolves with the answer once
- * the server closes the connection or `waitMs` passes.
+ * the server closes the connection, `waitMs` passes or, with `untilAnswered`, the whole answer is in.
  */
-export function rawExchange(baseUrl: string, head: string, options: { chunks?: () => Buffer | null; chunkEveryMs?: number; waitMs?: number } = {}): Promise<RawExchange> {
+export function rawExchange(
+  baseUrl: string,
+  head: string,
+  options: { chunks?: () => Buffer | null; chunkEveryMs?: number; waitMs?: number; untilAnswered?: boolean } = {},
+): Promise<RawExchange> {
   const { port, hostname } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
   const startedAt = performance.now();
@@ -27,7 +31,10 @@ export function rawExchange(baseUrl: string, head: string, options: { chunks?: (
       const chunk = options.chunks?.();
       if (chunk && !socket.destroyed && socket.writable) socket.write(chunk);
     }, options.chunkEveryMs ?? 10);
+    let finished = false;
     const finish = (closed: boolean) => {
+      if (finished) return;
+      finished = true;
       clearInterval(timer);
       clearTimeout(deadline);
       socket.destroy();
@@ -40,6 +47,10 @@ export function rawExchange(baseUrl: string, head: string, options: { chunks?: (
     socket.on('data', (data) => {
       if (answeredAfterMs < 0) answeredAfterMs = performance.now() - startedAt;
       received += data.toString('utf8');
+      // With untilAnswered, stop at the end of the answer rather than wait for the server to close.
+      const length = /\r\ncontent-length: (\d+)\r\n/i.exec(received)?.[1];
+      const bodyStart = received.indexOf('\r\n\r\n') + 4;
+      if (options.untilAnswered && length && bodyStart >= 4 && Buffer.byteLength(received.slice(bodyStart)) >= Number(length)) finish(false);
     });
     socket.on('close', () => finish(true));
     socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? finish(true) : reject(error)));

@@ -1,14 +1,19 @@
 import fc from 'fast-check';
+import { JSON_BODY_LIMIT_BYTES } from '../../src/common/http/json-body';
+import { consoleDir } from '../console-fixture';
 import { createWidget } from '../custody-fixtures';
 import { completeSetup } from '../identity-fixtures';
+import { rawExchange } from '../raw-http';
 import { routesOf } from '../route-list';
 import { startTestApp, type TestApp } from '../test-app';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 
 /**
- * Generated requests against every route: bodies of any JSON shape (and some that are not JSON), odd headers and
- * path parameters. Whatever comes in, the answer is never a 5xx, and every 4xx is a problem document.
+ * Generated requests against every route, with the console served as `npm start` does: bodies of any JSON shape
+ * (and some that are not JSON, nest too deep, or hold NUL and lone surrogates), odd headers, path parameters (upper-
+ * case UUIDs too), and declared lengths over the limit. Whatever comes in, the answer is never a 5xx, and every 4xx
+ * is a problem document.
  */
 describe('fuzz: generated requests on every route (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -18,7 +23,7 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
   let apiKey: string;
 
   beforeAll(async () => {
-    keyring = await startTestApp();
+    keyring = await startTestApp({ KEYRING_CONSOLE_DIR: await consoleDir() });
     const { organizationId, owner } = await completeSetup(keyring);
     const { tenantId, widgetId } = await createWidget(owner, organizationId, { secret: 'fuzzed-widget-secret-01' });
     const created = await owner.request('POST', `/api/v1/orgs/${organizationId}/api-keys`, { body: { name: 'fuzz', tenantId, scopes: ['user-hash:issue', 'user-hash:verify'] } });
@@ -31,8 +36,9 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
   afterAll(() => keyring.close());
 
   const parameter = fc.oneof(
-    fc.constantFrom('real', 'real', 'real'),
+    fc.constantFrom('real', 'real', 'real', 'REAL'),
     fc.uuid(),
+    fc.uuid().map((uuid) => uuid.toUpperCase()),
     fc.string({ maxLength: 40 }),
     fc.integer().map(String),
     fc.constantFrom('..', '%00', '%2F', 'null', '-1', '99999999999999999999', 'ä🙂', ' '),
@@ -41,7 +47,23 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     fc.jsonValue({ maxDepth: 3 }),
     fc.dictionary(fc.constantFrom('name', 'tenantId', 'secret', 'password', 'email', 'userIdentifier', 'userIdentifiers', 'userHash', 'role', 'tenantIds', 'scopes', 'expiresAt', 'code', 'tokenPolicy', 'rotationMaxAgeDays', 'expectedActiveVersion', 'widgetIds', 'setupToken', 'organizationName', 'token', 'reason'), fc.jsonValue({ maxDepth: 2 })),
   );
-  const raw = fc.oneof(body.map((value) => JSON.stringify(value) ?? 'null'), fc.string({ maxLength: 200 }), fc.constantFrom('{', '{"a":', '\u0000', '[]'.repeat(5000)));
+  const field = fc.constantFrom('name', 'password', 'userIdentifier', 'secret', 'email', 'token', 'reason', 'userHash');
+  // Strings PostgreSQL cannot store, as JSON escapes: NUL, lone surrogates of either half.
+  const unstorable = fc
+    .tuple(field, fc.constantFrom('\\u0000', '\\ud800', '\\udfff', 'a\\uDBFF', '\\udc00\\ud800'))
+    .map(([name, text]) => `{"${name}":"x${text}"}`);
+  const deep = fc
+    .tuple(fc.integer({ min: 30, max: 20_000 }), fc.constantFrom('[', '{"a":', '{"userIdentifiers":['))
+    .map(([depth, open]) => `${open.repeat(depth)}1${(open === '[' ? ']' : open === '{"a":' ? '}' : ']}').repeat(depth)}`);
+  const raw = fc.oneof(
+    body.map((value) => JSON.stringify(value) ?? 'null'),
+    fc.string({ maxLength: 200 }),
+    fc.constantFrom('{', '{"a":', '\u0000', '[]'.repeat(5000)),
+    unstorable,
+    deep,
+  );
+  /** A Content-Length over the limit, sent with no body: answered at once. */
+  const declaredLength = fc.option(fc.integer({ min: JSON_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }), { freq: 20 });
   const headers = fc.record(
     {
       'content-type': fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data', ''),
@@ -55,24 +77,39 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
   it(`never answers 5xx, and every 4xx is problem+json (${RUNS} requests)`, async () => {
     const seen = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.array(parameter, { minLength: 4, maxLength: 4 }), raw, headers, fc.boolean(), async (pick, params, payload, extra, signedIn) => {
+      fc.asyncProperty(fc.nat(), fc.array(parameter, { minLength: 4, maxLength: 4 }), raw, headers, fc.boolean(), declaredLength, async (pick, params, payload, extra, signedIn, length) => {
         const route = routes[pick % routes.length];
         const [declared, pattern] = route.split(' ');
         const method = declared === 'ALL' ? 'PUT' : declared;
         let index = 0;
-        const path = pattern.replace(/\{\*\w+\}|:(\w+)/g, (_, name?: string) => {
+        // The console's fallback route is `{*any}`, without a leading slash.
+        const path = (pattern.startsWith('/') ? pattern : `/${pattern}`).replace(/\{\*\w+\}|:(\w+)/g, (_, name?: string) => {
           const value = params[index++ % params.length];
-          return value === 'real' && name ? real[name] : encodeURIComponent(value);
+          if (value === 'real' && name) return real[name];
+          return value === 'REAL' && name ? real[name].toUpperCase() : encodeURIComponent(value);
         });
         const { authorization, ...rest } = extra;
         const sent: Record<string, string> = { ...(signedIn ? auth : {}), ...rest };
         if (authorization) sent['authorization'] = authorization === 'use-key' ? `Bearer ${apiKey}` : authorization;
-        const response = await fetch(`${keyring.baseUrl}${path}`, { method, headers: sent, body: ['GET', 'HEAD', 'DELETE'].includes(method) ? undefined : payload });
-        const text = await response.text();
-        seen.set(response.status, (seen.get(response.status) ?? 0) + 1);
-        if (response.status >= 500) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 300)}`);
-        if (response.status >= 400 && !response.headers.get('content-type')?.startsWith('application/problem+json')) {
-          throw new Error(`${method} ${path} → ${response.status} not problem+json: ${response.headers.get('content-type')} ${text.slice(0, 200)}`);
+        let status: number;
+        let type: string | null | undefined;
+        let text: string;
+        if (length !== null) {
+          const head = [`${method} ${path} HTTP/1.1`, 'Host: keyring', `Content-Length: ${length}`, ...Object.entries(sent).map(([name, value]) => `${name}: ${value}`)];
+          const answer = await rawExchange(keyring.baseUrl, `${head.join('\r\n')}\r\n\r\n`, { untilAnswered: true, waitMs: 2000 });
+          ({ status, body: text } = answer);
+          type = answer.headers['content-type'];
+          if (status !== 413) throw new Error(`${method} ${path} with Content-Length ${length} → ${status}, not 413 at once`);
+        } else {
+          const response = await fetch(`${keyring.baseUrl}${path}`, { method, headers: sent, body: ['GET', 'HEAD', 'DELETE'].includes(method) ? undefined : payload });
+          ({ status } = response);
+          type = response.headers.get('content-type');
+          text = await response.text();
+        }
+        seen.set(status, (seen.get(status) ?? 0) + 1);
+        if (status >= 500) throw new Error(`${method} ${path} → ${status} ${text.slice(0, 300)}`);
+        if (status >= 400 && !type?.startsWith('application/problem+json')) {
+          throw new Error(`${method} ${path} → ${status} not problem+json: ${type} ${text.slice(0, 200)}`);
         }
       }),
       { numRuns: RUNS },
