@@ -14,11 +14,16 @@ describe('the console in a real browser, served by the built API on an embedded 
   let browser: Browser;
   let page: Page;
   let widgetUrl: string;
+  /** What Chromium reports refusing under the console's Content-Security-Policy, on every page of this run. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     keyring = await startKeyring();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -76,6 +81,21 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('alert').getByText('The email or password is not correct.').waitFor();
     await screenshot(page, '02-login');
     await signIn(OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
+
+  it('a wrong code while turning on two-factor sign-in is a field error, and the user stays signed in', async () => {
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Profile and security' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    // The QR code is a data: image: the CSP lets it through.
+    await page.getByRole('img', { name: 'QR code to add Keyring to an authenticator app' }).waitFor();
+    expect(await page.getByRole('img', { name: 'QR code to add Keyring to an authenticator app' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await page.getByLabel('6-digit code').fill('000000');
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('That code is not valid; check the time on your device and try the next one.').first().waitFor();
+    expect(page.url()).toMatch(/\/profile$/);
+    await page.goto(keyring.baseUrl);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   });
 
@@ -205,6 +225,16 @@ describe('the console in a real browser, served by the built API on an embedded 
     }, `${new URL(widgetUrl).pathname.replace('/orgs/', '/api/v1/orgs/')}/secret-versions/1/reveal`);
     expect(forced.status).toBe(403);
     expect(forced.body).toMatchObject({ type: 'urn:keyring:problem:role-forbidden', detail: 'Your role (auditor) does not allow this: it needs the secrets:reveal permission.' });
+  });
+
+  it('ran every page above under a CSP without inline scripts, and nothing was refused', async () => {
+    const response = await page.goto(keyring.baseUrl);
+    const csp = (await response!.allHeaders())['content-security-policy'];
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(cspViolations).toEqual([]);
   });
 });
 
