@@ -24,6 +24,7 @@ export async function startKeyring(name, env = {}) {
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the `postgres` user when we are root
   const port = await freePort();
   const pgPort = await freePort();
+  const metricsPort = await freePort();
   const child = spawn('node', ['dist/apps/api/main.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -33,6 +34,7 @@ export async function startKeyring(name, env = {}) {
       PORT: String(port),
       KEYRING_DATA_DIR: dataDir,
       KEYRING_EMBEDDED_PG_PORT: String(pgPort),
+      KEYRING_METRICS_PORT: String(metricsPort),
       KEYRING_MASTER_KEYS: `${name}:${randomBytes(32).toString('base64')}`,
       KEYRING_SETUP_TOKEN: `${name}-setup-token-0123456789`,
       KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
@@ -48,6 +50,8 @@ export async function startKeyring(name, env = {}) {
   const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
   return {
     base,
+    /** Where /metrics is served: a port of its own, on loopback. */
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
     pid: child.pid,
     setupToken: `${name}-setup-token-0123456789`,
     databaseUrl: `postgres://keyring:${encodeURIComponent(password)}@localhost:${pgPort}/keyring`,

@@ -12,7 +12,7 @@ const { call, session, orgId, widgetId, apiKey } = await prepare(keyring, 'soak-
 
 /** Resident memory and V8 heap in use, in MiB, from the server's own metrics. */
 const memory = async () => {
-  const metrics = await (await fetch(`${keyring.base}/metrics`)).text();
+  const metrics = await (await fetch(keyring.metrics)).text();
   const mib = (name) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)[1]) / 1024 / 1024;
   return { rss: mib('keyring_process_resident_memory_bytes'), heap: mib('keyring_nodejs_heap_size_used_bytes') };
 };

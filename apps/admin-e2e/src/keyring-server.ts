@@ -39,6 +39,7 @@ export async function startKeyring(): Promise<KeyringServer> {
       PORT: String(port),
       KEYRING_DATA_DIR: dataDir,
       KEYRING_EMBEDDED_PG_PORT: String(await freePort()),
+      KEYRING_METRICS_PORT: String(await freePort()),
       KEYRING_SETUP_TOKEN: setupToken,
       NODE_ENV: 'development',
       // Usage counts reach the dashboard's chart within a second.

@@ -55,6 +55,7 @@ describe('the edge: security headers, bodies, ids (real app, console served)', (
       expect(scriptSrc).toBe("script-src 'self' 'sha256-l8neow/YGgCS68QFHF7cCK7fI7fK3lTfJU7BlNuU3rQ='");
       expect(csp).toContain("script-src-attr 'none'");
       expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("base-uri 'self'");
       expect(csp).not.toContain('unsafe-eval');
     });
 
@@ -173,6 +174,13 @@ describe('the edge: security headers, bodies, ids (real app, console served)', (
       expect({ status: exchange.status, closed: exchange.closed }).toEqual({ status: 401, closed: true });
       expect(exchange.answeredAfterMs).toBeLessThan(500);
       expect(JSON.parse(exchange.body)).toMatchObject({ status: 401, type: 'urn:keyring:problem:api-key-invalid' });
+    });
+
+    it('keeps the connection of a refused call whose small body is declared, for the next request', async () => {
+      const body = '{"userIdentifier":"u"}';
+      const head = [`POST /api/v1/widgets/${widgetId}/user-hash HTTP/1.1`, 'Host: keyring', 'Content-Type: application/json', `Content-Length: ${body.length}`].join('\r\n');
+      const exchange = await rawExchange(keyring.baseUrl, `${head}\r\n\r\n${body}`, { untilAnswered: true });
+      expect({ status: exchange.status, connection: exchange.headers['connection'] }).toEqual({ status: 401, connection: 'keep-alive' });
     });
 
     it('sets the header and request timeouts for slow clients', () => {

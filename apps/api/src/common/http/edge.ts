@@ -122,8 +122,10 @@ class EdgeAnswer {
     const flat = ['content-type', contentType, 'content-length', String(Buffer.byteLength(payload)), 'x-request-id', this.id];
     for (const [name, value] of this.headers) flat.push(name, value);
     for (const [name, value] of Object.entries(extra)) flat.push(name, value);
-    // A body still on its way (refused before or while reading it) is not waited for: the connection goes.
-    const abandonBody = !req.complete;
+    // A body still on its way (refused before or while reading it) is not waited for: the connection goes — unless
+    // it declared a length within the limit, which Node then reads and discards to keep the connection.
+    const bounded = req.headers['content-length'] !== undefined && !declaresTooLargeBody(req.headers);
+    const abandonBody = !req.complete && !bounded;
     if (abandonBody) flat.push('connection', 'close');
     res.writeHead(status, flat);
     res.end(payload);

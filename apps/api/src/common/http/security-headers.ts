@@ -29,7 +29,8 @@ export function securityHeaders({ production, inlineScriptHashes }: SecurityHead
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
-        baseUri: ["'none'"],
+        // The console's index.html sets <base href="/">, which its lazy chunks' relative URLs need.
+        baseUri: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         // Over plain HTTP (a local install) this would send the browser to an https:// port that is not there.
