@@ -73,8 +73,8 @@ export class MembersService {
 
   /**
    * Each invitation lets its holder try a password (see accept): how many an organization and an inviter (who can
-   * create organizations at will) may make in an hour is capped. Counted under a per-inviter lock, so that parallel
-   * requests cannot pass the cap together.
+   * create organizations at will) may make in an hour is capped. Counted under a lock per organization and per
+   * inviter, so that parallel requests cannot pass the cap together.
    */
   private async refuseOverInvitationLimit(manager: EntityManager, organizationId: string, invitedBy: string): Promise<void> {
     const { waitSeconds } = await this.invitations.lockAndCountRecent(manager, organizationId, invitedBy, INVITATIONS_PER_HOUR);
@@ -113,11 +113,10 @@ export class MembersService {
         if (!(await this.hasher.verify(existing.passwordHash, dto.password))) wrong();
       });
     }
-    const passwordHash = existing ? null : await this.hasher.hash(dto.password);
     return this.db.transaction(async (manager) => {
       // Locked now: accepted once, even by two requests at the same moment.
       if (!(await this.invitations.lockUsable(manager, tokenHash))) throw invitationInvalid();
-      const user = existing ?? (await this.users.insert(manager, invitation.email, passwordHash!));
+      const user = existing ?? (await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password)));
       if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, 'You are already a member of this organization.');
       }

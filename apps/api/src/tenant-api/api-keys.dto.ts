@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MinDate } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
+import { ValidatesWith } from '../common/validation/validates-with';
 
 export class CreateApiKeyDto {
   @IsString()
@@ -24,7 +25,7 @@ export class CreateApiKeyDto {
   widgetIds?: string[];
 
   // A key born expired would be shown once and never work. (Above IsDate: a date that is not one gets IsDate's message.)
-  @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
+  @ValidatesWith('isInTheFuture', (value) => (value instanceof Date && value.getTime() > Date.now() ? null : 'expiresAt must be in the future'))
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })

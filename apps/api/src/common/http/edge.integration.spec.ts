@@ -199,6 +199,9 @@ describe('the edge: security headers, bodies, ids (real app, console served)', (
       expect({ status: reveal.status, secret: reveal.body.secret }).toEqual({ status: 200, secret: 'edge-widget-secret-0001' });
       const test = await owner.request('POST', `/api/v1/orgs/${organizationId}/widgets/${upper}/test-user-hash`, { body: { userIdentifier: 'visitor-1' } });
       expect({ status: test.status, userHash: test.body.userHash }).toEqual({ status: 200, userHash: expect.any(String) });
+      // A lone surrogate in the identifier (which the audit event's jsonb would refuse) is the edge's 400.
+      const lone = await owner.request('POST', `/api/v1/orgs/${organizationId}/widgets/${upper}/test-user-hash`, { rawBody: '{"userIdentifier":"visitor-\\ud800"}' });
+      expect({ status: lone.status, detail: lone.body.detail }).toEqual({ status: 400, detail: expect.stringMatching(/lone UTF-16 surrogate/) });
     });
   });
 });

@@ -29,7 +29,7 @@ export interface EdgeOptions {
 /** After refusing a body that is still coming, how long the client has to read the answer before the socket is closed. */
 const LINGER_MS = 1000;
 /** Routes whose answers are never cached: everything but the console's files. */
-const API_PATH = /^\/(api\/|healthz|readyz|metrics)/;
+const API_PATH = /^\/(api|healthz|readyz|metrics)(\/|$)/;
 const UUID_SEGMENT = /(?<=\/)[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=\/|$)/g;
 
 /**
