@@ -1,4 +1,5 @@
 import { signUserHash } from '@keyring/signing';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { Envelope } from '../crypto/envelope';
@@ -6,6 +7,7 @@ import type { MasterKey } from '../crypto/master-keys';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { createWidget } from '../../test/custody-fixtures';
+import { rewrapCommand } from '../cli/rewrap';
 import { rewrapSecrets } from './rewrap';
 import { widgetSecretBinding } from './widget-secrets';
 
@@ -73,7 +75,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
     expect(response.body.userHash).toBe(await signUserHash('bulk-secret-0', 'u'));
 
     const result = await rewrapSecrets(db, envelope, new AuditWriter(), { batchSize: 100 });
-    expect(result).toEqual({ done: 500, total: 500 });
+    expect(result).toEqual({ done: 500, total: 500, remaining: 0 });
     expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
 
     // Only the new key is needed now.
@@ -96,5 +98,69 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
       ['master_key.rewrap_completed', 'system'],
     ]);
     expect(events[2].details).toEqual({ activeMasterKeyId: NEW.id, versionsRewrapped: 500 });
+  });
+
+  describe('while another transaction holds a version (a rotation in flight)', () => {
+    let locker: Client;
+    let lockedWidgetId: string;
+
+    /** Puts `count` versions back under the old key, as if the key had changed again, and locks one of them. */
+    beforeEach(async () => {
+      const rows = await keyring.db.query<{ widget_id: string; ciphertext: string }>('SELECT widget_id, ciphertext FROM secret_versions ORDER BY widget_id LIMIT 5');
+      const both = envelopeOf(NEW, OLD);
+      const old = envelopeOf(OLD);
+      for (const row of rows) {
+        const binding = widgetSecretBinding(orgId, row.widget_id, 1);
+        const ciphertext = await old.encrypt(await both.decrypt(row.ciphertext, binding), binding);
+        await keyring.db.query('UPDATE secret_versions SET ciphertext = $2, master_key_id = $3 WHERE widget_id = $1', [row.widget_id, ciphertext, OLD.id]);
+      }
+      lockedWidgetId = rows[2].widget_id;
+      locker = new Client({ connectionString: keyring.db.url });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM secret_versions WHERE widget_id = $1 FOR UPDATE', [lockedWidgetId]);
+    });
+    afterEach(async () => {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    });
+
+    const lastRewrapEvent = async () =>
+      (
+        await keyring.db.query<{ action: string; details: Record<string, unknown> }>(
+          "SELECT action, details FROM audit_events WHERE organization_id IS NULL AND action LIKE 'master_key.%' ORDER BY seq DESC LIMIT 1",
+        )
+      )[0];
+
+    it('waits for the locked version and finishes every one once the lock is released', async () => {
+      const startedAt = Date.now();
+      setTimeout(() => void locker.query('COMMIT'), 400);
+      const result = await rewrapSecrets(keyring.app.get(DataSource), envelopeOf(NEW, OLD), new AuditWriter(), { batchSize: 2, lockWaitMs: 10_000 });
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(350);
+      expect(result).toEqual({ done: 5, total: 5, remaining: 0 });
+      expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
+      expect(await lastRewrapEvent()).toEqual({ action: 'master_key.rewrap_completed', details: { activeMasterKeyId: NEW.id, versionsRewrapped: 5 } });
+    });
+
+    it('exits non-zero naming how many are left and why when the lock is kept, and audits no completion', async () => {
+      const output: string[] = [];
+      const code = await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), (line) => output.push(line), { batchSize: 2, lockWaitMs: 200, onProgress: () => undefined });
+      expect(code).toBe(1);
+      expect(output).toEqual([
+        `\nRe-wrapped 4 secret version(s) onto master key "${NEW.id}".`,
+        'NOT DONE: 1 secret version(s) are still under an older master key (locked by another transaction for more than 0.2 s). ' +
+          'Keep the old key configured and run `npm run keyring -- rewrap` again.',
+      ]);
+      expect(await countByKey()).toEqual({ [OLD.id]: 1, [NEW.id]: COUNT - 1 });
+      expect(await lastRewrapEvent()).toEqual({
+        action: 'master_key.rewrap_stopped',
+        details: { activeMasterKeyId: NEW.id, versionsRewrapped: 4, versionsRemaining: 1 },
+      });
+
+      // Once the rotation is over, the next run carries on.
+      await locker.query('COMMIT');
+      expect(await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), () => undefined, { onProgress: () => undefined })).toBe(0);
+      expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
+    });
   });
 });
