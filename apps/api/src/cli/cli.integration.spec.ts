@@ -68,7 +68,7 @@ describe('operator commands (real PostgreSQL)', () => {
     await createWidget(owner, organizationId, { secret: 'doctor-widget-secret' });
     await dataSource.query("UPDATE secret_versions SET master_key_id = 'retired-key'");
     expect(await doctor(config, keyring.db.url, print)).toBe(1);
-    expect(output).toContain('PROBLEM secrets: 1 encrypted with master key(s) "retired-key" not in KEYRING_MASTER_KEYS');
+    expect(output).toContain('PROBLEM secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "retired-key" (1 secret version)');
 
     output.length = 0;
     expect(await doctor(config, 'postgres://keyring:hunter2-db-password@127.0.0.1:1/keyring', print)).toBe(1);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { KeyringConfig } from '../config/keyring-config';
+import { describeMasterKeyUsage, masterKeyUsage, missingMasterKeys } from '../custody/master-key-usage';
 import { dataSourceOptions } from '../database/data-source';
 
 interface Check {
@@ -50,16 +51,15 @@ export async function doctor(config: KeyringConfig, databaseUrl: string, print: 
 
 async function secretChecks(dataSource: DataSource, config: KeyringConfig): Promise<Check[]> {
   if (!config.masterKeys) return [];
-  const rows: { keyId: string; count: number }[] = await dataSource.query(
-    'SELECT master_key_id AS "keyId", count(*)::int AS count FROM secret_versions WHERE ciphertext IS NOT NULL GROUP BY 1',
-  );
-  const unknown = rows.filter((row) => !config.masterKeys!.byId.has(row.keyId));
-  const old = rows.filter((row) => row.keyId !== config.masterKeys!.active.id && config.masterKeys!.byId.has(row.keyId));
+  const keys = config.masterKeys;
+  const usage = await masterKeyUsage(dataSource);
+  const missing = missingMasterKeys(usage, keys);
+  const old = usage.filter((entry) => entry.keyId !== keys.active.id && keys.byId.has(entry.keyId));
   return [
-    unknown.length
-      ? { ok: false, fatal: true, message: `secrets: ${unknown.reduce((n, r) => n + r.count, 0)} encrypted with master key(s) ${unknown.map((r) => `"${r.keyId}"`).join(', ')} not in KEYRING_MASTER_KEYS` }
+    missing.length
+      ? { ok: false, fatal: true, message: `secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: ${describeMasterKeyUsage(missing)}` }
       : { ok: true, message: 'secrets: every stored secret can be decrypted with the configured master keys' },
-    ...(old.length ? [{ ok: false, message: `secrets: ${old.reduce((n, r) => n + r.count, 0)} still on an older master key; run \`npm run keyring -- rewrap\`` }] : []),
+    ...(old.length ? [{ ok: false, message: `secrets: still on an older master key: ${describeMasterKeyUsage(old)}; run \`npm run keyring -- rewrap\`` }] : []),
   ];
 }
 
