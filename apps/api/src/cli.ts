@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, type KeyringConfig } from './config/keyring-co
 import { Envelope } from './crypto/envelope';
 import { resolveMasterKeys } from './crypto/master-keys';
 import { installationDatabase } from './database/connect';
-import { dataSourceOptions, runMigrations } from './database/data-source';
+import { dataSourceOptions, migrateDatabase } from './database/data-source';
 
 const USAGE = `Usage: npm run keyring -- <command>
 
@@ -49,9 +49,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataSource = new DataSource(dataSourceOptions(database.url));
   try {
+    const applied = command === 'audit-verify' ? [] : await migrateDatabase(database.migrationUrl, database.url);
     await dataSource.initialize();
     if (command === 'audit-verify') return await auditVerify(dataSource, print);
-    const applied = await runMigrations(dataSource);
     if (command === 'create-owner') return await createOwnerCommand(argv.slice(1), config, database.url, logger);
     if (command === 'migrate') {
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply: the database is up to date.\n');

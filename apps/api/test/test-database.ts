@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { withRole } from '../src/database/database-roles';
 import { withDatabase } from './database-url';
 
 export interface TestDatabase {
+  /** As the owner (a superuser): what migrations, and a DBA, connect as. */
   url: string;
+  /** As the app's role of this run, which owns nothing and cannot rewrite the audit log: what the app runs as. */
+  appUrl: string;
   /** Runs SQL as the database owner, bypassing the app (to inspect or to tamper, as a test needs). */
   query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
@@ -13,7 +17,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = requiredEnv('KEYRING_TEST_ADMIN_URL');
   const template = requiredEnv('KEYRING_TEST_TEMPLATE');
-  const name = `keyring_test_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
+  const name = `${requiredEnv('KEYRING_TEST_RUN')}_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),
   );
@@ -22,6 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await owner.connect();
   return {
     url,
+    appUrl: withRole(url, requiredEnv('KEYRING_TEST_APP_ROLE'), requiredEnv('KEYRING_TEST_APP_PASSWORD')),
     query: async <T extends object>(sql: string, params?: unknown[]) => (await owner.query(sql, params)).rows as T[],
     drop: async () => {
       await owner.end();

@@ -2,12 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { jsonBody } from '../common/http/json-body.middleware';
 import { withLeanRoutes, type LeanObserver } from '../common/http/lean-routes';
 import { assignRequestId } from '../common/http/request-id.middleware';
 import { createValidationPipe } from '../common/validation/validation.pipe';
-import { runMigrations } from '../database/data-source';
+import { migrateDatabase } from '../database/data-source';
 import { serveApiDocs } from '../docs/openapi';
 import { Metrics } from '../metrics/metrics';
 import { UserHashRoutes } from '../tenant-api/user-hash.routes';
@@ -42,7 +41,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   const observe: LeanObserver = (route, status, seconds) => metrics.observeRequest('POST', route.pattern, status, seconds);
   server.on('request', withLeanRoutes(leanRoutes, app.getHttpAdapter().getInstance(), options.logger, `/${API_PREFIX}/`, observe));
   serveApiDocs(app, leanRoutes);
-  const applied = await runMigrations(app.get(DataSource));
+  const applied = await migrateDatabase(options.migrationDatabaseUrl ?? options.databaseUrl, options.databaseUrl);
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;
 }

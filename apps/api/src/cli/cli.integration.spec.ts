@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/keyring-config';
+import { roleOf } from '../database/database-roles';
 import { dataSourceOptions } from '../database/data-source';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, signIn } from '../../test/identity-fixtures';
@@ -51,15 +52,24 @@ describe('operator commands (real PostgreSQL)', () => {
 
   it('doctor passes a sound installation and names what is wrong, without printing the database password', async () => {
     const config = loadConfig({ NODE_ENV: 'test', KEYRING_MASTER_KEYS: TEST_MASTER_KEYS, KEYRING_CONSOLE_DIR: '/nonexistent' });
-    expect(await doctor(config, keyring.db.url, print)).toBe(0);
+    expect(await doctor(config, keyring.db.appUrl, print)).toBe(0);
     expect(output).toEqual(
       expect.arrayContaining([
         'ok      database: reachable',
         'ok      migrations: all applied',
+        `ok      audit log: the app's database role "${process.env['KEYRING_TEST_APP_ROLE']}" can only read and append to it`,
         'ok      secrets: every stored secret can be decrypted with the configured master keys',
         'note    console: not built in /nonexistent; the API runs without it (npx nx build admin)',
         'Keyring can run with this configuration.',
       ]),
+    );
+
+    // Run as the owner (a superuser here), as an installation with one role for everything would: a warning.
+    output.length = 0;
+    expect(await doctor(config, keyring.db.url, print)).toBe(0);
+    expect(output).toContain(
+      `note    audit log: the app's database role "${roleOf(keyring.db.url)}" could rewrite it (a superuser); run the app as a role ` +
+        'that owns nothing (DATABASE_URL) and migrations as the owner (DATABASE_MIGRATION_URL), see README',
     );
 
     output.length = 0;

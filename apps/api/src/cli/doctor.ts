@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { KeyringConfig } from '../config/keyring-config';
 import { describeMasterKeyUsage, masterKeyUsage, missingMasterKeys } from '../custody/master-key-usage';
+import { auditRewriteRisks } from '../database/database-roles';
 import { dataSourceOptions } from '../database/data-source';
 
 interface Check {
@@ -31,7 +32,7 @@ export async function doctor(config: KeyringConfig, databaseUrl: string, print: 
     checks.push({ ok: true, message: 'database: reachable' });
     const pending = await dataSource.showMigrations();
     checks.push(pending ? { ok: false, fatal: true, message: 'migrations: some are pending; run `npm run keyring -- migrate`' } : { ok: true, message: 'migrations: all applied' });
-    if (!pending) checks.push(...(await secretChecks(dataSource, config)));
+    if (!pending) checks.push(await auditRoleCheck(dataSource), ...(await secretChecks(dataSource, config)));
   } catch (error) {
     checks.push({ ok: false, fatal: true, message: `database: not reachable (${error instanceof Error ? error.message.replace(/\/\/[^@]*@/, '//…@') : 'unknown error'})` });
   } finally {
@@ -47,6 +48,19 @@ export async function doctor(config: KeyringConfig, databaseUrl: string, print: 
   const fatal = checks.filter((check) => check.fatal).length;
   print(fatal === 0 ? 'Keyring can run with this configuration.' : `${fatal} problem(s) to fix before Keyring can run.`);
   return fatal === 0 ? 0 : 1;
+}
+
+/** The app's role must not be able to rewrite the audit log: a warning, since Keyring works either way. */
+async function auditRoleCheck(dataSource: DataSource): Promise<Check> {
+  const { role, risks } = await auditRewriteRisks(dataSource);
+  return risks.length
+    ? {
+        ok: false,
+        message:
+          `audit log: the app's database role "${role}" could rewrite it (${risks.join('; ')}); run the app as a role that owns ` +
+          'nothing (DATABASE_URL) and migrations as the owner (DATABASE_MIGRATION_URL), see README',
+      }
+    : { ok: true, message: `audit log: the app's database role "${role}" can only read and append to it` };
 }
 
 async function secretChecks(dataSource: DataSource, config: KeyringConfig): Promise<Check[]> {

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         PORT: '8080',
         DATABASE_URL: 'postgres://keyring:pw@db:5432/keyring',
+        DATABASE_MIGRATION_URL: 'postgres://keyring_owner:pw2@db:5432/keyring',
         KEYRING_DATA_DIR: '/var/lib/keyring',
         KEYRING_EMBEDDED_PG_PORT: '6000',
         KEYRING_CONSOLE_DIR: 'console',
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       nodeEnv: 'production',
       port: 8080,
       databaseUrl: 'postgres://keyring:pw@db:5432/keyring',
+      databaseMigrationUrl: 'postgres://keyring_owner:pw2@db:5432/keyring',
       dataDir: '/var/lib/keyring',
       embeddedPostgresPort: 6000,
       consoleDir: '/srv/keyring/console',
@@ -123,6 +125,9 @@ describe('loadConfig', () => {
     expect(problem).not.toContain('hunter2');
     expect(problemsOf({ DATABASE_URL: 'mysql://u:hunter2@h/db' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")',
+    ]);
+    expect(problemsOf({ DATABASE_MIGRATION_URL: 'postgres://owner:hunter2@db/keyring' })).toEqual([
+      "DATABASE_MIGRATION_URL needs DATABASE_URL (the app's own role on the same database)",
     ]);
     expect(problemsOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).toEqual(['REDIS_URL must start with redis:// or rediss:// (got "http://")']);
     expect(loadConfig({ REDIS_URL: 'redis://cache:6379/0' }).redisUrl).toBe('redis://cache:6379/0');

@@ -8,8 +8,13 @@ export const KEYRING_CONFIG = Symbol('KeyringConfig');
 export interface KeyringConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  /** Where to find PostgreSQL; when absent, `npm start` runs an embedded one. */
+  /** Where to find PostgreSQL, as the app's own role; when absent, `npm start` runs an embedded one. */
   databaseUrl?: string;
+  /**
+   * The same database as the role that owns the schema, for migrations only, so that the app's role need not own
+   * (and so cannot alter) the audit table. When absent, `databaseUrl`'s role applies them too.
+   */
+  databaseMigrationUrl?: string;
   /** Local state of a single-machine install: the embedded database and generated keys. */
   dataDir: string;
   embeddedPostgresPort: number;
@@ -52,6 +57,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
     databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
+    databaseMigrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], 'postgres://owner:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
     dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
     embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
@@ -63,6 +69,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
   };
+  if (config.databaseMigrationUrl && !config.databaseUrl) {
+    problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the app\'s own role on the same database)');
+  }
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
     config.masterKeys = parseMasterKeys(masterKeys, env['KEYRING_ACTIVE_MASTER_KEY']?.trim() || undefined, problems);
