@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || (command as string) === 'help' ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), { masterKeysRequired: command !== 'migrate' });
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const database = await installationDatabase(config, (line) => logger.debug({ component: 'embedded-postgres' }, line));
   if (command === 'doctor') {

@@ -50,7 +50,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): KeyringConfig {
+/**
+ * `masterKeysRequired: false` is for `keyring migrate`, which never touches a secret: a one-shot migration job
+ * (docker-compose.yml) then holds the schema owner's password but no master key.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), { masterKeysRequired = true } = {}): KeyringConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
   const config: KeyringConfig = {
@@ -75,7 +79,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
     config.masterKeys = parseMasterKeys(masterKeys, env['KEYRING_ACTIVE_MASTER_KEY']?.trim() || undefined, problems);
-  } else if (config.nodeEnv === 'production') {
+  } else if (config.nodeEnv === 'production' && masterKeysRequired) {
     problems.push('KEYRING_MASTER_KEYS is required when NODE_ENV=production (id:base64-of-32-bytes, comma-separated)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
