@@ -13,10 +13,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, fully migrated database copied from the run's template: each test file starts from zero. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, fully migrated database copied from the run's template: each test file starts from zero. `empty`: no
+ * migration applied, for tests of a migration over the data of an older version.
+ */
+export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
   const adminUrl = requiredEnv('KEYRING_TEST_ADMIN_URL');
-  const template = requiredEnv('KEYRING_TEST_TEMPLATE');
+  const template = empty ? 'template0' : requiredEnv('KEYRING_TEST_TEMPLATE');
   const name = `${requiredEnv('KEYRING_TEST_RUN')}_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),

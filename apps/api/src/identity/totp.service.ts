@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
-import { randomInt } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { Envelope } from '../crypto/envelope';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { Reauthentication } from './reauthentication';
-import { sha256 } from './secret-tokens';
+import { issueRecoveryCodes, spendRecoveryCode } from './recovery-codes';
 import { UsersRepository } from './users.repository';
 
-const RECOVERY_CODES = 10;
-const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i to misread
 const TOTP_PERIOD = 30;
 
 const bindingFor = (userId: string) => ({ purpose: 'totp-secret', userId });
@@ -52,9 +49,7 @@ export class TotpService {
           WHERE id = $1`,
         [userId, step],
       );
-      const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-      await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-      await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
+      const recoveryCodes = await issueRecoveryCodes(manager, userId);
       await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_enabled' });
       return { recoveryCodes };
     });
@@ -91,12 +86,7 @@ export class TotpService {
       await manager.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [userId, step]);
       return true;
     }
-    const [spent] = await manager.query(
-      `WITH spent AS (UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1)
-       SELECT count(*)::int AS count FROM spent`,
-      [userId, sha256(code.toLowerCase())],
-    );
-    if (spent.count === 0) return false;
+    if (!(await spendRecoveryCode(manager, userId, code))) return false;
     await this.audit.recordForUser(manager, context, userId, { action: 'auth.recovery_code_used' });
     return true;
   }
@@ -112,9 +102,4 @@ export class TotpService {
     // verify() types HOTP and TOTP results alike; a TOTP match always carries its time step.
     return result.valid && 'timeStep' in result ? result.timeStep : null;
   }
-}
-
-function newRecoveryCode(): string {
-  const pick = () => Array.from({ length: 4 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join('');
-  return `${pick()}-${pick()}`;
 }
