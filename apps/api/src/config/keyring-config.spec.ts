@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './keyring-config';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -20,6 +22,7 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: undefined,
       dataDir: '/srv/keyring/.data',
+      localKeyDir: join(homedir(), '.config', 'keyring'),
       embeddedPostgresPort: 54329,
       consoleDir: '/srv/keyring/dist/apps/admin/browser',
       logLevel: 'info',
@@ -38,6 +41,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://keyring:pw@db:5432/keyring',
         DATABASE_MIGRATION_URL: 'postgres://keyring_owner:pw2@db:5432/keyring',
         KEYRING_DATA_DIR: '/var/lib/keyring',
+        KEYRING_LOCAL_KEY_DIR: '/etc/keyring-keys',
         KEYRING_EMBEDDED_PG_PORT: '6000',
         KEYRING_CONSOLE_DIR: 'console',
         LOG_LEVEL: 'warn',
@@ -58,6 +62,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://keyring:pw@db:5432/keyring',
       databaseMigrationUrl: 'postgres://keyring_owner:pw2@db:5432/keyring',
       dataDir: '/var/lib/keyring',
+      localKeyDir: '/etc/keyring-keys',
       embeddedPostgresPort: 6000,
       consoleDir: '/srv/keyring/console',
       logLevel: 'warn',
@@ -87,6 +92,11 @@ describe('loadConfig', () => {
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
     ]);
+  });
+
+  it('keeps the local master key under the user configuration folder ($XDG_CONFIG_HOME, else ~/.config)', () => {
+    expect(loadConfig({ XDG_CONFIG_HOME: '/home/ann/.cfg' }).localKeyDir).toBe('/home/ann/.cfg/keyring');
+    expect(loadConfig({ HOME: '/home/ann' }).localKeyDir).toBe('/home/ann/.config/keyring');
   });
 
   it('refuses a short setup token without echoing it', () => {

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
 
 /** Injection token of the {@link KeyringConfig} of this process. */
@@ -15,8 +16,13 @@ export interface KeyringConfig {
    * (and so cannot alter) the audit table. When absent, `databaseUrl`'s role applies them too.
    */
   databaseMigrationUrl?: string;
-  /** Local state of a single-machine install: the embedded database and generated keys. */
+  /** Local state of a single-machine install: the embedded database and its passwords. */
   dataDir: string;
+  /**
+   * Where a single-machine install without KEYRING_MASTER_KEYS keeps its generated master key (`<install id>/
+   * master-key`): apart from the data folder, so that one copy of that folder does not hold both data and key.
+   */
+  localKeyDir: string;
   embeddedPostgresPort: number;
   /** The built admin console, served at `/`. */
   consoleDir: string;
@@ -64,6 +70,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     databaseMigrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], 'postgres://owner:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
     dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
+    localKeyDir: read.path('KEYRING_LOCAL_KEY_DIR', defaultLocalKeyDir(env), cwd),
     embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
     consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -84,6 +91,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `$XDG_CONFIG_HOME/keyring`, or `~/.config/keyring`: the user's configuration, which is backed up apart from data. */
+function defaultLocalKeyDir(env: Env): string {
+  const configHome = env['XDG_CONFIG_HOME']?.trim() || join(env['HOME']?.trim() || homedir(), '.config');
+  return join(configHome, 'keyring');
 }
 
 class EnvReader {
