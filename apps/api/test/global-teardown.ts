@@ -7,7 +7,9 @@ export default async function globalTeardown(): Promise<void> {
     return;
   }
   // A shared server (TEST_DATABASE_URL), perhaps used by other runs at the same time: remove what this run made.
-  const run = process.env['KEYRING_TEST_RUN']!;
+  const run = process.env['KEYRING_TEST_RUN'];
+  const appRole = process.env['KEYRING_TEST_APP_ROLE'];
+  if (!run || !appRole) return; // global-setup failed before creating anything
   const client = new Client({ connectionString: process.env['KEYRING_TEST_ADMIN_URL'] });
   await client.connect();
   try {
@@ -15,7 +17,7 @@ export default async function globalTeardown(): Promise<void> {
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }
-    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(process.env['KEYRING_TEST_APP_ROLE']!)}`);
+    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(appRole)}`);
   } finally {
     await client.end();
   }

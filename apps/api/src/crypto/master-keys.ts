@@ -55,62 +55,59 @@ export function parseMasterKeys(value: string, activeId: string | undefined, pro
   return { active, byId };
 }
 
-/** Where the local key of one install is, and where installs before this version kept it. */
-interface LocalKeyPlaces {
-  /** `<keyDir>/<install id>/master-key`: outside the data folder, so one copy of that folder is not key and data. */
-  file: string | undefined;
-  /** `<dataDir>/master-key`, beside the cluster it protects: still read, with a warning to move it. */
-  inDataFolder: string;
-}
-
 export interface LocalMasterKeys {
   keys: MasterKeys;
   file: string;
-  /** Set when the key was found in the data folder: where it should be moved. */
+  /** Set when the key was found in the data folder, where installs before this version kept it: where to move it. */
   moveTo?: string;
 }
+
+type LocalKeyConfig = { dataDir: string; localKeyDir: string };
 
 /**
  * The local key of a single-machine install without configured keys (never in production), without creating one:
  * undefined when there is none yet. For `doctor`.
  */
-export async function findLocalMasterKeys(config: { dataDir: string; localKeyDir: string }): Promise<LocalMasterKeys | undefined> {
-  return readLocalKey(await localKeyPlaces(config, false), config);
+export async function findLocalMasterKeys(config: LocalKeyConfig): Promise<LocalMasterKeys | undefined> {
+  const idFile = join(config.dataDir, 'install-id');
+  return readLocalKey(config, existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : '<install id>');
 }
 
 /** The local key, generated (mode 0600, in a folder of mode 0700) on first use. */
-export async function localMasterKeys(config: { dataDir: string; localKeyDir: string }): Promise<LocalMasterKeys & { created: boolean }> {
-  const places = await localKeyPlaces(config, true);
-  const found = await readLocalKey(places, config);
+export async function localMasterKeys(config: LocalKeyConfig): Promise<LocalMasterKeys & { created: boolean }> {
+  const installId = await ensureInstallId(config.dataDir);
+  const found = await readLocalKey(config, installId);
   if (found) return { ...found, created: false };
-  const file = places.file!;
+  const file = keyFileOf(config, installId);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `local:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return { keys: await readKeyFile(file), file, created: true };
 }
 
-async function readLocalKey(places: LocalKeyPlaces, config: { localKeyDir: string }): Promise<LocalMasterKeys | undefined> {
-  if (places.file && existsSync(places.file)) return { keys: await readKeyFile(places.file), file: places.file };
-  if (!existsSync(places.inDataFolder)) return undefined;
-  const moveTo = places.file ?? join(config.localKeyDir, '<install id>', 'master-key');
-  return { keys: await readKeyFile(places.inDataFolder), file: places.inDataFolder, moveTo };
+/** `<keyDir>/<install id>/master-key`: outside the data folder, so that one copy of that folder is not key and data. */
+function keyFileOf(config: LocalKeyConfig, installId: string): string {
+  return join(config.localKeyDir, installId, 'master-key');
+}
+
+async function readLocalKey(config: LocalKeyConfig, installId: string): Promise<LocalMasterKeys | undefined> {
+  const file = keyFileOf(config, installId);
+  if (existsSync(file)) return { keys: await readKeyFile(file), file };
+  // Where installs before this version kept it, beside the cluster it protects: still read, with a warning.
+  const inDataFolder = join(config.dataDir, 'master-key');
+  return existsSync(inDataFolder) ? { keys: await readKeyFile(inDataFolder), file: inDataFolder, moveTo: file } : undefined;
 }
 
 /**
- * The install id (a UUID in the data folder, generated on first use when `create`) names the key's folder, so that
- * several installs of one user keep their keys apart and a restored data folder finds its key again.
+ * The install id, a UUID in the data folder, names the key's folder: several installs of one user keep their keys
+ * apart, and a data folder restored from a backup finds its key again.
  */
-async function localKeyPlaces(config: { dataDir: string; localKeyDir: string }, create: boolean): Promise<LocalKeyPlaces> {
-  const idFile = join(config.dataDir, 'install-id');
-  if (create && !existsSync(idFile)) {
-    await mkdir(config.dataDir, { recursive: true });
+async function ensureInstallId(dataDir: string): Promise<string> {
+  const idFile = join(dataDir, 'install-id');
+  if (!existsSync(idFile)) {
+    await mkdir(dataDir, { recursive: true });
     await writeFile(idFile, `${randomUUID()}\n`, { flag: 'wx' });
   }
-  const installId = existsSync(idFile) ? (await readFile(idFile, 'utf8')).trim() : undefined;
-  return {
-    file: installId ? join(config.localKeyDir, installId, 'master-key') : undefined,
-    inDataFolder: join(config.dataDir, 'master-key'),
-  };
+  return (await readFile(idFile, 'utf8')).trim();
 }
 
 async function readKeyFile(file: string): Promise<MasterKeys> {
@@ -122,7 +119,7 @@ async function readKeyFile(file: string): Promise<MasterKeys> {
 
 /** The configured master keys or, outside production, the local key file; says loudly which, and where. */
 export async function resolveMasterKeys(
-  config: { masterKeys?: MasterKeys; dataDir: string; localKeyDir: string },
+  config: LocalKeyConfig & { masterKeys?: MasterKeys },
   warn: (message: string) => void,
 ): Promise<MasterKeys> {
   if (config.masterKeys) return config.masterKeys;
