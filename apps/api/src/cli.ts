@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run keyring -- <command>
 
 Commands:
   migrate        apply pending database migrations
-  rewrap         move every secret onto the active master key (KEYRING_ACTIVE_MASTER_KEY), in resumable batches;
+  rewrap         move every secret and two-factor secret onto the active master key (KEYRING_ACTIVE_MASTER_KEY), in resumable batches;
                    exit code 1, naming how many, if some are left on an older key
   create-owner   first-run setup without the console:
                    --email <email> --organization <name>, password in KEYRING_OWNER_PASSWORD (never on the command line)

@@ -4,8 +4,8 @@ import type { Envelope } from '../crypto/envelope';
 import { rewrapSecrets, type RewrapOptions, type RewrapProgress } from '../custody/rewrap';
 
 /**
- * `keyring rewrap`: 0 when every secret version is on the active master key; 1, naming how many are not and why,
- * when some are left behind (the old key must stay configured until a later run moves them).
+ * `keyring rewrap`: 0 when every secret version and TOTP secret is on the active master key; 1, naming how many are
+ * not and why, when some are left behind (the old key must stay configured until a later run moves them).
  */
 export async function rewrapCommand(
   dataSource: DataSource,
@@ -14,10 +14,10 @@ export async function rewrapCommand(
   options: RewrapOptions = {},
 ): Promise<number> {
   const result = await rewrapSecrets(dataSource, envelope, new AuditWriter(), { onProgress: progressBar(), ...options });
-  print(`\nRe-wrapped ${result.done} secret version(s) onto master key "${envelope.activeKeyId}".`);
+  print(`\nRe-wrapped ${result.done} secret version(s) and ${result.totpSecrets} two-factor secret(s) onto master key "${envelope.activeKeyId}".`);
   if (result.remaining === 0) return 0;
   print(
-    `NOT DONE: ${result.remaining} secret version(s) are still under an older master key (${result.stoppedBecause}). ` +
+    `NOT DONE: ${result.remaining} encrypted value(s) are still under an older master key (${result.stoppedBecause}). ` +
       'Keep the old key configured and run `npm run keyring -- rewrap` again.',
   );
   return 1;

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { systemContext } from '../access/request-context';
 import type { AuditWriter } from '../audit/audit-writer.service';
 import type { Envelope } from '../crypto/envelope';
+import { rewrapTotpSecrets, totpSecretKeyUsage } from '../identity/totp-secrets';
 import { widgetSecretBinding } from './widget-secrets';
 
 export interface RewrapProgress {
@@ -10,7 +11,12 @@ export interface RewrapProgress {
 }
 
 export interface RewrapResult extends RewrapProgress {
-  /** Versions still under an old master key when the run stopped: 0 unless another transaction held them too long. */
+  /** Users' TOTP secrets moved too: they are under the master key as well. */
+  totpSecrets: number;
+  /**
+   * Values (versions, TOTP secrets) still under an old master key when the run stopped: 0 unless another
+   * transaction held them too long.
+   */
   remaining: number;
   /** Why `remaining` is not 0, for the operator. */
   stoppedBecause?: string;
@@ -27,7 +33,8 @@ export interface RewrapOptions {
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
- * Moves every secret version not under the active master key onto it, a batch per transaction: killed halfway,
+ * Moves every secret version not under the active master key onto it, then the users' TOTP secrets, which the
+ * master key wraps too. Versions go a batch per transaction: killed halfway,
  * it leaves whole batches done and the rest untouched, and the next run carries on. Rows are taken with SKIP
  * LOCKED, so the API keeps serving and rotating while it runs; the versions other transactions hold are then
  * waited for (up to `lockWaitMs` each), because an old key removed while one version still needs it strands that
@@ -53,14 +60,21 @@ export async function rewrapSecrets(db: DataSource, envelope: Envelope, audit: A
     done += moved;
     options.onProgress?.({ done, total: Math.max(total, done) });
   }
-  const remaining = await countUnder(db.manager, oldKeyIds);
+  const totpSecrets = await db
+    .transaction(async (manager) => {
+      await waitForLocks(manager, lockWaitMs);
+      return rewrapTotpSecrets(manager, envelope);
+    })
+    .catch(lockTimeoutAsZero);
+  const remaining = (await countUnder(db.manager, oldKeyIds)) + (await totpUnderOtherKeys(db.manager, active));
+  const moved = { activeMasterKeyId: active, versionsRewrapped: done, totpSecretsRewrapped: totpSecrets };
   if (remaining > 0) {
     const stoppedBecause = `locked by another transaction for more than ${lockWaitMs / 1000} s`;
-    await record(db, audit, 'master_key.rewrap_stopped', { activeMasterKeyId: active, versionsRewrapped: done, versionsRemaining: remaining });
-    return { done, total: Math.max(total, done + remaining), remaining, stoppedBecause };
+    await record(db, audit, 'master_key.rewrap_stopped', { ...moved, valuesRemaining: remaining });
+    return { done, total: Math.max(total, done), totpSecrets, remaining, stoppedBecause };
   }
-  await record(db, audit, 'master_key.rewrap_completed', { activeMasterKeyId: active, versionsRewrapped: done });
-  return { done, total: Math.max(total, done), remaining: 0 };
+  await record(db, audit, 'master_key.rewrap_completed', moved);
+  return { done, total: Math.max(total, done), totpSecrets, remaining: 0 };
 }
 
 interface Batch {
@@ -73,7 +87,7 @@ interface Batch {
 
 /** Re-encrypts up to one batch of versions under the active key, in the caller's transaction; how many moved. */
 async function moveBatch(manager: EntityManager, { envelope, oldKeyIds, batchSize, waitMs }: Batch): Promise<number> {
-  if (waitMs !== null) await manager.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+  if (waitMs !== null) await waitForLocks(manager, waitMs);
   const rows: { widget_id: string; version: number; organization_id: string; ciphertext: string }[] = await manager.query(
     // By master key id (indexed): rows already moved fall out of the range instead of being scanned again.
     `SELECT widget_id, version, organization_id, ciphertext FROM secret_versions
@@ -97,6 +111,11 @@ async function moveBatch(manager: EntityManager, { envelope, oldKeyIds, batchSiz
   return rows.length;
 }
 
+/** In this transaction, a row another one holds is waited for this long, then the statement fails (55P03). */
+async function waitForLocks(manager: EntityManager, ms: number): Promise<void> {
+  await manager.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(ms))}`);
+}
+
 function lockTimeoutAsZero(error: unknown): number {
   if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_NOT_AVAILABLE) return 0;
   throw error;
@@ -107,6 +126,12 @@ async function countUnder(manager: EntityManager, keyIds: string[]): Promise<num
     'SELECT count(*)::int AS count FROM secret_versions WHERE ciphertext IS NOT NULL AND master_key_id = ANY($1)',
     [keyIds],
   );
+  return count;
+}
+
+async function totpUnderOtherKeys(manager: EntityManager, active: string): Promise<number> {
+  let count = 0;
+  for (const [keyId, secrets] of await totpSecretKeyUsage(manager)) if (keyId !== active) count += secrets;
   return count;
 }
 

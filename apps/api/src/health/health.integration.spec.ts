@@ -50,6 +50,7 @@ describe('health endpoints (real app, real PostgreSQL)', () => {
     const { organizationId, owner } = await completeSetup(keyring);
     await createWidget(owner, organizationId, { secret: 'first-widget-secret' });
     await createWidget(owner, organizationId, { secret: 'second-widget-secret', tenantName: 'Second tenant' });
+    expect((await owner.request('POST', '/api/v1/auth/totp/enrol')).status).toBe(200); // a TOTP secret under the key too
     // The operator removed the old key before re-wrapping: another instance on the same database, new key only.
     const newKey = `new-2026:${Buffer.alloc(32, 9).toString('base64')}`;
     const newKeyOnly = await startTestApp({ KEYRING_MASTER_KEYS: newKey }, keyring.db);
@@ -60,9 +61,9 @@ describe('health endpoints (real app, real PostgreSQL)', () => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({
         status: 503,
-        detail: 'Not ready: stored secrets are encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "test" (2 secret versions).',
+        detail: 'Not ready: stored secrets are encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "test" (2 secret versions, 1 two-factor secret).',
         checks: { database: 'up', migrations: 'applied', masterKeys: 'missing' },
-        missingMasterKeys: [{ keyId: 'test', versions: 2 }],
+        missingMasterKeys: [{ keyId: 'test', versions: 2, totpSecrets: 1 }],
       });
       // With both keys (the re-wrap's starting point) it is ready again.
       expect((await bothKeys.request('GET', '/readyz')).status).toBe(200);

@@ -7,11 +7,10 @@ import { Envelope } from '../crypto/envelope';
 import { IdentityError, IdentityErrorCode } from './identity.errors';
 import { Reauthentication } from './reauthentication';
 import { issueRecoveryCodes, spendRecoveryCode } from './recovery-codes';
+import { totpSecretBinding } from './totp-secrets';
 import { UsersRepository } from './users.repository';
 
 const TOTP_PERIOD = 30;
-
-const bindingFor = (userId: string) => ({ purpose: 'totp-secret', userId });
 
 /** Optional two-factor sign-in with an authenticator app, and one-time recovery codes. */
 @Injectable()
@@ -31,7 +30,7 @@ export class TotpService {
       throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on; turn it off first to enrol a new device.');
     }
     const secret = generateSecret();
-    await this.db.query('UPDATE users SET totp_pending_enc = $2 WHERE id = $1', [userId, await this.envelope.encrypt(secret, bindingFor(userId))]);
+    await this.db.query('UPDATE users SET totp_pending_enc = $2 WHERE id = $1', [userId, await this.envelope.encrypt(secret, totpSecretBinding(userId))]);
     return { otpauthUrl: generateURI({ issuer: 'Keyring', label: email, secret }), secret };
   }
 
@@ -41,7 +40,7 @@ export class TotpService {
       const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
       if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
       if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
-      const secret = await this.envelope.decrypt(row.totp_pending_enc, bindingFor(userId));
+      const secret = await this.envelope.decrypt(row.totp_pending_enc, totpSecretBinding(userId));
       const step = await this.checkCode(secret, code, null);
       if (step === null) throw new IdentityError(IdentityErrorCode.TotpInvalid, 'That code is not valid; check the time on your device and try the next one.');
       await manager.query(
@@ -80,7 +79,7 @@ export class TotpService {
     const [row] = await manager.query('SELECT totp_secret_enc, totp_last_step FROM users WHERE id = $1 FOR UPDATE', [userId]);
     if (!row?.totp_secret_enc) return false;
     if (/^\d{6}$/.test(code)) {
-      const secret = await this.envelope.decrypt(row.totp_secret_enc, bindingFor(userId));
+      const secret = await this.envelope.decrypt(row.totp_secret_enc, totpSecretBinding(userId));
       const step = await this.checkCode(secret, code, row.totp_last_step === null ? null : Number(row.totp_last_step));
       if (step === null) return false;
       await manager.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [userId, step]);
