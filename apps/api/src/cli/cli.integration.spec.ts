@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/keyring-config';
 import { roleOf } from '../database/database-roles';
@@ -84,5 +87,24 @@ describe('operator commands (real PostgreSQL)', () => {
     expect(await doctor(config, 'postgres://keyring:hunter2-db-password@127.0.0.1:1/keyring', print)).toBe(1);
     expect(output.find((line) => line.startsWith('PROBLEM database: not reachable'))).toBeDefined();
     expect(output.join('\n')).not.toContain('hunter2-db-password');
+  });
+
+  it('doctor checks the stored secrets against a local key, and says to move one left in the data folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'keyring-doctor-'));
+    try {
+      const dataDir = join(root, 'data');
+      await mkdir(dataDir);
+      await writeFile(join(dataDir, 'master-key'), `local:${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
+      const config = loadConfig({ NODE_ENV: 'test', KEYRING_DATA_DIR: dataDir, KEYRING_LOCAL_KEY_DIR: join(root, 'keys'), KEYRING_CONSOLE_DIR: '/nonexistent' });
+      expect(await doctor(config, keyring.db.appUrl, print)).toBe(1);
+      expect(output).toContain(
+        `note    master keys: the local key is in the data folder (${join(dataDir, 'master-key')}), beside the database; ` +
+          `move it to ${join(root, 'keys', '<install id>', 'master-key')}`,
+      );
+      // The earlier test left its secret under "retired-key": the local key does not open it either.
+      expect(output).toContain('PROBLEM secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "retired-key" (1 secret version)');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
