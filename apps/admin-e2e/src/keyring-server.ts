@@ -29,6 +29,8 @@ export async function startKeyring(): Promise<KeyringServer> {
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
   const dataDir = mkdtempSync(join(ROOT, 'tmp', 'e2e-'));
   chmodSync(dataDir, 0o755); // PostgreSQL runs as the `postgres` user when we are root
+  // The generated master key goes outside the data folder; here, not into the user's ~/.config.
+  const localKeyDir = mkdtempSync(join(ROOT, 'tmp', 'e2e-keys-'));
   const port = await freePort();
   const setupToken = 'e2e-setup-token-0123456789';
   const output: string[] = [];
@@ -38,6 +40,7 @@ export async function startKeyring(): Promise<KeyringServer> {
       ...process.env,
       PORT: String(port),
       KEYRING_DATA_DIR: dataDir,
+      KEYRING_LOCAL_KEY_DIR: localKeyDir,
       KEYRING_EMBEDDED_PG_PORT: String(await freePort()),
       KEYRING_METRICS_PORT: String(await freePort()),
       KEYRING_SETUP_TOKEN: setupToken,
@@ -66,6 +69,7 @@ export async function startKeyring(): Promise<KeyringServer> {
       child.kill('SIGTERM');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(localKeyDir, { recursive: true, force: true });
     },
   };
 }

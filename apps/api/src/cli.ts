@@ -6,20 +6,20 @@ import { AppModule } from './app/app.module';
 import { auditVerify } from './cli/audit-verify';
 import { createOwner } from './cli/create-owner';
 import { doctor } from './cli/doctor';
+import { rewrapCommand } from './cli/rewrap';
 import { DomainError } from './common/problem/domain-error';
-import { AuditWriter } from './audit/audit-writer.service';
 import { ConfigError, loadConfig, type KeyringConfig } from './config/keyring-config';
 import { Envelope } from './crypto/envelope';
 import { resolveMasterKeys } from './crypto/master-keys';
-import { rewrapSecrets, type RewrapProgress } from './custody/rewrap';
 import { installationDatabase } from './database/connect';
-import { dataSourceOptions, runMigrations } from './database/data-source';
+import { dataSourceOptions, migrateDatabase } from './database/data-source';
 
 const USAGE = `Usage: npm run keyring -- <command>
 
 Commands:
   migrate        apply pending database migrations
-  rewrap         move every secret onto the active master key (KEYRING_ACTIVE_MASTER_KEY), in resumable batches
+  rewrap         move every secret and two-factor secret onto the active master key (KEYRING_ACTIVE_MASTER_KEY), in resumable batches;
+                   exit code 1, naming how many, if some are left on an older key
   create-owner   first-run setup without the console:
                    --email <email> --organization <name>, password in KEYRING_OWNER_PASSWORD (never on the command line)
   audit-verify   re-check every organization's audit hash chain; exit code 1 if one is broken
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || (command as string) === 'help' ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), { masterKeysRequired: command !== 'migrate' });
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const database = await installationDatabase(config, (line) => logger.debug({ component: 'embedded-postgres' }, line));
   if (command === 'doctor') {
@@ -49,18 +49,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const dataSource = new DataSource(dataSourceOptions(database.url));
   try {
+    const applied = command === 'audit-verify' ? [] : await migrateDatabase(database.migrationUrl, database.url);
     await dataSource.initialize();
     if (command === 'audit-verify') return await auditVerify(dataSource, print);
-    const applied = await runMigrations(dataSource);
     if (command === 'create-owner') return await createOwnerCommand(argv.slice(1), config, database.url, logger);
     if (command === 'migrate') {
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply: the database is up to date.\n');
       return 0;
     }
     const envelope = new Envelope(await resolveMasterKeys(config, (message) => logger.warn(message)));
-    const result = await rewrapSecrets(dataSource, envelope, new AuditWriter(), { onProgress: progressBar() });
-    process.stdout.write(`\nRe-wrapped ${result.done} secret version(s) onto master key "${envelope.activeKeyId}".\n`);
-    return 0;
+    return await rewrapCommand(dataSource, envelope, print);
   } finally {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
@@ -88,17 +86,6 @@ async function createOwnerCommand(args: string[], config: KeyringConfig, databas
   } finally {
     await app.close();
   }
-}
-
-/** One line that fills up on a terminal; a line per batch otherwise (logs, CI). */
-function progressBar(): (progress: RewrapProgress) => void {
-  const width = 30;
-  return ({ done, total }) => {
-    const ratio = total === 0 ? 1 : done / total;
-    const filled = Math.round(ratio * width);
-    const line = `Re-wrapping [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} (${Math.floor(ratio * 100)}%)`;
-    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
-  };
 }
 
 main(process.argv.slice(2)).then(

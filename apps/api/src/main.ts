@@ -27,7 +27,13 @@ async function main(): Promise<void> {
     logger.warn(`No built console in ${config.consoleDir}; serving the API only. Run \`npx nx build admin\`.`);
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
-  const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
+  const app = await createKeyringApp({
+    config,
+    databaseUrl: config.databaseUrl ?? embedded!.url,
+    migrationDatabaseUrl: config.databaseMigrationUrl ?? embedded?.ownerUrl,
+    logger,
+    masterKeys,
+  });
   await app.listen(config.port);
   const metrics = app.get(MetricsServer).address();
   logger.info(`Metrics at http://${metrics.address}:${metrics.port}/metrics`);

@@ -61,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}, db?: TestDa
     ...env,
   });
   const logger = pino({ level: config.logLevel }, sink);
-  const app = await createKeyringApp({ config, databaseUrl: database.url, logger, masterKeys: config.masterKeys! });
+  const app = await createKeyringApp({ config, databaseUrl: database.appUrl, migrationDatabaseUrl: database.url, logger, masterKeys: config.masterKeys! });
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();
 

@@ -1,20 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { withRole } from '../src/database/database-roles';
 import { withDatabase } from './database-url';
 
 export interface TestDatabase {
+  /** As the owner (a superuser): what migrations, and a DBA, connect as. */
   url: string;
+  /** As the app's role of this run, which owns nothing and cannot rewrite the audit log: what the app runs as. */
+  appUrl: string;
   /** Runs SQL as the database owner, bypassing the app (to inspect or to tamper, as a test needs). */
   query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
-/** A fresh, fully migrated database copied from the run's template: each test file starts from zero. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, fully migrated database copied from the run's template: each test file starts from zero. `empty`: no
+ * migration applied, for tests of a migration over the data of an older version.
+ */
+export async function createTestDatabase({ empty = false } = {}): Promise<TestDatabase> {
   const adminUrl = requiredEnv('KEYRING_TEST_ADMIN_URL');
-  const template = requiredEnv('KEYRING_TEST_TEMPLATE');
-  // The template's name is the run's prefix (see global-setup) followed by "template".
-  const name = `${template.replace(/template$/, '')}${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
+  const template = empty ? 'template0' : requiredEnv('KEYRING_TEST_TEMPLATE');
+  const name = `${requiredEnv('KEYRING_TEST_RUN')}_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),
   );
@@ -23,6 +29,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await owner.connect();
   return {
     url,
+    appUrl: withRole(url, requiredEnv('KEYRING_TEST_APP_ROLE'), requiredEnv('KEYRING_TEST_APP_PASSWORD')),
     query: async <T extends object>(sql: string, params?: unknown[]) => (await owner.query(sql, params)).rows as T[],
     drop: async () => {
       await owner.end();

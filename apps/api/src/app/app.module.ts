@@ -22,8 +22,10 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 
 export interface AppOptions {
   config: KeyringConfig;
-  /** The database actually used: `config.databaseUrl`, or the embedded one started for this run. */
+  /** The database actually used, as the app's role: `config.databaseUrl`, or the embedded one started for this run. */
   databaseUrl: string;
+  /** The same database as the schema's owner, to apply migrations at start; `databaseUrl` when absent. */
+  migrationDatabaseUrl?: string;
   logger: Logger;
   /** `config.masterKeys`, or the local key of a single-machine install. */
   masterKeys: MasterKeys;

@@ -2,12 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { edgeListener } from '../common/http/edge';
 import { securityHeaders } from '../common/http/security-headers';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { inlineScriptHashes } from '../console/console.module';
-import { runMigrations } from '../database/data-source';
+import { migrateDatabase } from '../database/data-source';
 import { serveApiDocs } from '../docs/openapi';
 import { Metrics } from '../metrics/metrics';
 import { UserHashRoutes } from '../tenant-api/user-hash.routes';
@@ -57,7 +56,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
     }),
   );
   serveApiDocs(app, leanRoutes);
-  const applied = await runMigrations(app.get(DataSource));
+  const applied = await migrateDatabase(options.migrationDatabaseUrl ?? options.databaseUrl, options.databaseUrl);
   if (applied.length > 0) options.logger.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
   return app;
 }

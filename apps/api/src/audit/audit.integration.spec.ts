@@ -129,15 +129,22 @@ describe('audit log (real app, real PostgreSQL)', () => {
     }
   });
 
-  it('refuses UPDATE and DELETE through the application connection', async () => {
+  it('refuses UPDATE and DELETE through the application connection, and its trigger refuses them to the owner too', async () => {
+    // The app's role was never granted them (see test/proof/least-privilege.integration.spec.ts) …
     const appDb = keyring.app.get(DataSource);
     await expect(appDb.query("UPDATE audit_events SET action = 'x' WHERE organization_id = $1 AND seq = 1", [orgId])).rejects.toThrow(
+      'permission denied for table audit_events',
+    );
+    await expect(appDb.query('DELETE FROM audit_events WHERE organization_id = $1', [orgId])).rejects.toThrow('permission denied for table audit_events');
+    await expect(appDb.query('TRUNCATE audit_events')).rejects.toThrow('permission denied for table audit_events');
+    // … and the owner, who has every right, still meets the append-only trigger unless it turns it off.
+    await expect(keyring.db.query("UPDATE audit_events SET action = 'x' WHERE organization_id = $1 AND seq = 1", [orgId])).rejects.toThrow(
       'audit_events is append-only: UPDATE is not allowed',
     );
-    await expect(appDb.query('DELETE FROM audit_events WHERE organization_id = $1', [orgId])).rejects.toThrow(
+    await expect(keyring.db.query('DELETE FROM audit_events WHERE organization_id = $1', [orgId])).rejects.toThrow(
       'audit_events is append-only: DELETE is not allowed',
     );
-    await expect(appDb.query('TRUNCATE audit_events')).rejects.toThrow('audit_events is append-only: TRUNCATE is not allowed');
+    await expect(keyring.db.query('TRUNCATE audit_events')).rejects.toThrow('audit_events is append-only: TRUNCATE is not allowed');
   });
 
   it('names the first altered event when the trigger is bypassed', async () => {

@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/keyring-config';
+import { roleOf } from '../database/database-roles';
 import { dataSourceOptions } from '../database/data-source';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, signIn } from '../../test/identity-fixtures';
@@ -51,15 +55,24 @@ describe('operator commands (real PostgreSQL)', () => {
 
   it('doctor passes a sound installation and names what is wrong, without printing the database password', async () => {
     const config = loadConfig({ NODE_ENV: 'test', KEYRING_MASTER_KEYS: TEST_MASTER_KEYS, KEYRING_CONSOLE_DIR: '/nonexistent' });
-    expect(await doctor(config, keyring.db.url, print)).toBe(0);
+    expect(await doctor(config, keyring.db.appUrl, print)).toBe(0);
     expect(output).toEqual(
       expect.arrayContaining([
         'ok      database: reachable',
         'ok      migrations: all applied',
+        `ok      audit log: the app's database role "${process.env['KEYRING_TEST_APP_ROLE']}" can only read and append to it`,
         'ok      secrets: every stored secret can be decrypted with the configured master keys',
         'note    console: not built in /nonexistent; the API runs without it (npx nx build admin)',
         'Keyring can run with this configuration.',
       ]),
+    );
+
+    // Run as the owner (a superuser here), as an installation with one role for everything would: a warning.
+    output.length = 0;
+    expect(await doctor(config, keyring.db.url, print)).toBe(0);
+    expect(output).toContain(
+      `note    audit log: the app's database role "${roleOf(keyring.db.url)}" could rewrite it (a superuser); run the app as a role ` +
+        'that owns nothing (DATABASE_URL) and migrations as the owner (DATABASE_MIGRATION_URL), see README',
     );
 
     output.length = 0;
@@ -68,11 +81,30 @@ describe('operator commands (real PostgreSQL)', () => {
     await createWidget(owner, organizationId, { secret: 'doctor-widget-secret' });
     await dataSource.query("UPDATE secret_versions SET master_key_id = 'retired-key'");
     expect(await doctor(config, keyring.db.url, print)).toBe(1);
-    expect(output).toContain('PROBLEM secrets: 1 encrypted with master key(s) "retired-key" not in KEYRING_MASTER_KEYS');
+    expect(output).toContain('PROBLEM secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "retired-key" (1 secret version)');
 
     output.length = 0;
     expect(await doctor(config, 'postgres://keyring:hunter2-db-password@127.0.0.1:1/keyring', print)).toBe(1);
     expect(output.find((line) => line.startsWith('PROBLEM database: not reachable'))).toBeDefined();
     expect(output.join('\n')).not.toContain('hunter2-db-password');
+  });
+
+  it('doctor checks the stored secrets against a local key, and says to move one left in the data folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'keyring-doctor-'));
+    try {
+      const dataDir = join(root, 'data');
+      await mkdir(dataDir);
+      await writeFile(join(dataDir, 'master-key'), `local:${Buffer.alloc(32, 3).toString('base64')}\n`, { mode: 0o600 });
+      const config = loadConfig({ NODE_ENV: 'test', KEYRING_DATA_DIR: dataDir, KEYRING_LOCAL_KEY_DIR: join(root, 'keys'), KEYRING_CONSOLE_DIR: '/nonexistent' });
+      expect(await doctor(config, keyring.db.appUrl, print)).toBe(1);
+      expect(output).toContain(
+        `note    master keys: the local key is in the data folder (${join(dataDir, 'master-key')}), beside the database; ` +
+          `move it to ${join(root, 'keys', '<install id>', 'master-key')}`,
+      );
+      // The earlier test left its secret under "retired-key": the local key does not open it either.
+      expect(output).toContain('PROBLEM secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "retired-key" (1 secret version)');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

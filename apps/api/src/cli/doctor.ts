@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { KeyringConfig } from '../config/keyring-config';
+import { findLocalMasterKeys, type LocalMasterKeys, type MasterKeys } from '../crypto/master-keys';
+import { describeMasterKeyUsage, masterKeyUsage, missingMasterKeys } from '../custody/master-key-usage';
+import { auditRewriteRisks } from '../database/database-roles';
 import { dataSourceOptions } from '../database/data-source';
 
 interface Check {
@@ -19,18 +22,16 @@ interface Check {
  */
 export async function doctor(config: KeyringConfig, databaseUrl: string, print: (line: string) => void): Promise<number> {
   const checks: Check[] = [{ ok: true, message: `configuration: valid (NODE_ENV=${config.nodeEnv}, port ${config.port})` }];
-  checks.push(
-    config.masterKeys
-      ? { ok: true, message: `master keys: ${config.masterKeys.byId.size} configured, active "${config.masterKeys.active.id}"` }
-      : { ok: false, message: 'master keys: KEYRING_MASTER_KEYS is not set; a local key file in the data folder is used (single-machine installs only)' },
-  );
+  const local = config.masterKeys ? undefined : await findLocalMasterKeys(config);
+  const keys = config.masterKeys ?? local?.keys;
+  checks.push(masterKeyCheck(config, local));
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   try {
     await dataSource.initialize();
     checks.push({ ok: true, message: 'database: reachable' });
     const pending = await dataSource.showMigrations();
     checks.push(pending ? { ok: false, fatal: true, message: 'migrations: some are pending; run `npm run keyring -- migrate`' } : { ok: true, message: 'migrations: all applied' });
-    if (!pending) checks.push(...(await secretChecks(dataSource, config)));
+    if (!pending) checks.push(await auditRoleCheck(dataSource), ...(await secretChecks(dataSource, keys)));
   } catch (error) {
     checks.push({ ok: false, fatal: true, message: `database: not reachable (${error instanceof Error ? error.message.replace(/\/\/[^@]*@/, '//…@') : 'unknown error'})` });
   } finally {
@@ -48,18 +49,37 @@ export async function doctor(config: KeyringConfig, databaseUrl: string, print: 
   return fatal === 0 ? 0 : 1;
 }
 
-async function secretChecks(dataSource: DataSource, config: KeyringConfig): Promise<Check[]> {
-  if (!config.masterKeys) return [];
-  const rows: { keyId: string; count: number }[] = await dataSource.query(
-    'SELECT master_key_id AS "keyId", count(*)::int AS count FROM secret_versions WHERE ciphertext IS NOT NULL GROUP BY 1',
-  );
-  const unknown = rows.filter((row) => !config.masterKeys!.byId.has(row.keyId));
-  const old = rows.filter((row) => row.keyId !== config.masterKeys!.active.id && config.masterKeys!.byId.has(row.keyId));
+/** The app's role must not be able to rewrite the audit log: a warning, since Keyring works either way. */
+async function auditRoleCheck(dataSource: DataSource): Promise<Check> {
+  const { role, risks } = await auditRewriteRisks(dataSource);
+  return risks.length
+    ? {
+        ok: false,
+        message:
+          `audit log: the app's database role "${role}" could rewrite it (${risks.join('; ')}); run the app as a role that owns ` +
+          'nothing (DATABASE_URL) and migrations as the owner (DATABASE_MIGRATION_URL), see README',
+      }
+    : { ok: true, message: `audit log: the app's database role "${role}" can only read and append to it` };
+}
+
+function masterKeyCheck(config: KeyringConfig, local: LocalMasterKeys | undefined): Check {
+  if (config.masterKeys) return { ok: true, message: `master keys: ${config.masterKeys.byId.size} configured, active "${config.masterKeys.active.id}"` };
+  if (!local) return { ok: false, message: 'master keys: KEYRING_MASTER_KEYS is not set and there is no local key yet; the first start generates one' };
+  if (local.moveTo) {
+    return { ok: false, message: `master keys: the local key is in the data folder (${local.file}), beside the database; move it to ${local.moveTo}` };
+  }
+  return { ok: false, message: `master keys: KEYRING_MASTER_KEYS is not set; the local key ${local.file} is used (single-machine installs only)` };
+}
+
+async function secretChecks(dataSource: DataSource, keys: MasterKeys | undefined): Promise<Check[]> {
+  const usage = await masterKeyUsage(dataSource);
+  const missing = keys ? missingMasterKeys(usage, keys) : usage;
+  const old = keys ? usage.filter((entry) => entry.keyId !== keys.active.id && keys.byId.has(entry.keyId)) : [];
   return [
-    unknown.length
-      ? { ok: false, fatal: true, message: `secrets: ${unknown.reduce((n, r) => n + r.count, 0)} encrypted with master key(s) ${unknown.map((r) => `"${r.keyId}"`).join(', ')} not in KEYRING_MASTER_KEYS` }
+    missing.length
+      ? { ok: false, fatal: true, message: `secrets: encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: ${describeMasterKeyUsage(missing)}` }
       : { ok: true, message: 'secrets: every stored secret can be decrypted with the configured master keys' },
-    ...(old.length ? [{ ok: false, message: `secrets: ${old.reduce((n, r) => n + r.count, 0)} still on an older master key; run \`npm run keyring -- rewrap\`` }] : []),
+    ...(old.length ? [{ ok: false, message: `secrets: still on an older master key: ${describeMasterKeyUsage(old)}; run \`npm run keyring -- rewrap\`` }] : []),
   ];
 }
 

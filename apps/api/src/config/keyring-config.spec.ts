@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './keyring-config';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -20,6 +22,7 @@ describe('loadConfig', () => {
       port: 3000,
       databaseUrl: undefined,
       dataDir: '/srv/keyring/.data',
+      localKeyDir: join(homedir(), '.config', 'keyring'),
       embeddedPostgresPort: 54329,
       consoleDir: '/srv/keyring/dist/apps/admin/browser',
       logLevel: 'info',
@@ -38,7 +41,9 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         PORT: '8080',
         DATABASE_URL: 'postgres://keyring:pw@db:5432/keyring',
+        DATABASE_MIGRATION_URL: 'postgres://keyring_owner:pw2@db:5432/keyring',
         KEYRING_DATA_DIR: '/var/lib/keyring',
+        KEYRING_LOCAL_KEY_DIR: '/etc/keyring-keys',
         KEYRING_EMBEDDED_PG_PORT: '6000',
         KEYRING_CONSOLE_DIR: 'console',
         LOG_LEVEL: 'warn',
@@ -60,7 +65,9 @@ describe('loadConfig', () => {
       nodeEnv: 'production',
       port: 8080,
       databaseUrl: 'postgres://keyring:pw@db:5432/keyring',
+      databaseMigrationUrl: 'postgres://keyring_owner:pw2@db:5432/keyring',
       dataDir: '/var/lib/keyring',
+      localKeyDir: '/etc/keyring-keys',
       embeddedPostgresPort: 6000,
       consoleDir: '/srv/keyring/console',
       logLevel: 'warn',
@@ -95,6 +102,11 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('keeps the local master key under the user configuration folder ($XDG_CONFIG_HOME, else ~/.config)', () => {
+    expect(loadConfig({ XDG_CONFIG_HOME: '/home/ann/.cfg' }).localKeyDir).toBe('/home/ann/.cfg/keyring');
+    expect(loadConfig({ HOME: '/home/ann' }).localKeyDir).toBe('/home/ann/.config/keyring');
+  });
+
   it('refuses a short setup or metrics token without echoing it', () => {
     expect(problemsOf({ KEYRING_SETUP_TOKEN: 'short-secret', KEYRING_METRICS_TOKEN: 'short-metrics-secret' })).toEqual([
       'KEYRING_SETUP_TOKEN must have at least 16 characters',
@@ -103,10 +115,11 @@ describe('loadConfig', () => {
     expect(problemsOf({ KEYRING_METRICS_HOST: 'my host/x' })).toEqual(['KEYRING_METRICS_HOST must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 (got "my host/x")']);
   });
 
-  it('refuses to run in production without master keys', () => {
+  it('refuses to run in production without master keys, except for a migration job', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'KEYRING_MASTER_KEYS is required when NODE_ENV=production (id:base64-of-32-bytes, comma-separated)',
     ]);
+    expect(loadConfig({ NODE_ENV: 'production' }, '/srv/keyring', { masterKeysRequired: false }).masterKeys).toBeUndefined();
   });
 
   it('names what is wrong with the master keys, never their value', () => {
@@ -133,6 +146,9 @@ describe('loadConfig', () => {
     expect(problem).not.toContain('hunter2');
     expect(problemsOf({ DATABASE_URL: 'mysql://u:hunter2@h/db' })).toEqual([
       'DATABASE_URL must start with postgres:// or postgresql:// (got "mysql://")',
+    ]);
+    expect(problemsOf({ DATABASE_MIGRATION_URL: 'postgres://owner:hunter2@db/keyring' })).toEqual([
+      "DATABASE_MIGRATION_URL needs DATABASE_URL (the app's own role on the same database)",
     ]);
     expect(problemsOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).toEqual(['REDIS_URL must start with redis:// or rediss:// (got "http://")']);
     expect(loadConfig({ REDIS_URL: 'redis://cache:6379/0' }).redisUrl).toBe('redis://cache:6379/0');

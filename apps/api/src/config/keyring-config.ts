@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
 
 /** Injection token of the {@link KeyringConfig} of this process. */
@@ -8,10 +9,20 @@ export const KEYRING_CONFIG = Symbol('KeyringConfig');
 export interface KeyringConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  /** Where to find PostgreSQL; when absent, `npm start` runs an embedded one. */
+  /** Where to find PostgreSQL, as the app's own role; when absent, `npm start` runs an embedded one. */
   databaseUrl?: string;
-  /** Local state of a single-machine install: the embedded database and generated keys. */
+  /**
+   * The same database as the role that owns the schema, for migrations only, so that the app's role need not own
+   * (and so cannot alter) the audit table. When absent, `databaseUrl`'s role applies them too.
+   */
+  databaseMigrationUrl?: string;
+  /** Local state of a single-machine install: the embedded database and its passwords. */
   dataDir: string;
+  /**
+   * Where a single-machine install without KEYRING_MASTER_KEYS keeps its generated master key (`<install id>/
+   * master-key`): apart from the data folder, so that one copy of that folder does not hold both data and key.
+   */
+  localKeyDir: string;
   embeddedPostgresPort: number;
   /** The built admin console, served at `/`. */
   consoleDir: string;
@@ -51,15 +62,21 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): KeyringConfig {
+/**
+ * `masterKeysRequired: false` is for `keyring migrate`, which never touches a secret: a one-shot migration job
+ * (docker-compose.yml) then holds the schema owner's password but no master key.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd(), { masterKeysRequired = true } = {}): KeyringConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
   const config: KeyringConfig = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
     databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
+    databaseMigrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], 'postgres://owner:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
     dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
+    localKeyDir: read.path('KEYRING_LOCAL_KEY_DIR', defaultLocalKeyDir(env), cwd),
     embeddedPostgresPort: read.port('KEYRING_EMBEDDED_PG_PORT', 54329),
     consoleDir: read.path('KEYRING_CONSOLE_DIR', 'dist/apps/admin/browser', cwd),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -72,14 +89,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     metricsHost: read.host('KEYRING_METRICS_HOST', '127.0.0.1'),
     metricsToken: read.secret('KEYRING_METRICS_TOKEN', 32),
   };
+  if (config.databaseMigrationUrl && !config.databaseUrl) {
+    problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the app\'s own role on the same database)');
+  }
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {
     config.masterKeys = parseMasterKeys(masterKeys, env['KEYRING_ACTIVE_MASTER_KEY']?.trim() || undefined, problems);
-  } else if (config.nodeEnv === 'production') {
+  } else if (config.nodeEnv === 'production' && masterKeysRequired) {
     problems.push('KEYRING_MASTER_KEYS is required when NODE_ENV=production (id:base64-of-32-bytes, comma-separated)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `$XDG_CONFIG_HOME/keyring`, or `~/.config/keyring`: the user's configuration, which is backed up apart from data. */
+function defaultLocalKeyDir(env: Env): string {
+  const configHome = env['XDG_CONFIG_HOME']?.trim() || join(env['HOME']?.trim() || homedir(), '.config');
+  return join(configHome, 'keyring');
 }
 
 class EnvReader {

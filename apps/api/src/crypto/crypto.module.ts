@@ -10,7 +10,7 @@ export class CryptoModule {
       module: CryptoModule,
       global: true,
       providers: [{ provide: MASTER_KEYS, useValue: keys }, Envelope],
-      exports: [Envelope],
+      exports: [Envelope, MASTER_KEYS],
     };
   }
 }

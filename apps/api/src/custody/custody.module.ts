@@ -1,6 +1,7 @@
 import { OverviewController } from './overview.controller';
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { MasterKeyCoverage } from './master-key-usage';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
@@ -15,7 +16,7 @@ import { WidgetsService } from './widgets.service';
 @Module({
   imports: [OrganizationsModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService],
-  exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, MasterKeyCoverage],
+  exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository, MasterKeyCoverage],
 })
 export class CustodyModule {}

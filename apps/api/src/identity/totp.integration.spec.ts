@@ -50,6 +50,9 @@ describe('two-factor sign-in with TOTP (real app, real PostgreSQL)', () => {
     recoveryCodes = response.body.recoveryCodes;
     expect(recoveryCodes).toHaveLength(10);
     for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}$/);
+    // At rest: argon2id with the password parameters, so a dump does not give the ~40-bit codes away.
+    const stored = await keyring.db.query<{ code_hash: string }>('SELECT code_hash FROM recovery_codes WHERE user_id = $1', [owner.userId]);
+    expect(stored.map((row) => row.code_hash)).toEqual(Array(10).fill(expect.stringMatching(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)));
   });
 
   it('asks for the code after the password', async () => {

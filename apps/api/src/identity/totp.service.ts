@@ -1,20 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
-import { randomInt } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { Envelope } from '../crypto/envelope';
 import { IdentityError, IdentityErrorCode, wrongPassword } from './identity.errors';
 import { Reauthentication } from './reauthentication';
-import { sha256 } from './secret-tokens';
+import { issueRecoveryCodes, spendRecoveryCode } from './recovery-codes';
+import { totpSecretBinding } from './totp-secrets';
 import { UsersRepository } from './users.repository';
 
-const RECOVERY_CODES = 10;
-const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i to misread
 const TOTP_PERIOD = 30;
-
-const bindingFor = (userId: string) => ({ purpose: 'totp-secret', userId });
 
 /** Optional two-factor sign-in with an authenticator app, and one-time recovery codes. */
 @Injectable()
@@ -34,7 +30,7 @@ export class TotpService {
       throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on; turn it off first to enrol a new device.');
     }
     const secret = generateSecret();
-    await this.db.query('UPDATE users SET totp_pending_enc = $2 WHERE id = $1', [userId, await this.envelope.encrypt(secret, bindingFor(userId))]);
+    await this.db.query('UPDATE users SET totp_pending_enc = $2 WHERE id = $1', [userId, await this.envelope.encrypt(secret, totpSecretBinding(userId))]);
     return { otpauthUrl: generateURI({ issuer: 'Keyring', label: email, secret }), secret };
   }
 
@@ -47,16 +43,14 @@ export class TotpService {
         const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
         if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
         if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
-        const secret = await this.envelope.decrypt(row.totp_pending_enc, bindingFor(userId));
+        const secret = await this.envelope.decrypt(row.totp_pending_enc, totpSecretBinding(userId));
         const step = (await this.checkCode(secret, code, null)) ?? wrong();
         await manager.query(
           `UPDATE users SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = $2
             WHERE id = $1`,
           [userId, step],
         );
-        const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-        await manager.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
-        await manager.query('INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])', [userId, recoveryCodes.map(sha256)]);
+        const recoveryCodes = await issueRecoveryCodes(manager, userId);
         await this.audit.recordForUser(manager, context, userId, { action: 'auth.totp_enabled' });
         return { recoveryCodes };
       }),
@@ -93,18 +87,13 @@ export class TotpService {
     const [row] = await manager.query('SELECT totp_secret_enc, totp_last_step FROM users WHERE id = $1 FOR UPDATE', [userId]);
     if (!row?.totp_secret_enc) return false;
     if (/^\d{6}$/.test(code)) {
-      const secret = await this.envelope.decrypt(row.totp_secret_enc, bindingFor(userId));
+      const secret = await this.envelope.decrypt(row.totp_secret_enc, totpSecretBinding(userId));
       const step = await this.checkCode(secret, code, row.totp_last_step === null ? null : Number(row.totp_last_step));
       if (step === null) return false;
       await manager.query('UPDATE users SET totp_last_step = $2 WHERE id = $1', [userId, step]);
       return true;
     }
-    const [spent] = await manager.query(
-      `WITH spent AS (UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1)
-       SELECT count(*)::int AS count FROM spent`,
-      [userId, sha256(code.toLowerCase())],
-    );
-    if (spent.count === 0) return false;
+    if (!(await spendRecoveryCode(manager, userId, code))) return false;
     await this.audit.recordForUser(manager, context, userId, { action: 'auth.recovery_code_used' });
     return true;
   }
@@ -125,9 +114,4 @@ export class TotpService {
 /** A wrong code from a signed-in user: 400 with a field error, so that the console does not take it for a lost session. */
 function wrongCode(message: string): IdentityError {
   return new IdentityError(IdentityErrorCode.WrongTotpCode, message, { errors: [{ field: 'code', message }] });
-}
-
-function newRecoveryCode(): string {
-  const pick = () => Array.from({ length: 4 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join('');
-  return `${pick()}-${pick()}`;
 }

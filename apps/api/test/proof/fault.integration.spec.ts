@@ -25,8 +25,8 @@ describe('fault: the database goes away under load and comes back (real app, rea
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    proxy = await startOutageProxy(db.url);
-    keyring = await startTestApp({ KEYRING_USAGE_FLUSH_SECONDS: '1' }, { ...db, url: proxy.through(db.url) });
+    proxy = await startOutageProxy(db.appUrl);
+    keyring = await startTestApp({ KEYRING_USAGE_FLUSH_SECONDS: '1' }, { ...db, appUrl: proxy.through(db.appUrl) });
   });
   afterAll(async () => {
     await keyring.app.close();

@@ -1,0 +1,35 @@
+import type { DataSource } from 'typeorm';
+import { AuditWriter } from '../audit/audit-writer.service';
+import type { Envelope } from '../crypto/envelope';
+import { rewrapSecrets, type RewrapOptions, type RewrapProgress } from '../custody/rewrap';
+
+/**
+ * `keyring rewrap`: 0 when every secret version and TOTP secret is on the active master key; 1, naming how many are
+ * not and why, when some are left behind (the old key must stay configured until a later run moves them).
+ */
+export async function rewrapCommand(
+  dataSource: DataSource,
+  envelope: Envelope,
+  print: (line: string) => void,
+  options: RewrapOptions = {},
+): Promise<number> {
+  const result = await rewrapSecrets(dataSource, envelope, new AuditWriter(), { onProgress: progressBar(), ...options });
+  print(`\nRe-wrapped ${result.done} secret version(s) and ${result.totpSecrets} two-factor secret(s) onto master key "${envelope.activeKeyId}".`);
+  if (result.remaining === 0) return 0;
+  print(
+    `NOT DONE: ${result.remaining} encrypted value(s) are still under an older master key (${result.stoppedBecause}). ` +
+      'Keep the old key configured and run `npm run keyring -- rewrap` again.',
+  );
+  return 1;
+}
+
+/** One line that fills up on a terminal; a line per batch otherwise (logs, CI). */
+function progressBar(): (progress: RewrapProgress) => void {
+  const width = 30;
+  return ({ done, total }) => {
+    const ratio = total === 0 ? 1 : done / total;
+    const filled = Math.round(ratio * width);
+    const line = `Re-wrapping [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} (${Math.floor(ratio * 100)}%)`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}` : `${line}\n`);
+  };
+}

@@ -1,0 +1,30 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { hashRecoveryDigest } from '../../identity/recovery-codes';
+
+/**
+ * Recovery codes were stored as a bare SHA-256 (about 40 bits each: a dump yields them all). Each stored digest is
+ * now wrapped in argon2id, which is how new codes are stored too (identity/recovery-codes.ts): codes handed out
+ * before keep working, and nobody has to know them for the upgrade. Costs one argon2id per stored code.
+ */
+export class HashRecoveryCodesWithArgon21764400200000 implements MigrationInterface {
+  name = 'HashRecoveryCodesWithArgon21764400200000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query('ALTER TABLE recovery_codes ADD COLUMN code_argon2 text');
+    const rows: { user_id: string; code_hash: Buffer }[] = await db.query('SELECT user_id, code_hash FROM recovery_codes');
+    for (const row of rows) {
+      await db.query('UPDATE recovery_codes SET code_argon2 = $3 WHERE user_id = $1 AND code_hash = $2', [
+        row.user_id,
+        row.code_hash,
+        await hashRecoveryDigest(row.code_hash),
+      ]);
+    }
+    await db.query('ALTER TABLE recovery_codes DROP CONSTRAINT recovery_codes_pkey, DROP COLUMN code_hash');
+    await db.query('ALTER TABLE recovery_codes RENAME COLUMN code_argon2 TO code_hash');
+    await db.query('ALTER TABLE recovery_codes ALTER COLUMN code_hash SET NOT NULL, ADD PRIMARY KEY (user_id, code_hash)');
+  }
+
+  async down(): Promise<void> {
+    throw new Error('Recovery codes cannot go back to SHA-256: argon2id does not reveal the digest. Restore a backup instead.');
+  }
+}
