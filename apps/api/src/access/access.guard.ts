@@ -8,6 +8,7 @@ import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { AccessError, AccessErrorCode } from './access.errors';
 import { roleAllows, UUID_PATTERN } from '@keyring/contracts';
 import { ANONYMOUS, requestContext } from './request-context';
+import { memberScope } from './scope';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -69,11 +70,7 @@ export class AccessGuard implements CanActivate {
         `Your role (${membership.role}) does not allow this: it needs the ${rule.permission} permission.`,
       );
     }
-    req.principal.membership = {
-      organizationId: membership.organizationId,
-      role: membership.role,
-      tenantIds: membership.tenantIds,
-    };
+    req.scope = memberScope(membership.organizationId, session.userId, membership.tenantIds);
     return true;
   }
 }

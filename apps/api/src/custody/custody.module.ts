@@ -1,21 +1,25 @@
-import { OverviewController } from './overview.controller';
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { OverviewController } from './overview.controller';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
 import { TenantsController } from './tenants.controller';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
+import { WidgetSigningSource } from './widget-signing.service';
 import { SecretVersionsController, WidgetsController } from './widgets.controller';
 import { WidgetsRepository } from './widgets.repository';
 import { WidgetsService } from './widgets.service';
 
-/** Tenants, widgets and their encrypted secret versions: the heart of Keyring. */
+/**
+ * Tenants, widgets and their encrypted secret versions: the heart of Keyring. Exports services only: the tenant API
+ * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService.
+ */
 @Module({
   imports: [OrganizationsModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService],
-  exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource],
+  exports: [TenantsService, WidgetSigningSource],
 })
 export class CustodyModule {}

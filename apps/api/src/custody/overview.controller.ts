@@ -1,9 +1,8 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import type { OrganizationOverview } from '@keyring/contracts';
 import { DataSource } from 'typeorm';
-import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
-import type { Principal } from '../access/principal';
-import { tenantScope } from './tenant-scope';
+import { CurrentScope, RequirePermission } from '../access/access.decorators';
+import { tenantIdsParam, type Scope } from '../access/scope';
 
 /** The dashboard's counts, within the tenants the member may see. */
 @Controller('orgs/:orgId/overview')
@@ -12,8 +11,8 @@ export class OverviewController {
 
   @RequirePermission('widgets:read')
   @Get()
-  async get(@Param('orgId') orgId: string, @CurrentPrincipal() principal: Principal): Promise<OrganizationOverview> {
-    const [counts] = await this.db.query(
+  async get(@CurrentScope() scope: Scope): Promise<OrganizationOverview> {
+    const [counts] = await this.db.query<OrganizationOverview[]>(
       `SELECT
          (SELECT count(*)::int FROM tenants t
            WHERE t.organization_id = $1 AND t.archived_at IS NULL AND ($2::uuid[] IS NULL OR t.id = ANY($2))) AS tenants,
@@ -28,7 +27,7 @@ export class OverviewController {
        LEFT JOIN widgets w ON w.organization_id = o.id AND w.archived_at IS NULL AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))
        LEFT JOIN secret_versions v ON v.widget_id = w.id AND v.version = w.active_version
       WHERE o.id = $1`,
-      [orgId, tenantScope(principal)],
+      [scope.organizationId, tenantIdsParam(scope)],
     );
     return counts;
   }

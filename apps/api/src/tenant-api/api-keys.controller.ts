@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
+import type { Scope } from '../access/scope';
 import { PageQueryDto } from '../organizations/members.dto';
 import { CreateApiKeyDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
@@ -16,19 +17,19 @@ export class ApiKeysController {
   /** The key is in this response only; Keyring keeps its hash. */
   @RequirePermission('api-keys:manage')
   @Post()
-  create(@Param('orgId') orgId: string, @Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.keys.create(orgId, dto, principal, context);
+  create(@CurrentScope() scope: Scope, @Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    return this.keys.create(scope, dto, principal, context);
   }
 
   @RequirePermission('api-keys:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.keys.list(orgId, principal, query.limit, query.cursor);
+  list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return this.keys.list(scope, query.limit, query.cursor);
   }
 
   @RequirePermission('api-keys:manage')
   @Delete(':keyId')
-  revoke(@Param('orgId') orgId: string, @Param('keyId', KEY_ID) keyId: string, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.keys.revoke(orgId, keyId, principal, context);
+  revoke(@CurrentScope() scope: Scope, @Param('keyId', KEY_ID) keyId: string, @Context() context: RequestContext) {
+    return this.keys.revoke(scope, keyId, context);
   }
 }

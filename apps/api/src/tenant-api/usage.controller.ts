@@ -1,10 +1,9 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { TimeRangeDto } from '../common/validation/time-range.dto';
-import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
-import type { Principal } from '../access/principal';
-import { tenantScope } from '../custody/tenant-scope';
+import { CurrentScope, RequirePermission } from '../access/access.decorators';
+import { tenantIdsParam, type Scope } from '../access/scope';
 
 const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
 type Granularity = keyof typeof MAX_SPAN_DAYS;
@@ -26,7 +25,7 @@ export class UsageController {
 
   @RequirePermission('usage:read')
   @Get()
-  async usage(@Param('orgId') orgId: string, @Query() query: UsageQueryDto, @CurrentPrincipal() principal: Principal) {
+  async usage(@CurrentScope() scope: Scope, @Query() query: UsageQueryDto) {
     const granularity = query.granularity ?? 'day';
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
@@ -43,7 +42,7 @@ export class UsageController {
           AND ($5::uuid IS NULL OR u.widget_id = $5)
           AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
         GROUP BY 1 ORDER BY 1`,
-      [orgId, from, to, granularity, query.widgetId ?? null, tenantScope(principal)],
+      [scope.organizationId, from, to, granularity, query.widgetId ?? null, tenantIdsParam(scope)],
     );
     return { from, to, granularity, items };
   }
