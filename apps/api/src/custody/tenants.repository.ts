@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 
@@ -75,7 +76,8 @@ export class TenantsRepository {
   async setArchived(manager: EntityManager, scope: Scope, tenant: { id: string; name: string }, archived: boolean): Promise<boolean> {
     // Unarchiving brings the name back among live tenants, where it may be taken meanwhile.
     const changed = await this.uniqueName(tenant.name, () =>
-      manager.query<{ id: string }[]>(
+      updateReturning<{ id: string }>(
+        manager,
         `UPDATE tenants t SET archived_at = CASE WHEN $4 THEN now() END, updated_at = now()
           WHERE ${IN_SCOPE} AND t.id = $3 AND (t.archived_at IS NULL) = $4
           RETURNING t.id`,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { UserHashClaims } from '@keyring/signing';
 import { DataSource, type EntityManager } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 import { likePattern } from './tenants.repository';
 
@@ -168,7 +169,8 @@ export class WidgetsRepository {
 
   /** False when the widget was archived already (nothing changed). */
   async archive(manager: EntityManager, scope: Scope, id: string): Promise<boolean> {
-    const changed = await manager.query<{ id: string }[]>(
+    const changed = await updateReturning<{ id: string }>(
+      manager,
       `UPDATE widgets w SET archived_at = now(), updated_at = now() WHERE ${IN_SCOPE} AND w.id = $3 AND w.archived_at IS NULL RETURNING w.id`,
       [...scopeParams(scope), id],
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKeyScope } from '@keyring/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 
 export interface ApiKeyView {
@@ -70,7 +71,8 @@ export class ApiKeysRepository {
 
   /** One UPDATE … RETURNING: the key as revoked now, or null when it was revoked already (or is out of scope). */
   async revoke(manager: EntityManager, scope: Scope, id: string): Promise<ApiKeyView | null> {
-    const [row] = await manager.query<ApiKeyView[]>(
+    const [row] = await updateReturning<ApiKeyView>(
+      manager,
       `UPDATE api_keys SET revoked_at = now() WHERE ${IN_SCOPE} AND id = $3 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
       [...scopeParams(scope), id],
     );
