@@ -38,6 +38,8 @@ export type LockedWidget = WidgetView & { tenantArchived: boolean };
 const IN_SCOPE = 'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
 const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
 
+const OF_LIVE_TENANT = 'NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = w.tenant_id AND t.archived_at IS NOT NULL)';
+
 /** How many names in order a search looks through before it turns to the trigram index. */
 const SEARCH_SCAN_CAP = 2000;
 
@@ -131,11 +133,11 @@ export class WidgetsRepository {
     return rows.map(toView);
   }
 
-  /** Live widgets with no active secret, then those whose active secret is older than the organization's policy. */
+  /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
   async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
     const noSecret: Row[] = await this.db.query(
       `${select()}
-        WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND w.active_version IS NULL
+        WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
         ORDER BY lower(w.name), w.id
         LIMIT $3`,
       [...scopeParams(scope), limit],
@@ -145,7 +147,7 @@ export class WidgetsRepository {
         ? await this.db.query(
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
-              WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL
+              WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT}
                 AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
               ORDER BY v.activated_at, w.id
               LIMIT $3`,
