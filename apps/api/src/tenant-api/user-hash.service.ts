@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
+import { fastUserHashSigner } from '@keyring/signing/node';
 import { ChangeFeed } from '../changes/change-feed';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { apiKeyScope } from '../access/scope';
 import { WidgetSigningSource } from '../custody/widget-signing.service';
 import type { ApiKeyPrincipal } from './api-keys.repository';
-import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
 import { noActiveSecret, tenantArchived, widgetNotFound } from './tenant-api.errors';
 import { Metrics } from '../metrics/metrics';
