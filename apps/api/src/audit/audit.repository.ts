@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { tenantIdsParam, type Scope } from '../access/scope';
-import type { ActorType, AuditOutcome, ChainedEvent } from './audit-chain';
+import type { ActorType } from '../access/request-context';
+import type { AuditOutcome, ChainedEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;

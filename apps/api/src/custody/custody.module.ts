@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentityModule } from '../identity/identity.module';
 import { OverviewController } from './overview.controller';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
@@ -17,7 +17,7 @@ import { WidgetsService } from './widgets.service';
  * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService.
  */
 @Module({
-  imports: [OrganizationsModule],
+  imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
   providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource],
   exports: [TenantsService, WidgetSigningSource],

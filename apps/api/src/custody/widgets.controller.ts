@@ -3,7 +3,7 @@ import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../a
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
-import { PageQueryDto } from '../organizations/members.dto';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 import { CreateWidgetDto, ListWidgetsQueryDto, RevealSecretDto, RotateSecretDto, TestUserHashDto, UpdateWidgetDto } from './custody.dto';
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
 import { SecretVersionsService } from './secret-versions.service';

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { Context, CurrentPrincipal, Public, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { AcceptInvitationDto, InviteMemberDto, PageQueryDto, UpdateMemberDto } from './members.dto';
+import { PageQueryDto } from '../common/validation/page-query.dto';
+import { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
 

@@ -4,11 +4,9 @@ import type { Role } from '@keyring/contracts';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
+import { Accounts, type Account } from '../identity/accounts.service';
 import { IdentityError, IdentityErrorCode } from '../identity/identity.errors';
-import { PasswordHasher } from '../identity/password-hasher';
-import { assertStrongPassword } from '../identity/password-policy';
 import { newToken, sha256 } from '../identity/secret-tokens';
-import { UsersRepository } from '../identity/users.repository';
 import { InvitationsRepository } from './invitations.repository';
 import type { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
@@ -23,8 +21,7 @@ export class MembersService {
     private readonly db: DataSource,
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
-    private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly accounts: Accounts,
     private readonly audit: AuditWriter,
   ) {}
 
@@ -43,7 +40,7 @@ export class MembersService {
     const email = dto.email.trim();
     const token = newToken();
     return this.db.transaction(async (manager) => {
-      const existing = await this.users.findByEmail(email);
+      const existing = await this.accounts.findByEmail(email);
       if (existing && (await this.memberships.find(organizationId, existing.id))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, `${email} is already a member of this organization.`);
       }
@@ -77,16 +74,15 @@ export class MembersService {
       if (!invitation) {
         throw new MembersError(MembersErrorCode.InvitationInvalid, 'This invitation does not exist, has expired or was already used.');
       }
-      const existing = await this.users.findByEmail(invitation.email);
-      let user: { id: string; email: string };
+      const existing = await this.accounts.findByEmail(invitation.email);
+      let user: Account;
       if (existing) {
-        if (!(await this.hasher.verify(existing.passwordHash, dto.password))) {
+        if (!(await this.accounts.passwordMatches(existing.email, dto.password))) {
           throw new IdentityError(IdentityErrorCode.InvalidCredentials, 'The password is not correct for this account.');
         }
         user = existing;
       } else {
-        assertStrongPassword(dto.password, invitation.email);
-        user = await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password));
+        user = await this.accounts.create(manager, invitation.email, dto.password);
       }
       if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, 'You are already a member of this organization.');
