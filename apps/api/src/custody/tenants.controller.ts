@@ -5,6 +5,8 @@ import type { Scope } from '../access/scope';
 import { CreateTenantDto, ListQueryDto, UpdateTenantDto } from './custody.dto';
 import { tenantNotFound } from './custody.errors';
 import { TenantsService } from './tenants.service';
+import { toTenant } from './custody.mappers';
+import { mapPage } from '../common/http/cursor';
 
 const TENANT_ID = new ParseUUIDPipe({ exceptionFactory: tenantNotFound });
 
@@ -14,41 +16,41 @@ export class TenantsController {
 
   @RequirePermission('tenants:write')
   @Post()
-  create(@CurrentScope() scope: Scope, @Body() dto: CreateTenantDto, @Context() context: RequestContext) {
-    return this.tenants.create(scope, dto.name, context);
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateTenantDto, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.create(scope, dto.name, context));
   }
 
   @RequirePermission('tenants:read')
   @Get()
-  list(@CurrentScope() scope: Scope, @Query() query: ListQueryDto) {
-    return this.tenants.list(scope, query);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListQueryDto) {
+    return mapPage(await this.tenants.list(scope, query), toTenant);
   }
 
   @RequirePermission('tenants:read')
   @Get(':tenantId')
-  get(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string) {
-    return this.tenants.get(scope, tenantId);
+  async get(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string) {
+    return toTenant(await this.tenants.get(scope, tenantId));
   }
 
   @RequirePermission('tenants:write')
   @Patch(':tenantId')
-  update(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Body() dto: UpdateTenantDto, @Context() context: RequestContext) {
-    return this.tenants.rename(scope, tenantId, dto.name, context);
+  async update(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Body() dto: UpdateTenantDto, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.rename(scope, tenantId, dto.name, context));
   }
 
   /** Stops the tenant's widgets and API keys on every instance; a second archive changes nothing. */
   @RequirePermission('tenants:write')
   @Post(':tenantId/archive')
   @HttpCode(200)
-  archive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
-    return this.tenants.setArchived(scope, tenantId, true, context);
+  async archive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.setArchived(scope, tenantId, true, context));
   }
 
   /** Restores exactly what was active before the archive (widgets and keys archived or revoked on their own stay so). */
   @RequirePermission('tenants:write')
   @Post(':tenantId/unarchive')
   @HttpCode(200)
-  unarchive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
-    return this.tenants.setArchived(scope, tenantId, false, context);
+  async unarchive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.setArchived(scope, tenantId, false, context));
   }
 }

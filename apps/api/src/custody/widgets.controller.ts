@@ -8,6 +8,8 @@ import { CreateWidgetDto, ListWidgetsQueryDto, RevealSecretDto, RotateSecretDto,
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
 import { SecretVersionsService } from './secret-versions.service';
 import { WidgetsService } from './widgets.service';
+import { toSecretVersion, toWidget } from './custody.mappers';
+import { mapPage } from '../common/http/cursor';
 
 const WIDGET_ID = new ParseUUIDPipe({ exceptionFactory: widgetNotFound });
 /** A version number as PostgreSQL's integer holds it; anything else names no version (not a 500 on overflow). */
@@ -24,45 +26,45 @@ export class WidgetsController {
 
   @RequirePermission('widgets:write')
   @Post()
-  create(@CurrentScope() scope: Scope, @Body() dto: CreateWidgetDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.widgets.create(scope, dto, principal, context);
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateWidgetDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    return toWidget(await this.widgets.create(scope, dto, principal, context));
   }
 
   @RequirePermission('widgets:read')
   @Get()
-  list(@CurrentScope() scope: Scope, @Query() query: ListWidgetsQueryDto) {
-    return this.widgets.list(scope, query);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListWidgetsQueryDto) {
+    return mapPage(await this.widgets.list(scope, query), toWidget);
   }
 
   /** The dashboard's "needs attention": no secret yet, or one older than the rotation policy allows. */
   @RequirePermission('widgets:read')
   @Get('needs-attention')
-  needsAttention(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
-    return this.widgets.needingRotation(scope, query.limit);
+  async needsAttention(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return { items: (await this.widgets.needingRotation(scope, query.limit)).items.map(({ reason, ...widget }) => ({ ...toWidget(widget), reason })) };
   }
 
   @RequirePermission('widgets:read')
   @Get(':widgetId')
-  get(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
-    return this.widgets.get(scope, widgetId);
+  async get(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
+    return toWidget(await this.widgets.get(scope, widgetId));
   }
 
   @RequirePermission('widgets:write')
   @Patch(':widgetId')
-  update(
+  async update(
     @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Body() dto: UpdateWidgetDto,
     @Context() context: RequestContext,
   ) {
-    return this.widgets.update(scope, widgetId, dto, context);
+    return toWidget(await this.widgets.update(scope, widgetId, dto, context));
   }
 
   @RequirePermission('widgets:write')
   @Post(':widgetId/archive')
   @HttpCode(200)
-  archive(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string, @Context() context: RequestContext) {
-    return this.widgets.archive(scope, widgetId, context);
+  async archive(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string, @Context() context: RequestContext) {
+    return toWidget(await this.widgets.archive(scope, widgetId, context));
   }
 }
 
@@ -72,44 +74,44 @@ export class SecretVersionsController {
 
   @RequirePermission('widgets:read')
   @Get('secret-versions')
-  list(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
-    return this.secrets.list(scope, widgetId);
+  async list(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
+    return { items: (await this.secrets.list(scope, widgetId)).items.map(toSecretVersion) };
   }
 
   /** Rotation: the pasted secret becomes the active version at once. */
   @RequirePermission('secrets:rotate')
   @Post('secret-versions')
-  rotate(
+  async rotate(
     @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Body() dto: RotateSecretDto,
     @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.rotate(scope, widgetId, dto.secret, dto.expectedActiveVersion, principal, context);
+    return toSecretVersion(await this.secrets.rotate(scope, widgetId, dto.secret, dto.expectedActiveVersion, principal, context));
   }
 
   @RequirePermission('secrets:rotate')
   @Post('secret-versions/:version/activate')
   @HttpCode(200)
-  activate(
+  async activate(
     @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Param('version', VERSION) version: number,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.activate(scope, widgetId, version, context);
+    return toSecretVersion(await this.secrets.activate(scope, widgetId, version, context));
   }
 
   @RequirePermission('secrets:destroy')
   @Delete('secret-versions/:version')
-  destroy(
+  async destroy(
     @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Param('version', VERSION) version: number,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.destroy(scope, widgetId, version, context);
+    return toSecretVersion(await this.secrets.destroy(scope, widgetId, version, context));
   }
 
   @RequirePermission('secrets:reveal')

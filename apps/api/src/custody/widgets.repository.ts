@@ -106,7 +106,7 @@ export class WidgetsRepository {
   ): Promise<WidgetView[]> {
     const searching = Boolean(options.q);
     const page = (scanCap: number | null) =>
-      this.db.query(
+      this.db.query<Row[]>(
         `${select()}
           WHERE w.id IN (
             SELECT id FROM (
@@ -125,7 +125,7 @@ export class WidgetsRepository {
             LIMIT $7)
           ORDER BY lower(w.name), w.id`,
         [...scopeParams(scope), options.q ? likePattern(options.q) : null, options.tenantId ?? null, after?.name ?? null, after?.id ?? null, limit],
-      ) as Promise<Row[]>;
+      );
     // A search for a common word finds its page among the first names in order; a rare one needs the trigram
     // index. Trying the first, cheap way before the second keeps both fast (a single plan is slow for one of them).
     let rows = searching ? await page(SEARCH_SCAN_CAP) : [];
@@ -135,7 +135,7 @@ export class WidgetsRepository {
 
   /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
   async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
-    const noSecret: Row[] = await this.db.query(
+    const noSecret: Row[] = await this.db.query<Row[]>(
       `${select()}
         WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
         ORDER BY lower(w.name), w.id
@@ -144,7 +144,7 @@ export class WidgetsRepository {
     );
     const overdue: Row[] =
       noSecret.length < limit
-        ? await this.db.query(
+        ? await this.db.query<Row[]>(
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
               WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT}

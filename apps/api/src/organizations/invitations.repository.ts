@@ -21,7 +21,7 @@ export class InvitationsRepository {
     manager: EntityManager,
     invitation: { organizationId: string; email: string; role: Role; tenantIds: string[] | null; tokenHash: Buffer; invitedBy: string; validDays: number },
   ): Promise<{ id: string; expiresAt: Date }> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<{ id: string; expiresAt: Date }[]>(
       `INSERT INTO invitations (organization_id, email, role, tenant_ids, token_hash, invited_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
        RETURNING id, expires_at AS "expiresAt"`,
@@ -32,7 +32,7 @@ export class InvitationsRepository {
 
   /** An invitation that can still be accepted, locked until the end of the transaction. */
   async lockUsable(manager: EntityManager, tokenHash: Buffer): Promise<InvitationRow | null> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<InvitationRow[]>(
       `SELECT ${COLUMNS} FROM invitations i JOIN organizations o ON o.id = i.organization_id
         WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()
         FOR UPDATE OF i`,
