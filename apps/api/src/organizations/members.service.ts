@@ -115,6 +115,8 @@ export class MembersService {
       if (target.role === 'owner' && role !== 'owner' && owners === 1) {
         throw new MembersError(MembersErrorCode.LastOwner, 'This is the last owner: make another member owner before changing this role.');
       }
+      // Under the lock taken above; a change to what it already is writes and audits nothing.
+      if (role === target.role && JSON.stringify(tenantIds) === JSON.stringify(target.tenantIds)) return target;
       await this.memberships.update(manager, organizationId, userId, role, tenantIds);
       await this.audit.record(manager, context, {
         organizationId,

@@ -1,14 +1,17 @@
-import { createWidget } from '../../test/custody-fixtures';
-import { completeSetup, type Session } from '../../test/identity-fixtures';
-import { startTestApp, type TestApp } from '../../test/test-app';
+import { createWidget } from '../custody-fixtures';
+import { addMember, completeSetup, type Session } from '../identity-fixtures';
+import { startTestApp, type TestApp } from '../test-app';
 
 interface UpdatedEvent {
   seq: number;
   details: { from: Record<string, unknown>; to: Record<string, unknown> };
 }
 
-/** Read-modify-write of a widget under its row lock: no lost change, and an audit trail that tells the truth. */
-describe('changes to a widget (real app, real PostgreSQL)', () => {
+/**
+ * Read-modify-write under a row lock (widgets, tenants, members, settings): no lost change, and an audit trail that
+ * tells the truth (only real changes, with their true before and after).
+ */
+describe('changes under a lock (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
   let owner: Session;
   let orgId: string;
@@ -66,5 +69,22 @@ describe('changes to a widget (real app, real PostgreSQL)', () => {
     expect(events).toHaveLength(10);
     expect(events[0].details.from).toEqual({ name: 'Client one' });
     for (let i = 1; i < events.length; i += 1) expect(events[i].details.from).toEqual(events[i - 1].details.to);
+  });
+
+  it('audits a member or settings change only when something changes', async () => {
+    const member = await addMember(keyring, owner, orgId, 'steady@agency.example', 'operator');
+    const count = async (action: string) => (await owner.request('GET', api(`/audit-events?action=${action}`))).body.items.length;
+    const membersBefore = await count('member.updated');
+    for (let i = 0; i < 3; i += 1) {
+      expect((await owner.request('PATCH', api(`/members/${member.userId}`), { body: { role: 'operator', tenantIds: null } })).status).toBe(200);
+    }
+    expect((await owner.request('PATCH', api(`/members/${member.userId}`), { body: { role: 'auditor' } })).body.role).toBe('auditor');
+    expect(await count('member.updated')).toBe(membersBefore + 1);
+
+    const settingsBefore = await count('settings.updated');
+    for (const days of [120, 120, 120]) {
+      expect((await owner.request('PATCH', api('/settings'), { body: { rotationMaxAgeDays: days } })).body).toEqual({ rotationMaxAgeDays: 120 });
+    }
+    expect(await count('settings.updated')).toBe(settingsBefore + 1);
   });
 });
