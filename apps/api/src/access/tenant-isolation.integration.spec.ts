@@ -32,6 +32,7 @@ describe('a member limited to one tenant sees nothing of another (real app, real
     });
     expect(issued.status).toBe(200);
     await keyring.app.get(UsageRecorder).flush();
+    await addMember(keyring, owner, orgId, 'member-of-a@agency.example', 'operator', [a.tenantId]);
     scoped = {
       admin: await addMember(keyring, owner, orgId, 'scoped-admin@agency.example', 'admin', [b.tenantId]),
       auditor: await addMember(keyring, owner, orgId, 'scoped-auditor@agency.example', 'auditor', [b.tenantId]),
@@ -45,6 +46,7 @@ describe('a member limited to one tenant sees nothing of another (real app, real
   it('the owner, limited to no tenant, does see tenant A (the control)', async () => {
     const events = await get(owner, '/audit-events?limit=100');
     expect(nothingOfA(events.text)).toEqual([a.tenantId, a.widgetId, ...SECRETS_OF_A]);
+    expect((await get(owner, '/members')).text).toContain(a.tenantId);
   });
 
   describe.each(['admin', 'auditor'] as const)('limited %s', (role) => {
@@ -102,7 +104,7 @@ describe('a member limited to one tenant sees nothing of another (real app, real
         const response = await get(scoped[role], path);
         expect({ path, status: response.status, type: response.body.type }).toEqual({ path, status: 404, type: expect.stringMatching(/-not-found$/) });
       }
-      for (const path of ['/tenants?includeArchived=true', `/widgets?tenantId=${a.tenantId}`, '/widgets/needs-attention', '/api-keys']) {
+      for (const path of ['/tenants?includeArchived=true', `/widgets?tenantId=${a.tenantId}`, '/widgets/needs-attention', '/api-keys', '/members']) {
         expect({ path, leaked: nothingOfA((await get(scoped[role], path)).text) }).toEqual({ path, leaked: [] });
       }
     });

@@ -1,11 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Context, CurrentPrincipal, Public, RequirePermission } from '../access/access.decorators';
+import { Context, CurrentPrincipal, CurrentScope, Public, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
+import type { Scope } from '../access/scope';
+import { mapPage } from '../common/http/cursor';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 import { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
+import { toMember } from './member.mapper';
 
 const USER_ID = new ParseUUIDPipe({ exceptionFactory: () => memberNotFound() });
 
@@ -15,8 +18,8 @@ export class MembersController {
 
   @RequirePermission('members:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: PageQueryDto) {
-    return this.members.list(orgId, query.limit, query.cursor);
+  async list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return mapPage(await this.members.list(scope.organizationId, query.limit, query.cursor), (member) => toMember(member, scope));
   }
 
   @RequirePermission('members:manage')

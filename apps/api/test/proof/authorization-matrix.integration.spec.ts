@@ -147,6 +147,8 @@ describe('authorization matrix: every route × every kind of caller (real app, r
     const { widgetId: archivedWidgetId } = await createWidget(owner, orgA, { tenantId, widgetName: 'Archived site', secret: 'matrix-secret-archived' });
     await owner.request('POST', `/api/v1/orgs/${orgA}/widgets/${archivedWidgetId}/archive`);
     const orgB = (await owner.request('POST', '/api/v1/orgs', { body: { name: 'Organization B' } })).body.id;
+    // Not a caller: a member limited to tenant A, through whom the members list must not reveal A's id.
+    await addMember(keyring, owner, orgA, 'member-of-a@agency.example', 'operator', [tenantId]);
     const sessions: Partial<Record<Caller, Session>> = {
       owner,
       admin: await addMember(keyring, owner, orgA, 'admin@agency.example', 'admin'),
