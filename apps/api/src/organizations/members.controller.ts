@@ -25,30 +25,30 @@ export class MembersController {
   @RequirePermission('members:manage')
   @Post('invitations')
   invite(
-    @Param('orgId') orgId: string,
+    @CurrentScope() scope: Scope,
     @Body() dto: InviteMemberDto,
     @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.members.invite(orgId, dto, principal.userId, context);
+    return this.members.invite(scope.organizationId, dto, principal.userId, context);
   }
 
   @RequirePermission('members:manage')
   @Patch(':userId')
-  update(
-    @Param('orgId') orgId: string,
+  async update(
+    @CurrentScope() scope: Scope,
     @Param('userId', USER_ID) userId: string,
     @Body() dto: UpdateMemberDto,
     @Context() context: RequestContext,
   ) {
-    return this.members.update(orgId, userId, dto, context);
+    return toMember(await this.members.update(scope.organizationId, userId, dto, context), scope);
   }
 
   @RequirePermission('members:manage')
   @Delete(':userId')
   @HttpCode(204)
-  async remove(@Param('orgId') orgId: string, @Param('userId', USER_ID) userId: string, @Context() context: RequestContext) {
-    await this.members.remove(orgId, userId, context);
+  async remove(@CurrentScope() scope: Scope, @Param('userId', USER_ID) userId: string, @Context() context: RequestContext) {
+    await this.members.remove(scope.organizationId, userId, context);
   }
 }
 
