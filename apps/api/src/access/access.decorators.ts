@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import type { Permission } from '@keyring/contracts';
 import type { Principal } from './principal';
 import type { RequestContext } from './request-context';
+import type { Scope } from './scope';
+import { AccessError, AccessErrorCode } from './access.errors';
 
 /**
  * How a route is reached. Every route declares one; the guard refuses a route that declares none. (The tenant
@@ -40,3 +42,10 @@ export const CurrentPrincipal = createParamDecorator(
 export const Context = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): RequestContext => ctx.switchToHttp().getRequest<Request>().keyringContext!,
 );
+
+/** The caller's scope, built by the AccessGuard on organization routes; refused (deny by default) where there is none. */
+export const CurrentScope = createParamDecorator((_data: unknown, ctx: ExecutionContext): Scope => {
+  const scope = ctx.switchToHttp().getRequest<Request>().scope;
+  if (!scope) throw new AccessError(AccessErrorCode.NoScope, 'This route has no organization scope, so it is refused.');
+  return scope;
+});

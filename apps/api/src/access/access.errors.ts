@@ -6,6 +6,7 @@ export enum AccessErrorCode {
   RoleForbidden = 'role-forbidden',
   OrganizationNotFound = 'organization-not-found',
   NoAccessRule = 'no-access-rule',
+  NoScope = 'no-scope',
 }
 
 const STATUS: Record<AccessErrorCode, number> = {
@@ -15,6 +16,7 @@ const STATUS: Record<AccessErrorCode, number> = {
   // Another organization's resources do not exist for the caller: never a 403 that would confirm them.
   [AccessErrorCode.OrganizationNotFound]: 404,
   [AccessErrorCode.NoAccessRule]: 403,
+  [AccessErrorCode.NoScope]: 403,
 };
 
 export class AccessError extends DomainError<AccessErrorCode> {

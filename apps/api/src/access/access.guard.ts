@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { SESSION_COOKIE, SessionsService } from '../identity/sessions.service';
-import { constantTimeEqual, csrfTokenFor } from '../identity/secret-tokens';
-import { MembershipsRepository } from '../organizations/memberships.repository';
+import { MembershipLookup, SESSION_COOKIE, SessionLookup } from './access-lookups';
 import { ACCESS_RULE, type AccessRule } from './access.decorators';
 import { AccessError, AccessErrorCode } from './access.errors';
 import { roleAllows, UUID_PATTERN } from '@keyring/contracts';
 import { ANONYMOUS, requestContext } from './request-context';
+import { memberScope } from './scope';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -19,8 +18,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly sessions: SessionsService,
-    private readonly memberships: MembershipsRepository,
+    private readonly sessions: SessionLookup,
+    private readonly memberships: MembershipLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,7 +43,7 @@ export class AccessGuard implements CanActivate {
     }
     if (!SAFE_METHODS.has(req.method)) {
       const csrf = req.headers['x-csrf-token'];
-      if (typeof csrf !== 'string' || !constantTimeEqual(csrf, csrfTokenFor(token as string))) {
+      if (typeof csrf !== 'string' || !this.sessions.csrfTokenMatches(token as string, csrf)) {
         throw new AccessError(
           AccessErrorCode.CsrfTokenInvalid,
           'Missing or wrong X-CSRF-Token header: send the csrfToken returned by login or GET /api/v1/auth/me.',
@@ -69,11 +68,7 @@ export class AccessGuard implements CanActivate {
         `Your role (${membership.role}) does not allow this: it needs the ${rule.permission} permission.`,
       );
     }
-    req.principal.membership = {
-      organizationId: membership.organizationId,
-      role: membership.role,
-      tenantIds: membership.tenantIds,
-    };
+    req.scope = memberScope(membership.organizationId, session.userId, membership.tenantIds);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { ActorType } from '../audit/audit-chain';
+
+export type ActorType = 'user' | 'api_key' | 'system' | 'anonymous';
 
 export interface Actor {
   type: ActorType;

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { AccessModule } from '../access/access.module';
+import { AccessGuard } from '../access/access.guard';
 import { AuditModule } from '../audit/audit.module';
 import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
@@ -19,6 +19,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { SetupModule } from '../setup/setup.module';
 
 export interface AppOptions {
   config: KeyringConfig;
@@ -45,9 +46,9 @@ export class AppModule {
         CryptoModule.register(options.masterKeys),
         ChangesModule.register(options.databaseUrl),
         AuditModule,
-        AccessModule,
         IdentityModule,
         OrganizationsModule,
+        SetupModule,
         CustodyModule,
         TenantApiModule,
         HealthModule,
@@ -57,6 +58,8 @@ export class AppModule {
       providers: [
         { provide: KEYRING_CONFIG, useValue: options.config },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // The guard every route goes through (access/), given sessions and memberships by the features above it.
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ActorType } from '../access/request-context';
 
 /** `prev_hash` of the first event of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -6,7 +7,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Key of the installation's own chain (events that belong to no organization). */
 export const SYSTEM_CHAIN = '00000000-0000-0000-0000-000000000000';
 
-export type ActorType = 'user' | 'api_key' | 'system' | 'anonymous';
+
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 /** Every field that the hash covers: the whole event as stored, but its row id and its own hash. */

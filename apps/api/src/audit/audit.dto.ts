@@ -1,7 +1,7 @@
 import { IntersectionType } from '@nestjs/mapped-types';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { TimeRangeDto } from '../common/validation/time-range.dto';
-import { PageQueryDto } from '../organizations/members.dto';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 
 export class AuditFilterDto extends IntersectionType(PageQueryDto, TimeRangeDto) {
   @IsOptional()

@@ -100,7 +100,8 @@ describe('audit log (real app, real PostgreSQL)', () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         owner.request('PATCH', `/api/v1/orgs/${orgId}/members/${operator.userId}`, {
-          body: { tenantIds: i % 2 ? null : ['6f1c1d7e-3c1a-4f59-9c63-1f8e0d3b2a10'] },
+          // A different tenant list each time, so that every PATCH is a real change (a no-op is not audited).
+          body: { tenantIds: [`6f1c1d7e-3c1a-4f59-9c63-${String(i).padStart(12, '0')}`] },
         }),
       ),
     );

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ActorType, AuditOutcome, ChainedEvent } from './audit-chain';
+import { tenantIdsParam, type Scope } from '../access/scope';
+import type { ActorType } from '../access/request-context';
+import type { AuditOutcome, ChainedEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -22,6 +24,14 @@ const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_
   target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
   request_id AS "requestId", outcome, details, prev_hash AS "prevHash", hash`;
 
+/**
+ * What a scope sees of its organization's log ($1 the organization, $2 its tenants or null for all, $3 the member):
+ * a member limited to some tenants sees the events of those tenants, and of the organization-level events (no
+ * tenant) those they did themselves or that are about their own account (sign-ins, two-factor, their membership).
+ */
+const VISIBLE = `organization_id = $1 AND ($2::uuid[] IS NULL OR tenant_id = ANY($2)
+  OR (tenant_id IS NULL AND (actor_id = $3 OR (target_type = 'user' AND target_id = $3))))`;
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly db: DataSource) {}
@@ -30,15 +40,9 @@ export class AuditRepository {
    * One page of an organization's events matching `filter`, in seq order (newest first unless `ascending`),
    * after the seq `afterSeq` in that order.
    */
-  async page(
-    organizationId: string,
-    filter: AuditFilter,
-    limit: number,
-    afterSeq: number | null,
-    ascending = false,
-  ): Promise<StoredAuditEvent[]> {
-    const params: unknown[] = [organizationId];
-    const where = ['organization_id = $1'];
+  async page(scope: Scope, filter: AuditFilter, limit: number, afterSeq: number | null, ascending = false): Promise<StoredAuditEvent[]> {
+    const params: unknown[] = [scope.organizationId, tenantIdsParam(scope), scope.userId];
+    const where = [VISIBLE];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
@@ -60,11 +64,32 @@ export class AuditRepository {
     }
     if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
     params.push(limit);
-    return this.db.query(
+    return this.db.query<StoredAuditEvent[]>(
       `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
         ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /**
+   * A batch of the scope's organization's whole chain, in seq order: the one read that goes past the scope's tenants,
+   * since a chain can only be checked link by link; AuditService.verify tells a tenant-limited member only the verdict.
+   */
+  async chain(scope: Scope, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
+    return this.db.query<StoredAuditEvent[]>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE organization_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
+      [scope.organizationId, afterSeq, limit],
+    );
+  }
+
+  /** How many events the scope sees. */
+  async countVisible(scope: Scope): Promise<number> {
+    const [row] = await this.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM audit_events WHERE ${VISIBLE}`, [
+      scope.organizationId,
+      tenantIdsParam(scope),
+      scope.userId,
+    ]);
+    return row.count;
   }
 }
 

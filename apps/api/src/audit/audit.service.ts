@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Scope } from '../access/scope';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { auditEventHash, GENESIS_HASH } from './audit-chain';
 import { AuditRepository, toAuditEventView, type AuditEventView, type AuditFilter } from './audit.repository';
@@ -17,29 +18,37 @@ export interface ChainVerification {
 export class AuditService {
   constructor(private readonly events: AuditRepository) {}
 
-  async list(organizationId: string, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string) {
+  async list(scope: Scope, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string) {
     const afterSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
-    const rows = await this.events.page(organizationId, filter, limit + 1, afterSeq);
+    const rows = await this.events.page(scope, filter, limit + 1, afterSeq);
     return keysetPage(rows.map(toAuditEventView), limit, (event) => [event.seq]);
   }
 
   /** Every matching event, oldest first, a batch at a time: memory stays flat however long the log is. */
-  async *stream(organizationId: string, filter: AuditFilter): AsyncGenerator<AuditEventView> {
+  async *stream(scope: Scope, filter: AuditFilter): AsyncGenerator<AuditEventView> {
     let afterSeq = 0;
     for (;;) {
-      const batch = await this.events.page(organizationId, filter, BATCH, afterSeq, true);
+      const batch = await this.events.page(scope, filter, BATCH, afterSeq, true);
       for (const event of batch) yield toAuditEventView(event);
       if (batch.length < BATCH) return;
       afterSeq = batch[batch.length - 1].seq;
     }
   }
 
-  /** Recomputes every hash of the organization's chain and checks each link and sequence number. */
-  async verify(organizationId: string): Promise<ChainVerification> {
+  /**
+   * Recomputes every hash of the organization's chain and checks each link and sequence number. A member limited to
+   * some tenants gets the verdict on the whole chain, but counts only the events they can see.
+   */
+  async verify(scope: Scope): Promise<ChainVerification> {
+    const verdict = await this.verifyChain(scope);
+    return scope.tenants === 'all' ? verdict : { ...verdict, checkedEvents: await this.events.countVisible(scope) };
+  }
+
+  private async verifyChain(scope: Scope): Promise<ChainVerification> {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     for (;;) {
-      const batch = await this.events.page(organizationId, {}, BATCH, expectedSeq - 1, true);
+      const batch = await this.events.chain(scope, expectedSeq - 1, BATCH);
       for (const { hash, ...event } of batch) {
         if (event.seq !== expectedSeq || event.prevHash !== prevHash || auditEventHash(event) !== hash) {
           return { valid: false, checkedEvents: expectedSeq - 1, firstBrokenSeq: Math.min(event.seq, expectedSeq) };

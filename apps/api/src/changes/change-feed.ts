@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 export const DATABASE_URL = Symbol('DatabaseUrl');
 
 /** Something that instances cache changed: each instance drops what it holds of it. */
-export type Change = { kind: 'widget'; id: string } | { kind: 'api-key'; id: string };
+export type Change = { kind: 'widget'; id: string } | { kind: 'api-key'; id: string } | { kind: 'tenant'; id: string };
 
 const CHANNEL = 'keyring_changes';
 const MAX_RETRY_MS = 5_000;

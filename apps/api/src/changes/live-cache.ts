@@ -12,14 +12,23 @@ export class LiveCache<V extends { id: string }> {
   hits = 0;
   misses = 0;
 
+  /**
+   * `owners`: other kinds of change that concern an entry, with the id of its owner of that kind (a widget's
+   * tenant), so that a change of the owner drops every entry it owns.
+   */
   constructor(
     private readonly feed: ChangeFeed,
     private readonly kind: Change['kind'],
+    private readonly owners: Partial<Record<Change['kind'], (value: V) => string>> = {},
   ) {
     feed.caches.set(kind, this);
     feed.subscribe((change) => {
       if (change === 'all') this.clear();
-      else if (change.kind === kind) this.invalidate(change.id);
+      else if (change.kind === kind) this.invalidate(change.id, (value) => value.id);
+      else {
+        const ownerOf = this.owners[change.kind];
+        if (ownerOf) this.invalidate(change.id, ownerOf);
+      }
     });
   }
 
@@ -38,9 +47,9 @@ export class LiveCache<V extends { id: string }> {
     });
   }
 
-  private invalidate(id: string): void {
+  private invalidate(id: string, idOf: (value: V) => string): void {
     this.generation += 1;
-    for (const [key, value] of this.entries) if (value.id === id) this.entries.delete(key);
+    for (const [key, value] of this.entries) if (idOf(value) === id) this.entries.delete(key);
   }
 
   private clear(): void {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { operatorScope } from '../access/scope';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 
@@ -8,7 +9,7 @@ export async function auditVerify(dataSource: DataSource, print: (line: string) 
   const organizations: { id: string; name: string }[] = await dataSource.query('SELECT id, name FROM organizations ORDER BY name, id');
   let broken = 0;
   for (const organization of organizations) {
-    const result = await audit.verify(organization.id);
+    const result = await audit.verify(operatorScope(organization.id));
     if (result.valid) {
       print(`ok      ${organization.name} (${organization.id}): ${result.checkedEvents} events, chain holds`);
     } else {

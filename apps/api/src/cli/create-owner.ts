@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { SetupService } from '../identity/setup.service';
+import { SetupService } from '../setup/setup.service';
 
 export interface OwnerRequest {
   email: string;

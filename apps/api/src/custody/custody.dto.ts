@@ -17,7 +17,7 @@ import {
 import { NOT_BLANK_PATTERN } from '@keyring/contracts';
 import { USER_HASH_CLAIMS, type UserHashClaims } from '@keyring/signing';
 import { IsUserIdentifier } from '../common/validation/user-identifier';
-import { PageQueryDto } from '../organizations/members.dto';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 import { IsWidgetSecret } from './secret-rules';
 
 

@@ -1,22 +1,26 @@
-import { OverviewController } from './overview.controller';
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentityModule } from '../identity/identity.module';
 import { MasterKeyCoverage } from './master-key-usage';
+import { OverviewController } from './overview.controller';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
 import { TenantsController } from './tenants.controller';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
+import { WidgetSigningSource } from './widget-signing.service';
 import { SecretVersionsController, WidgetsController } from './widgets.controller';
 import { WidgetsRepository } from './widgets.repository';
 import { WidgetsService } from './widgets.service';
 
-/** Tenants, widgets and their encrypted secret versions: the heart of Keyring. */
+/**
+ * Tenants, widgets and their encrypted secret versions: the heart of Keyring. Exports services only: the tenant API
+ * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService.
+ */
 @Module({
-  imports: [OrganizationsModule],
+  imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, MasterKeyCoverage],
-  exports: [WidgetsRepository, SecretVersionsRepository, TenantsRepository, MasterKeyCoverage],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
+  exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage],
 })
 export class CustodyModule {}

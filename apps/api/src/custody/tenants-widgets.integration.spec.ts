@@ -60,7 +60,7 @@ describe('tenants and widgets (real app, real PostgreSQL)', () => {
       expect(list.body.items).toEqual([]);
       const widget = await operator.request('POST', api('/widgets'), { body: { tenantId: tenant.body.id, name: 'Late' } });
       expect(widget.status).toBe(409);
-      expect(widget.body.detail).toBe('This tenant is archived; it cannot get new widgets.');
+      expect(widget.body.detail).toBe('This tenant is archived; it cannot be given new widgets. Unarchive it first.');
     });
   });
 

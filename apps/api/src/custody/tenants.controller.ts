@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
-import type { Principal } from '../access/principal';
+import { Context, CurrentScope, RequirePermission } from '../access/access.decorators';
 import type { RequestContext } from '../access/request-context';
+import type { Scope } from '../access/scope';
 import { CreateTenantDto, ListQueryDto, UpdateTenantDto } from './custody.dto';
 import { tenantNotFound } from './custody.errors';
 import { TenantsService } from './tenants.service';
+import { toTenant } from './custody.mappers';
+import { mapPage } from '../common/http/cursor';
 
 const TENANT_ID = new ParseUUIDPipe({ exceptionFactory: tenantNotFound });
 
@@ -14,43 +16,41 @@ export class TenantsController {
 
   @RequirePermission('tenants:write')
   @Post()
-  create(@Param('orgId') orgId: string, @Body() dto: CreateTenantDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.tenants.create(orgId, dto.name, principal, context);
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateTenantDto, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.create(scope, dto.name, context));
   }
 
   @RequirePermission('tenants:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.tenants.list(orgId, principal, query);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListQueryDto) {
+    return mapPage(await this.tenants.list(scope, query), toTenant);
   }
 
   @RequirePermission('tenants:read')
   @Get(':tenantId')
-  get(@Param('orgId') orgId: string, @Param('tenantId', TENANT_ID) tenantId: string, @CurrentPrincipal() principal: Principal) {
-    return this.tenants.get(orgId, tenantId, principal);
+  async get(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string) {
+    return toTenant(await this.tenants.get(scope, tenantId));
   }
 
   @RequirePermission('tenants:write')
   @Patch(':tenantId')
-  update(
-    @Param('orgId') orgId: string,
-    @Param('tenantId', TENANT_ID) tenantId: string,
-    @Body() dto: UpdateTenantDto,
-    @CurrentPrincipal() principal: Principal,
-    @Context() context: RequestContext,
-  ) {
-    return this.tenants.rename(orgId, tenantId, dto.name, principal, context);
+  async update(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Body() dto: UpdateTenantDto, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.rename(scope, tenantId, dto.name, context));
   }
 
+  /** Stops the tenant's widgets and API keys on every instance; a second archive changes nothing. */
   @RequirePermission('tenants:write')
   @Post(':tenantId/archive')
   @HttpCode(200)
-  archive(
-    @Param('orgId') orgId: string,
-    @Param('tenantId', TENANT_ID) tenantId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Context() context: RequestContext,
-  ) {
-    return this.tenants.archive(orgId, tenantId, principal, context);
+  async archive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.setArchived(scope, tenantId, true, context));
+  }
+
+  /** Restores exactly what was active before the archive (widgets and keys archived or revoked on their own stay so). */
+  @RequirePermission('tenants:write')
+  @Post(':tenantId/unarchive')
+  @HttpCode(200)
+  async unarchive(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Context() context: RequestContext) {
+    return toTenant(await this.tenants.setArchived(scope, tenantId, false, context));
   }
 }

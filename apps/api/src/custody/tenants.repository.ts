@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
+import { tenantIdsParam, type Scope } from '../access/scope';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 
 export interface TenantView {
@@ -14,6 +16,10 @@ export interface TenantView {
 const COLUMNS = `t.id, t.name, t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.archived_at AS "archivedAt",
   (SELECT count(*)::int FROM widgets w WHERE w.tenant_id = t.id AND w.archived_at IS NULL) AS "widgetCount"`;
 
+/** The scope in SQL: $1 the organization, $2 its tenants (null for all). */
+const IN_SCOPE = 't.organization_id = $1 AND ($2::uuid[] IS NULL OR t.id = ANY($2))';
+const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
+
 /** Substring search: `%`, `_` and `\` in the query are literal characters. */
 export function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -23,61 +29,62 @@ export function likePattern(q: string): string {
 export class TenantsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(manager: EntityManager, organizationId: string, name: string): Promise<TenantView> {
+  /** Only a scope over every tenant may add one (the service refuses the others first). */
+  async insert(manager: EntityManager, scope: Scope, name: string): Promise<TenantView> {
     const [row] = await this.uniqueName(name, () =>
-      manager.query(
-        `WITH t AS (INSERT INTO tenants (organization_id, name) VALUES ($1, $2) RETURNING *)
+      manager.query<TenantView[]>(
+        `WITH t AS (INSERT INTO tenants (organization_id, name) SELECT $1, $3 WHERE $2::uuid[] IS NULL RETURNING *)
          SELECT ${COLUMNS} FROM t`,
-        [organizationId, name],
+        [...scopeParams(scope), name],
       ),
     );
     return row;
   }
 
-  async find(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<TenantView | null> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM tenants t WHERE t.organization_id = $1 AND t.id = $2`, [organizationId, id]);
+  async find(scope: Scope, id: string, manager: EntityManager = this.db.manager): Promise<TenantView | null> {
+    const [row] = await manager.query<TenantView[]>(`SELECT ${COLUMNS} FROM tenants t WHERE ${IN_SCOPE} AND t.id = $3`, [...scopeParams(scope), id]);
     return row ?? null;
   }
 
-  /** Keyset page ordered by name; `scope` limits it to some tenants. */
-  async list(
-    organizationId: string,
-    options: { q?: string; scope: string[] | null; includeArchived: boolean },
-    limit: number,
-    after?: { name: string; id: string },
-  ): Promise<TenantView[]> {
-    return this.db.query(
+  /** The tenant with its row locked until the transaction ends: the base of every read-modify-write. */
+  async lock(manager: EntityManager, scope: Scope, id: string): Promise<TenantView | null> {
+    const [locked] = await manager.query<{ id: string }[]>(`SELECT t.id FROM tenants t WHERE ${IN_SCOPE} AND t.id = $3 FOR UPDATE`, [...scopeParams(scope), id]);
+    return locked ? this.find(scope, id, manager) : null;
+  }
+
+  /** Keyset page ordered by name. */
+  async list(scope: Scope, options: { q?: string; includeArchived: boolean }, limit: number, after?: { name: string; id: string }): Promise<TenantView[]> {
+    return this.db.query<TenantView[]>(
       `SELECT ${COLUMNS} FROM tenants t
-        WHERE t.organization_id = $1
-          AND ($2::text IS NULL OR lower(t.name) LIKE $2)
-          AND ($3::uuid[] IS NULL OR t.id = ANY($3))
+        WHERE ${IN_SCOPE}
+          AND ($3::text IS NULL OR lower(t.name) LIKE $3)
           AND ($4 OR t.archived_at IS NULL)
           AND ($5::text IS NULL OR (lower(t.name), t.id) > (lower($5::text), $6::uuid))
         ORDER BY lower(t.name), t.id
         LIMIT $7`,
-      [
-        organizationId,
-        options.q ? likePattern(options.q) : null,
-        options.scope,
-        options.includeArchived,
-        after?.name ?? null,
-        after?.id ?? null,
-        limit,
-      ],
+      [...scopeParams(scope), options.q ? likePattern(options.q) : null, options.includeArchived, after?.name ?? null, after?.id ?? null, limit],
     );
   }
 
-  async rename(manager: EntityManager, organizationId: string, id: string, name: string): Promise<void> {
+  async rename(manager: EntityManager, scope: Scope, id: string, name: string): Promise<void> {
     await this.uniqueName(name, () =>
-      manager.query('UPDATE tenants SET name = $3, updated_at = now() WHERE organization_id = $1 AND id = $2', [organizationId, id, name]),
+      manager.query(`UPDATE tenants t SET name = $4, updated_at = now() WHERE ${IN_SCOPE} AND t.id = $3`, [...scopeParams(scope), id, name]),
     );
   }
 
-  async archive(manager: EntityManager, organizationId: string, id: string): Promise<void> {
-    await manager.query(
-      'UPDATE tenants SET archived_at = now(), updated_at = now() WHERE organization_id = $1 AND id = $2 AND archived_at IS NULL',
-      [organizationId, id],
+  /** Archives or unarchives; false when the tenant was already so (nothing changed). */
+  async setArchived(manager: EntityManager, scope: Scope, tenant: { id: string; name: string }, archived: boolean): Promise<boolean> {
+    // Unarchiving brings the name back among live tenants, where it may be taken meanwhile.
+    const changed = await this.uniqueName(tenant.name, () =>
+      updateReturning<{ id: string }>(
+        manager,
+        `UPDATE tenants t SET archived_at = CASE WHEN $4 THEN now() END, updated_at = now()
+          WHERE ${IN_SCOPE} AND t.id = $3 AND (t.archived_at IS NULL) = $4
+          RETURNING t.id`,
+        [...scopeParams(scope), tenant.id, archived],
+      ),
     );
+    return changed.length > 0;
   }
 
   /** Names are unique among live tenants; the unique index decides. */

@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, type PipeTransform } from '@nestjs/common';
-import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { PageQueryDto } from '../organizations/members.dto';
+import type { Scope } from '../access/scope';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 import { CreateWidgetDto, ListWidgetsQueryDto, RevealSecretDto, RotateSecretDto, TestUserHashDto, UpdateWidgetDto } from './custody.dto';
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
 import { SecretVersionsService } from './secret-versions.service';
 import { WidgetsService } from './widgets.service';
+import { toSecretVersion, toWidget } from './custody.mappers';
+import { mapPage } from '../common/http/cursor';
 
 const WIDGET_ID = new ParseUUIDPipe({ exceptionFactory: widgetNotFound });
 /** A version number as PostgreSQL's integer holds it; anything else names no version (not a 500 on overflow). */
@@ -23,46 +26,45 @@ export class WidgetsController {
 
   @RequirePermission('widgets:write')
   @Post()
-  create(@Param('orgId') orgId: string, @Body() dto: CreateWidgetDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.widgets.create(orgId, dto, principal, context);
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateWidgetDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    return toWidget(await this.widgets.create(scope, dto, principal, context));
   }
 
   @RequirePermission('widgets:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: ListWidgetsQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.widgets.list(orgId, principal, query);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListWidgetsQueryDto) {
+    return mapPage(await this.widgets.list(scope, query), toWidget);
   }
 
   /** The dashboard's "needs attention": no secret yet, or one older than the rotation policy allows. */
   @RequirePermission('widgets:read')
   @Get('needs-attention')
-  needsAttention(@Param('orgId') orgId: string, @Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.widgets.needingRotation(orgId, principal, query.limit);
+  async needsAttention(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return { items: (await this.widgets.needingRotation(scope, query.limit)).items.map(({ reason, ...widget }) => ({ ...toWidget(widget), reason })) };
   }
 
   @RequirePermission('widgets:read')
   @Get(':widgetId')
-  get(@Param('orgId') orgId: string, @Param('widgetId', WIDGET_ID) widgetId: string, @CurrentPrincipal() principal: Principal) {
-    return this.widgets.get(orgId, widgetId, principal);
+  async get(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
+    return toWidget(await this.widgets.get(scope, widgetId));
   }
 
   @RequirePermission('widgets:write')
   @Patch(':widgetId')
-  update(
-    @Param('orgId') orgId: string,
+  async update(
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Body() dto: UpdateWidgetDto,
-    @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.widgets.update(orgId, widgetId, dto, principal, context);
+    return toWidget(await this.widgets.update(scope, widgetId, dto, context));
   }
 
   @RequirePermission('widgets:write')
   @Post(':widgetId/archive')
   @HttpCode(200)
-  archive(@Param('orgId') orgId: string, @Param('widgetId', WIDGET_ID) widgetId: string, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.widgets.archive(orgId, widgetId, principal, context);
+  async archive(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string, @Context() context: RequestContext) {
+    return toWidget(await this.widgets.archive(scope, widgetId, context));
   }
 }
 
@@ -72,46 +74,44 @@ export class SecretVersionsController {
 
   @RequirePermission('widgets:read')
   @Get('secret-versions')
-  list(@Param('orgId') orgId: string, @Param('widgetId', WIDGET_ID) widgetId: string, @CurrentPrincipal() principal: Principal) {
-    return this.secrets.list(orgId, widgetId, principal);
+  async list(@CurrentScope() scope: Scope, @Param('widgetId', WIDGET_ID) widgetId: string) {
+    return { items: (await this.secrets.list(scope, widgetId)).items.map(toSecretVersion) };
   }
 
   /** Rotation: the pasted secret becomes the active version at once. */
   @RequirePermission('secrets:rotate')
   @Post('secret-versions')
-  rotate(
-    @Param('orgId') orgId: string,
+  async rotate(
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Body() dto: RotateSecretDto,
     @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.rotate(orgId, widgetId, dto.secret, dto.expectedActiveVersion, principal, context);
+    return toSecretVersion(await this.secrets.rotate(scope, widgetId, dto.secret, dto.expectedActiveVersion, principal, context));
   }
 
   @RequirePermission('secrets:rotate')
   @Post('secret-versions/:version/activate')
   @HttpCode(200)
-  activate(
-    @Param('orgId') orgId: string,
+  async activate(
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Param('version', VERSION) version: number,
-    @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.activate(orgId, widgetId, version, principal, context);
+    return toSecretVersion(await this.secrets.activate(scope, widgetId, version, context));
   }
 
   @RequirePermission('secrets:destroy')
   @Delete('secret-versions/:version')
-  destroy(
-    @Param('orgId') orgId: string,
+  async destroy(
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Param('version', VERSION) version: number,
-    @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.destroy(orgId, widgetId, version, principal, context);
+    return toSecretVersion(await this.secrets.destroy(scope, widgetId, version, context));
   }
 
   @RequirePermission('secrets:reveal')
@@ -119,26 +119,25 @@ export class SecretVersionsController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   reveal(
-    @Param('orgId') orgId: string,
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Param('version', VERSION) version: number,
     @Body() dto: RevealSecretDto,
     @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.reveal(orgId, widgetId, version, dto.password, dto.reason, principal, context);
+    return this.secrets.reveal(scope, widgetId, version, dto.password, dto.reason, principal, context);
   }
 
   @RequirePermission('user-hash:test')
   @Post('test-user-hash')
   @HttpCode(200)
   testUserHash(
-    @Param('orgId') orgId: string,
+    @CurrentScope() scope: Scope,
     @Param('widgetId', WIDGET_ID) widgetId: string,
     @Body() dto: TestUserHashDto,
-    @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.secrets.testUserHash(orgId, widgetId, dto.userIdentifier, principal, context);
+    return this.secrets.testUserHash(scope, widgetId, dto.userIdentifier, context);
   }
 }

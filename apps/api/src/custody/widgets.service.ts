@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
+import type { Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import type { CreateWidgetDto, UpdateWidgetDto } from './custody.dto';
-import { CustodyError, CustodyErrorCode, tenantNotFound, widgetNotFound } from './custody.errors';
-import { SecretVersionsService } from './secret-versions.service';
-import { inScope, tenantScope } from './tenant-scope';
-import { TenantsRepository } from './tenants.repository';
+import { widgetNotFound } from './custody.errors';
+import { liveWidget, SecretVersionsService } from './secret-versions.service';
+import { TenantsService } from './tenants.service';
 import { WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetView } from './widgets.repository';
 
 const DEFAULT_PAGE = 50;
@@ -20,96 +20,104 @@ export class WidgetsService {
   constructor(
     private readonly db: DataSource,
     private readonly widgets: WidgetsRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantsService,
     private readonly secrets: SecretVersionsService,
     private readonly audit: AuditWriter,
     private readonly changes: ChangeFeed,
   ) {}
 
-  async create(organizationId: string, dto: CreateWidgetDto, principal: Principal, context: RequestContext): Promise<WidgetView> {
-    const tenant = await this.tenants.find(organizationId, dto.tenantId);
-    if (!tenant || !inScope(tenantScope(principal), tenant.id)) throw tenantNotFound();
-    if (tenant.archivedAt) throw new CustodyError(CustodyErrorCode.TenantArchived, 'This tenant is archived; it cannot get new widgets.');
+  async create(scope: Scope, dto: CreateWidgetDto, principal: Principal, context: RequestContext): Promise<WidgetView> {
     const fields: WidgetFields = {
       name: dto.name.trim(),
       huggyWidgetUuid: dto.huggyWidgetUuid ?? null,
       huggyCompanyId: dto.huggyCompanyId ?? null,
       tokenPolicy: dto.tokenPolicy ? { claims: dto.tokenPolicy.claims, ttlSeconds: dto.tokenPolicy.ttlSeconds ?? null } : DEFAULT_POLICY,
     };
-    const id = await this.db.transaction(async (manager) => {
-      const widgetId = await this.widgets.insert(manager, organizationId, tenant.id, fields);
-      const created = (await this.widgets.lock(manager, organizationId, widgetId))!;
-      const initial = dto.secret ? await this.secrets.store(manager, created, organizationId, dto.secret, principal.userId) : null;
+    return this.db.transaction(async (manager) => {
+      const tenant = await this.tenants.lockLive(manager, scope, dto.tenantId, 'given new widgets');
+      const widgetId = await this.widgets.insert(manager, scope, tenant.id, fields);
+      const created = (await this.widgets.lock(manager, scope, widgetId))!;
+      const initial = dto.secret ? await this.secrets.store(manager, scope, created, dto.secret, principal.userId) : null;
       await this.audit.record(manager, context, {
-        organizationId,
+        organizationId: scope.organizationId,
         action: 'widget.created',
         target: { type: 'widget', id: widgetId },
         tenantId: tenant.id,
         details: { ...auditFields(fields), initialSecret: initial },
       });
-      return widgetId;
+      return (await this.widgets.find(scope, widgetId, manager))!;
     });
-    return (await this.widgets.find(organizationId, id))!;
   }
 
-  async list(organizationId: string, principal: Principal, query: { q?: string; tenantId?: string; limit?: number; cursor?: string }) {
+  async list(scope: Scope, query: { q?: string; tenantId?: string; limit?: number; cursor?: string }) {
     const limit = query.limit ?? DEFAULT_PAGE;
     const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
     const rows = await this.widgets.list(
-      organizationId,
-      { q: query.q, tenantId: query.tenantId, scope: tenantScope(principal) },
+      scope,
+      { q: query.q, tenantId: query.tenantId },
       limit + 1,
       after ? { name: String(after[0]), id: String(after[1]) } : undefined,
     );
     return keysetPage(rows, limit, (widget) => [widget.name, widget.id]);
   }
 
-  async needingRotation(organizationId: string, principal: Principal, limit = DEFAULT_PAGE) {
-    return { items: await this.widgets.needingRotation(organizationId, tenantScope(principal), limit) };
+  async needingRotation(scope: Scope, limit = DEFAULT_PAGE) {
+    return { items: await this.widgets.needingRotation(scope, limit) };
   }
 
-  async get(organizationId: string, id: string, principal: Principal): Promise<WidgetView> {
-    const widget = await this.widgets.find(organizationId, id);
-    if (!widget || !inScope(tenantScope(principal), widget.tenantId)) throw widgetNotFound();
+  async get(scope: Scope, id: string): Promise<WidgetView> {
+    const widget = await this.widgets.find(scope, id);
+    if (!widget) throw widgetNotFound();
     return widget;
   }
 
-  async update(organizationId: string, id: string, dto: UpdateWidgetDto, principal: Principal, context: RequestContext): Promise<WidgetView> {
-    const before = await this.get(organizationId, id, principal);
-    const fields: WidgetFields = {
-      name: dto.name?.trim() ?? before.name,
-      huggyWidgetUuid: dto.huggyWidgetUuid ?? before.huggyWidgetUuid,
-      huggyCompanyId: dto.huggyCompanyId ?? before.huggyCompanyId,
-      tokenPolicy: dto.tokenPolicy ? { claims: dto.tokenPolicy.claims, ttlSeconds: dto.tokenPolicy.ttlSeconds ?? null } : before.tokenPolicy,
-    };
-    await this.db.transaction(async (manager) => {
-      await this.widgets.update(manager, organizationId, id, fields);
-      await this.changes.publish(manager, { kind: 'widget', id });
-      await this.audit.record(manager, context, {
-        organizationId,
-        action: 'widget.updated',
-        target: { type: 'widget', id },
-        tenantId: before.tenantId,
-        details: { from: auditFields(before), to: auditFields(fields) },
-      });
+  /**
+   * Read, change and write under the widget's row lock, so that concurrent PATCHes each land on the one before and
+   * are audited with the true before and after. A field sent as null is cleared; one left out is kept. A PATCH that
+   * changes nothing writes and audits nothing.
+   */
+  async update(scope: Scope, id: string, dto: UpdateWidgetDto, context: RequestContext): Promise<WidgetView> {
+    return this.db.transaction(async (manager) => {
+      const before = liveWidget(await this.widgets.lock(manager, scope, id), 'changed');
+      const fields: WidgetFields = {
+        name: dto.name?.trim() ?? before.name,
+        huggyWidgetUuid: dto.huggyWidgetUuid !== undefined ? dto.huggyWidgetUuid : before.huggyWidgetUuid,
+        huggyCompanyId: dto.huggyCompanyId !== undefined ? dto.huggyCompanyId : before.huggyCompanyId,
+        tokenPolicy: dto.tokenPolicy ? { claims: dto.tokenPolicy.claims, ttlSeconds: dto.tokenPolicy.ttlSeconds ?? null } : before.tokenPolicy,
+      };
+      const change = difference(auditFields(before), auditFields(fields));
+      if (change) {
+        await this.widgets.update(manager, scope, id, fields);
+        await this.changes.publish(manager, { kind: 'widget', id });
+        await this.audit.record(manager, context, {
+          organizationId: scope.organizationId,
+          action: 'widget.updated',
+          target: { type: 'widget', id },
+          tenantId: before.tenantId,
+          details: change,
+        });
+      }
+      return (await this.widgets.find(scope, id, manager))!;
     });
-    return (await this.widgets.find(organizationId, id))!;
   }
 
-  async archive(organizationId: string, id: string, principal: Principal, context: RequestContext): Promise<WidgetView> {
-    const widget = await this.get(organizationId, id, principal);
-    await this.db.transaction(async (manager) => {
-      await this.widgets.archive(manager, organizationId, id);
-      await this.changes.publish(manager, { kind: 'widget', id });
-      await this.audit.record(manager, context, {
-        organizationId,
-        action: 'widget.archived',
-        target: { type: 'widget', id },
-        tenantId: widget.tenantId,
-        details: { name: widget.name },
-      });
+  /** Archiving twice changes nothing and audits nothing. */
+  async archive(scope: Scope, id: string, context: RequestContext): Promise<WidgetView> {
+    return this.db.transaction(async (manager) => {
+      const widget = await this.widgets.lock(manager, scope, id);
+      if (!widget) throw widgetNotFound();
+      if (await this.widgets.archive(manager, scope, id)) {
+        await this.changes.publish(manager, { kind: 'widget', id });
+        await this.audit.record(manager, context, {
+          organizationId: scope.organizationId,
+          action: 'widget.archived',
+          target: { type: 'widget', id },
+          tenantId: widget.tenantId,
+          details: { name: widget.name },
+        });
+      }
+      return (await this.widgets.find(scope, id, manager))!;
     });
-    return (await this.widgets.find(organizationId, id))!;
   }
 }
 
@@ -120,4 +128,14 @@ function auditFields(fields: WidgetFields) {
     huggyCompanyId: fields.huggyCompanyId,
     tokenPolicy: fields.tokenPolicy,
   };
+}
+
+type AuditedFields = ReturnType<typeof auditFields>;
+
+/** The fields that differ, before and after; null when none does. */
+function difference(before: AuditedFields, after: AuditedFields): { from: Partial<AuditedFields>; to: Partial<AuditedFields> } | null {
+  const changed = (Object.keys(after) as (keyof AuditedFields)[]).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  if (changed.length === 0) return null;
+  const pick = (fields: AuditedFields) => Object.fromEntries(changed.map((key) => [key, fields[key]]));
+  return { from: pick(before), to: pick(after) };
 }

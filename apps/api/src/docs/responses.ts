@@ -44,6 +44,7 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'GET /api/v1/orgs/:orgId/tenants/:tenantId': ref('Tenant'),
   'PATCH /api/v1/orgs/:orgId/tenants/:tenantId': ref('Tenant'),
   'POST /api/v1/orgs/:orgId/tenants/:tenantId/archive': ref('Tenant'),
+  'POST /api/v1/orgs/:orgId/tenants/:tenantId/unarchive': ref('Tenant'),
   'GET /api/v1/orgs/:orgId/widgets': page('Widget'),
   'POST /api/v1/orgs/:orgId/widgets': ref('Widget'),
   'GET /api/v1/orgs/:orgId/widgets/needs-attention': {

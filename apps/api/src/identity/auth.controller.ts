@@ -6,7 +6,8 @@ import type { RequestContext } from '../access/request-context';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { AuthService, type SessionView } from './auth.service';
 import { ChangePasswordDto, DisableTotpDto, LoginDto, TotpCodeDto } from './identity.dto';
-import { SESSION_ABSOLUTE_HOURS, SESSION_COOKIE } from './sessions.service';
+import { SESSION_COOKIE } from '../access/access-lookups';
+import { SESSION_ABSOLUTE_HOURS } from './sessions.service';
 import { TotpService } from './totp.service';
 
 @Controller('auth')

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { MembershipsRepository } from '../organizations/memberships.repository';
 import type { LoginDto } from './identity.dto';
-import { IdentityError, IdentityErrorCode, wrongPassword } from './identity.errors';
 import { CredentialThrottle } from './credential-throttle';
+import { IdentityError, IdentityErrorCode, wrongPassword } from './identity.errors';
+import { MembershipDirectory } from './membership-directory';
 import { PasswordHasher } from './password-hasher';
 import { Reauthentication } from './reauthentication';
 import { assertStrongPassword } from './password-policy';
@@ -27,7 +27,7 @@ export class AuthService {
   constructor(
     private readonly db: DataSource,
     private readonly users: UsersRepository,
-    private readonly memberships: MembershipsRepository,
+    private readonly memberships: MembershipDirectory,
     private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
     private readonly throttle: CredentialThrottle,

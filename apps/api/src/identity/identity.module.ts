@@ -1,16 +1,32 @@
 import { Module } from '@nestjs/common';
-import { OrganizationsModule } from '../organizations/organizations.module';
+import { SessionLookup } from '../access/access-lookups';
+import { Accounts } from './accounts.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { CredentialThrottle } from './credential-throttle';
+import { PasswordHasher } from './password-hasher';
+import { Reauthentication } from './reauthentication';
 import { SessionsService } from './sessions.service';
-import { SetupController } from './setup.controller';
-import { SetupService } from './setup.service';
 import { TotpService } from './totp.service';
+import { UsersRepository } from './users.repository';
 
+/**
+ * Users, passwords, sessions, two-factor sign-in and re-authentication. Exports services only. The session view's
+ * memberships come from MembershipDirectory, which OrganizationsModule (global) provides.
+ */
 @Module({
-  imports: [OrganizationsModule],
-  controllers: [SetupController, AuthController],
-  providers: [AuthService, SetupService, SessionsService, TotpService],
-  exports: [SessionsService],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    SessionsService,
+    CredentialThrottle,
+    TotpService,
+    UsersRepository,
+    PasswordHasher,
+    Reauthentication,
+    Accounts,
+    { provide: SessionLookup, useExisting: SessionsService },
+  ],
+  exports: [Accounts, Reauthentication, SessionLookup],
 })
 export class IdentityModule {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { newToken, sha256 } from './secret-tokens';
+import { SessionLookup } from '../access/access-lookups';
+import { constantTimeEqual, csrfTokenFor, newToken, sha256 } from './secret-tokens';
 
-export const SESSION_COOKIE = 'keyring_session';
 export const SESSION_IDLE_MINUTES = 30;
 export const SESSION_ABSOLUTE_HOURS = 12;
 /** `last_seen_at` is refreshed at most this often, so that reading pages does not write on every request. */
@@ -15,8 +15,12 @@ export interface ActiveSession {
 }
 
 @Injectable()
-export class SessionsService {
+export class SessionsService implements SessionLookup {
   constructor(private readonly db: DataSource) {}
+
+  csrfTokenMatches(sessionToken: string, csrfToken: string): boolean {
+    return constantTimeEqual(csrfToken, csrfTokenFor(sessionToken));
+  }
 
   /** Opens a session and returns its token, which exists only in the caller's cookie from now on. */
   async open(manager: EntityManager, userId: string, ip: string | null, userAgent: string | null): Promise<string> {

@@ -18,7 +18,7 @@ export class UsersRepository {
   constructor(private readonly db: DataSource) {}
 
   async findByEmail(email: string): Promise<UserRow | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<UserRow[]>(
       `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`,
       [email.trim()],
     );
@@ -26,14 +26,14 @@ export class UsersRepository {
   }
 
   async findById(id: string): Promise<UserRow | null> {
-    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+    const [row] = await this.db.query<UserRow[]>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
     return row ?? null;
   }
 
   /** Emails are unique whatever their case; the unique index decides, not a prior look-up. */
   async insert(manager: EntityManager, email: string, passwordHash: string): Promise<{ id: string; email: string }> {
     try {
-      const [row] = await manager.query(
+      const [row] = await manager.query<{ id: string; email: string }[]>(
         'INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email',
         [email.trim(), passwordHash],
       );

@@ -25,7 +25,7 @@ export class InvitationsRepository {
     manager: EntityManager,
     invitation: { organizationId: string; email: string; role: Role; tenantIds: string[] | null; tokenHash: Buffer; invitedBy: string; validDays: number },
   ): Promise<{ id: string; expiresAt: Date }> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<{ id: string; expiresAt: Date }[]>(
       `INSERT INTO invitations (organization_id, email, role, tenant_ids, token_hash, invited_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
        RETURNING id, expires_at AS "expiresAt"`,
@@ -36,13 +36,13 @@ export class InvitationsRepository {
 
   /** An invitation that can still be accepted. */
   async findUsable(tokenHash: Buffer): Promise<InvitationRow | null> {
-    const [row] = await this.db.query(USABLE, [tokenHash]);
+    const [row] = await this.db.query<InvitationRow[]>(USABLE, [tokenHash]);
     return row ?? null;
   }
 
   /** The same, locked until the end of the transaction; null if it was accepted or expired meanwhile. */
   async lockUsable(manager: EntityManager, tokenHash: Buffer): Promise<InvitationRow | null> {
-    const [row] = await manager.query(`${USABLE} FOR UPDATE OF i`, [tokenHash]);
+    const [row] = await manager.query<InvitationRow[]>(`${USABLE} FOR UPDATE OF i`, [tokenHash]);
     return row ?? null;
   }
 

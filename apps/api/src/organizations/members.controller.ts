@@ -1,10 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Context, CurrentPrincipal, Public, RequirePermission } from '../access/access.decorators';
+import { Context, CurrentPrincipal, CurrentScope, Public, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { AcceptInvitationDto, InviteMemberDto, PageQueryDto, UpdateMemberDto } from './members.dto';
+import type { Scope } from '../access/scope';
+import { mapPage } from '../common/http/cursor';
+import { PageQueryDto } from '../common/validation/page-query.dto';
+import { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
+import { toMember } from './member.mapper';
 
 const USER_ID = new ParseUUIDPipe({ exceptionFactory: () => memberNotFound() });
 
@@ -14,37 +18,37 @@ export class MembersController {
 
   @RequirePermission('members:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: PageQueryDto) {
-    return this.members.list(orgId, query.limit, query.cursor);
+  async list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return mapPage(await this.members.list(scope.organizationId, query.limit, query.cursor), (member) => toMember(member, scope));
   }
 
   @RequirePermission('members:manage')
   @Post('invitations')
   invite(
-    @Param('orgId') orgId: string,
+    @CurrentScope() scope: Scope,
     @Body() dto: InviteMemberDto,
     @CurrentPrincipal() principal: Principal,
     @Context() context: RequestContext,
   ) {
-    return this.members.invite(orgId, dto, principal.userId, context);
+    return this.members.invite(scope.organizationId, dto, principal.userId, context);
   }
 
   @RequirePermission('members:manage')
   @Patch(':userId')
-  update(
-    @Param('orgId') orgId: string,
+  async update(
+    @CurrentScope() scope: Scope,
     @Param('userId', USER_ID) userId: string,
     @Body() dto: UpdateMemberDto,
     @Context() context: RequestContext,
   ) {
-    return this.members.update(orgId, userId, dto, context);
+    return toMember(await this.members.update(scope.organizationId, userId, dto, context), scope);
   }
 
   @RequirePermission('members:manage')
   @Delete(':userId')
   @HttpCode(204)
-  async remove(@Param('orgId') orgId: string, @Param('userId', USER_ID) userId: string, @Context() context: RequestContext) {
-    await this.members.remove(orgId, userId, context);
+  async remove(@CurrentScope() scope: Scope, @Param('userId', USER_ID) userId: string, @Context() context: RequestContext) {
+    await this.members.remove(scope.organizationId, userId, context);
   }
 }
 

@@ -4,12 +4,11 @@ import type { Role } from '@keyring/contracts';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
+import { Accounts, type Account } from '../identity/accounts.service';
 import { wrongPassword } from '../identity/identity.errors';
-import { PasswordHasher } from '../identity/password-hasher';
-import { Reauthentication } from '../identity/reauthentication';
 import { assertStrongPassword } from '../identity/password-policy';
+import { Reauthentication } from '../identity/reauthentication';
 import { newToken, sha256 } from '../identity/secret-tokens';
-import { UsersRepository } from '../identity/users.repository';
 import { InvitationsRepository } from './invitations.repository';
 import type { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
@@ -25,8 +24,7 @@ export class MembersService {
     private readonly db: DataSource,
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
-    private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly accounts: Accounts,
     private readonly reauthentication: Reauthentication,
     private readonly audit: AuditWriter,
   ) {}
@@ -47,7 +45,7 @@ export class MembersService {
     const token = newToken();
     return this.db.transaction(async (manager) => {
       await this.refuseOverInvitationLimit(manager, organizationId, invitedBy);
-      const existing = await this.users.findByEmail(email);
+      const existing = await this.accounts.findByEmail(email);
       if (existing && (await this.memberships.find(organizationId, existing.id))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, `${email} is already a member of this organization.`);
       }
@@ -100,7 +98,7 @@ export class MembersService {
     if (!invitation) throw invitationInvalid();
     assertStrongPassword(dto.password, invitation.email);
     await this.reauthentication.refuseWhileLocked(invitation.email, context);
-    const existing = await this.users.findByEmail(invitation.email);
+    const existing = await this.accounts.findByEmail(invitation.email);
     if (existing) {
       const attempt = {
         account: { userId: existing.id, email: existing.email },
@@ -110,13 +108,13 @@ export class MembersService {
         refusal: () => wrongPassword('password', 'The password is not correct.'),
       } as const;
       await this.reauthentication.run(attempt, async (wrong) => {
-        if (!(await this.hasher.verify(existing.passwordHash, dto.password))) wrong();
+        if (!(await this.accounts.passwordMatches(existing.email, dto.password))) wrong();
       });
     }
     return this.db.transaction(async (manager) => {
       // Locked now: accepted once, even by two requests at the same moment.
       if (!(await this.invitations.lockUsable(manager, tokenHash))) throw invitationInvalid();
-      const user = existing ?? (await this.users.insert(manager, invitation.email, await this.hasher.hash(dto.password)));
+      const user: Account = existing ?? (await this.accounts.create(manager, invitation.email, dto.password));
       if (!(await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role, invitation.tenantIds))) {
         throw new MembersError(MembersErrorCode.AlreadyMember, 'You are already a member of this organization.');
       }
@@ -148,6 +146,8 @@ export class MembersService {
       if (target.role === 'owner' && role !== 'owner' && owners === 1) {
         throw new MembersError(MembersErrorCode.LastOwner, 'This is the last owner: make another member owner before changing this role.');
       }
+      // Under the lock taken above; a change to what it already is writes and audits nothing.
+      if (role === target.role && JSON.stringify(tenantIds) === JSON.stringify(target.tenantIds)) return target;
       await this.memberships.update(manager, organizationId, userId, role, tenantIds);
       await this.audit.record(manager, context, {
         organizationId,

@@ -24,7 +24,7 @@ export class MembershipsRepository {
 
   /** The caller's membership in one organization; null for an organization they are not in (or that is not). */
   async find(organizationId: string, userId: string): Promise<MembershipView | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<MembershipView[]>(
       `SELECT m.organization_id AS "organizationId", o.name AS "organizationName", m.role, m.tenant_ids AS "tenantIds"
          FROM memberships m JOIN organizations o ON o.id = m.organization_id
         WHERE m.organization_id = $1 AND m.user_id = $2`,
@@ -34,7 +34,7 @@ export class MembershipsRepository {
   }
 
   async listForUser(userId: string): Promise<MembershipView[]> {
-    return this.db.query(
+    return this.db.query<MembershipView[]>(
       `SELECT m.organization_id AS "organizationId", o.name AS "organizationName", m.role, m.tenant_ids AS "tenantIds"
          FROM memberships m JOIN organizations o ON o.id = m.organization_id
         WHERE m.user_id = $1 ORDER BY o.name, o.id`,
@@ -43,7 +43,7 @@ export class MembershipsRepository {
   }
 
   async listMembers(organizationId: string, limit: number, after?: { email: string; userId: string }): Promise<MemberRow[]> {
-    return this.db.query(
+    return this.db.query<MemberRow[]>(
       `SELECT u.id AS "userId", u.email, m.role, m.tenant_ids AS "tenantIds", m.created_at AS "createdAt"
          FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.organization_id = $1
@@ -56,7 +56,7 @@ export class MembershipsRepository {
 
   /** Locks the organization's owner rows and the target row, so that two changes cannot both remove the last owner. */
   async lockForChange(manager: EntityManager, organizationId: string, userId: string): Promise<{ target: MemberRow | null; owners: number }> {
-    const rows: (MemberRow & { isTarget: boolean })[] = await manager.query(
+    const rows: (MemberRow & { isTarget: boolean })[] = await manager.query<(MemberRow & { isTarget: boolean })[]>(
       `SELECT u.id AS "userId", u.email, m.role, m.tenant_ids AS "tenantIds", m.created_at AS "createdAt",
               m.user_id = $2 AS "isTarget"
          FROM memberships m JOIN users u ON u.id = m.user_id
@@ -71,7 +71,7 @@ export class MembershipsRepository {
   }
 
   async insert(manager: EntityManager, organizationId: string, userId: string, role: Role, tenantIds: string[] | null): Promise<boolean> {
-    const rows = await manager.query(
+    const rows = await manager.query<{ user_id: string }[]>(
       `INSERT INTO memberships (organization_id, user_id, role, tenant_ids) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING user_id`,
       [organizationId, userId, role, tenantIds],

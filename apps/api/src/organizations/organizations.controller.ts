@@ -4,7 +4,7 @@ import { NOT_BLANK_PATTERN } from '@keyring/contracts';
 import { Context, CurrentPrincipal, SignedIn } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { MembershipsRepository } from './memberships.repository';
+import { Memberships } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 
 export class CreateOrganizationDto {
@@ -17,7 +17,7 @@ export class CreateOrganizationDto {
 @Controller('orgs')
 export class OrganizationsController {
   constructor(
-    private readonly memberships: MembershipsRepository,
+    private readonly memberships: Memberships,
     private readonly organizations: OrganizationsService,
   ) {}
 

@@ -2,20 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { MembershipsRepository } from './memberships.repository';
+import { Memberships } from './memberships.service';
 
 @Injectable()
 export class OrganizationsService {
   constructor(
     private readonly db: DataSource,
-    private readonly memberships: MembershipsRepository,
+    private readonly memberships: Memberships,
     private readonly audit: AuditWriter,
   ) {}
 
   async create(name: string, ownerId: string, context: RequestContext): Promise<{ id: string; name: string }> {
     return this.db.transaction(async (manager) => {
-      const [organization] = await manager.query('INSERT INTO organizations (name) VALUES ($1) RETURNING id, name', [name]);
-      await this.memberships.insert(manager, organization.id, ownerId, 'owner', null);
+      const organization = await this.memberships.createOrganization(manager, name, ownerId);
       await this.audit.record(manager, context, {
         organizationId: organization.id,
         action: 'organization.created',

@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { Context, CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { PageQueryDto } from '../organizations/members.dto';
+import type { Scope } from '../access/scope';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 import { CreateApiKeyDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
+import { toApiKey } from './api-key.mapper';
+import { mapPage } from '../common/http/cursor';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 
 const KEY_ID = new ParseUUIDPipe({ exceptionFactory: () => new TenantApiError(TenantApiErrorCode.ApiKeyNotFound, 'No such API key.') });
@@ -16,19 +19,20 @@ export class ApiKeysController {
   /** The key is in this response only; Keyring keeps its hash. */
   @RequirePermission('api-keys:manage')
   @Post()
-  create(@Param('orgId') orgId: string, @Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.keys.create(orgId, dto, principal, context);
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateApiKeyDto, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
+    const { apiKey, key } = await this.keys.create(scope, dto, principal, context);
+    return { apiKey: toApiKey(apiKey), key };
   }
 
   @RequirePermission('api-keys:read')
   @Get()
-  list(@Param('orgId') orgId: string, @Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.keys.list(orgId, principal, query.limit, query.cursor);
+  async list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
+    return mapPage(await this.keys.list(scope, query.limit, query.cursor), toApiKey);
   }
 
   @RequirePermission('api-keys:manage')
   @Delete(':keyId')
-  revoke(@Param('orgId') orgId: string, @Param('keyId', KEY_ID) keyId: string, @CurrentPrincipal() principal: Principal, @Context() context: RequestContext) {
-    return this.keys.revoke(orgId, keyId, principal, context);
+  async revoke(@CurrentScope() scope: Scope, @Param('keyId', KEY_ID) keyId: string, @Context() context: RequestContext) {
+    return toApiKey(await this.keys.revoke(scope, keyId, context));
   }
 }

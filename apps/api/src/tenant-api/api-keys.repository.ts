@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKeyScope } from '@keyring/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
+import { tenantIdsParam, type Scope } from '../access/scope';
 
 export interface ApiKeyView {
   id: string;
@@ -27,6 +29,10 @@ export interface ApiKeyPrincipal {
   revokedAt: Date | null;
 }
 
+/** The scope in SQL: $1 the organization, $2 its tenants (null for all). */
+const IN_SCOPE = 'organization_id = $1 AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))';
+const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
+
 const COLUMNS = `id, name, prefix, tenant_id AS "tenantId", scopes, widget_ids AS "widgetIds", expires_at AS "expiresAt",
   created_at AS "createdAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
 
@@ -36,38 +42,46 @@ export class ApiKeysRepository {
 
   async insert(
     manager: EntityManager,
-    key: { organizationId: string; tenantId: string; name: string; prefix: string; keyHash: Buffer; scopes: ApiKeyScope[]; widgetIds: string[] | null; expiresAt: Date | null; createdBy: string },
+    scope: Scope,
+    key: { tenantId: string; name: string; prefix: string; keyHash: Buffer; scopes: ApiKeyScope[]; widgetIds: string[] | null; expiresAt: Date | null; createdBy: string },
   ): Promise<ApiKeyView> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<ApiKeyView[]>(
       `INSERT INTO api_keys (organization_id, tenant_id, name, prefix, key_hash, scopes, widget_ids, expires_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-      [key.organizationId, key.tenantId, key.name, key.prefix, key.keyHash, key.scopes, key.widgetIds, key.expiresAt, key.createdBy],
+       SELECT $1, $3, $4, $5, $6, $7, $8, $9, $10 WHERE $2::uuid[] IS NULL OR $3 = ANY($2)
+       RETURNING ${COLUMNS}`,
+      [...scopeParams(scope), key.tenantId, key.name, key.prefix, key.keyHash, key.scopes, key.widgetIds, key.expiresAt, key.createdBy],
     );
     return row;
   }
 
-  async list(organizationId: string, scope: string[] | null, limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyView[]> {
-    return this.db.query(
+  async list(scope: Scope, limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyView[]> {
+    return this.db.query<ApiKeyView[]>(
       `SELECT ${COLUMNS} FROM api_keys
-        WHERE organization_id = $1 AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))
+        WHERE ${IN_SCOPE}
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [organizationId, scope, after?.createdAt ?? null, after?.id ?? null, limit],
+      [...scopeParams(scope), after?.createdAt ?? null, after?.id ?? null, limit],
     );
   }
 
-  async find(organizationId: string, id: string, manager: EntityManager = this.db.manager): Promise<ApiKeyView | null> {
-    const [row] = await manager.query(`SELECT ${COLUMNS} FROM api_keys WHERE organization_id = $1 AND id = $2`, [organizationId, id]);
+  async find(scope: Scope, id: string, manager: EntityManager = this.db.manager): Promise<ApiKeyView | null> {
+    const [row] = await manager.query<ApiKeyView[]>(`SELECT ${COLUMNS} FROM api_keys WHERE ${IN_SCOPE} AND id = $3`, [...scopeParams(scope), id]);
     return row ?? null;
   }
 
-  async revoke(manager: EntityManager, organizationId: string, id: string): Promise<void> {
-    await manager.query('UPDATE api_keys SET revoked_at = now() WHERE organization_id = $1 AND id = $2 AND revoked_at IS NULL', [organizationId, id]);
+  /** One UPDATE … RETURNING: the key as revoked now, or null when it was revoked already (or is out of scope). */
+  async revoke(manager: EntityManager, scope: Scope, id: string): Promise<ApiKeyView | null> {
+    const [row] = await updateReturning<ApiKeyView>(
+      manager,
+      `UPDATE api_keys SET revoked_at = now() WHERE ${IN_SCOPE} AND id = $3 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+      [...scopeParams(scope), id],
+    );
+    return row ?? null;
   }
 
   /** The key whose SHA-256 is `keyHash`, revoked and expired ones included (the caller says why they are refused). */
   async findByHash(keyHash: Buffer): Promise<(ApiKeyPrincipal & { keyHash: Buffer }) | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<(ApiKeyPrincipal & { keyHash: Buffer })[]>(
       `SELECT id, organization_id AS "organizationId", tenant_id AS "tenantId", prefix, scopes, widget_ids AS "widgetIds",
               expires_at AS "expiresAt", revoked_at AS "revokedAt", key_hash AS "keyHash"
          FROM api_keys WHERE key_hash = $1`,

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
+import type { Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
-import { tenantNotFound } from '../custody/custody.errors';
-import { inScope, tenantScope } from '../custody/tenant-scope';
-import { TenantsRepository } from '../custody/tenants.repository';
+import { TenantsService } from '../custody/tenants.service';
 import { sha256 } from '../identity/secret-tokens';
 import { newApiKey, VISIBLE_PREFIX_LENGTH } from './api-key-format';
 import type { CreateApiKeyDto } from './api-keys.dto';
@@ -23,19 +22,18 @@ export class ApiKeysService {
   constructor(
     private readonly db: DataSource,
     private readonly keys: ApiKeysRepository,
-    private readonly tenants: TenantsRepository,
+    private readonly tenants: TenantsService,
     private readonly audit: AuditWriter,
     private readonly changes: ChangeFeed,
   ) {}
 
-  async create(organizationId: string, dto: CreateApiKeyDto, principal: Principal, context: RequestContext): Promise<{ apiKey: ApiKeyView; key: string }> {
-    const tenant = await this.tenants.find(organizationId, dto.tenantId);
-    if (!tenant || !inScope(tenantScope(principal), tenant.id)) throw tenantNotFound();
+  async create(scope: Scope, dto: CreateApiKeyDto, principal: Principal, context: RequestContext): Promise<{ apiKey: ApiKeyView; key: string }> {
     const key = newApiKey();
     const scopes = [...new Set(dto.scopes)];
     const apiKey = await this.db.transaction(async (manager) => {
-      const created = await this.keys.insert(manager, {
-        organizationId,
+      // The tenant stays locked until the key exists: an archive cannot slip in between.
+      const tenant = await this.tenants.lockLive(manager, scope, dto.tenantId, 'given new API keys');
+      const created = await this.keys.insert(manager, scope, {
         tenantId: tenant.id,
         name: dto.name.trim(),
         prefix: key.slice(0, VISIBLE_PREFIX_LENGTH),
@@ -46,7 +44,7 @@ export class ApiKeysService {
         createdBy: principal.userId,
       });
       await this.audit.record(manager, context, {
-        organizationId,
+        organizationId: scope.organizationId,
         action: 'api_key.created',
         target: { type: 'api_key', id: created.id },
         tenantId: tenant.id,
@@ -57,26 +55,30 @@ export class ApiKeysService {
     return { apiKey, key };
   }
 
-  async list(organizationId: string, principal: Principal, limit = DEFAULT_PAGE, cursor?: string) {
+  async list(scope: Scope, limit = DEFAULT_PAGE, cursor?: string) {
     const after = cursor ? decodeCursor(cursor, 2) : undefined;
-    const rows = await this.keys.list(organizationId, tenantScope(principal), limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
+    const rows = await this.keys.list(scope, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
     return keysetPage(rows, limit, (key) => [new Date(key.createdAt).toISOString(), key.id]);
   }
 
-  async revoke(organizationId: string, id: string, principal: Principal, context: RequestContext): Promise<ApiKeyView> {
-    const key = await this.keys.find(organizationId, id);
-    if (!key || !inScope(tenantScope(principal), key.tenantId)) throw keyNotFound();
+  /** Revoking a revoked key changes nothing and audits nothing. */
+  async revoke(scope: Scope, id: string, context: RequestContext): Promise<ApiKeyView> {
     return this.db.transaction(async (manager) => {
-      await this.keys.revoke(manager, organizationId, id);
+      const revoked = await this.keys.revoke(manager, scope, id);
+      if (!revoked) {
+        const existing = await this.keys.find(scope, id, manager);
+        if (!existing) throw keyNotFound();
+        return existing;
+      }
       await this.changes.publish(manager, { kind: 'api-key', id });
       await this.audit.record(manager, context, {
-        organizationId,
+        organizationId: scope.organizationId,
         action: 'api_key.revoked',
         target: { type: 'api_key', id },
-        tenantId: key.tenantId,
-        details: { name: key.name, prefix: key.prefix },
+        tenantId: revoked.tenantId,
+        details: { name: revoked.name, prefix: revoked.prefix },
       });
-      return (await this.keys.find(organizationId, id, manager))!;
+      return revoked;
     });
   }
 }

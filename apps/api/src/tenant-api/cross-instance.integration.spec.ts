@@ -2,18 +2,9 @@ import { ChangeFeed } from '../changes/change-feed';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { timeUntil } from '../../test/time-until';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { UserHashService } from './user-hash.service';
-
-/** Calls `probe` every 10 ms until `done` says yes; returns how long that took, or throws after `limitMs`. */
-async function timeUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, limitMs = 5_000): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    if (done(await probe())) return performance.now() - started;
-    if (performance.now() - started > limitMs) throw new Error(`not within ${limitMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('two instances on one database (real apps, real PostgreSQL)', () => {
   let a: TestApp;

@@ -9,6 +9,7 @@ export enum TenantApiErrorCode {
   NoActiveSecret = 'no-active-secret',
   ApiKeyNotFound = 'api-key-not-found',
   RateLimited = 'rate-limited',
+  TenantArchived = 'tenant-archived',
 }
 
 const STATUS: Record<TenantApiErrorCode, number> = {
@@ -20,6 +21,7 @@ const STATUS: Record<TenantApiErrorCode, number> = {
   [TenantApiErrorCode.NoActiveSecret]: 409,
   [TenantApiErrorCode.ApiKeyNotFound]: 404,
   [TenantApiErrorCode.RateLimited]: 429,
+  [TenantApiErrorCode.TenantArchived]: 403,
 };
 
 /** One answer for every widget a key may not use, so that ids of other tenants reveal nothing. */
@@ -27,6 +29,10 @@ export const widgetNotFound = () => new TenantApiError(TenantApiErrorCode.Widget
 
 /** Said to the tenant's developer, who cannot fix it: the agency has to paste the widget's secret. */
 export const noActiveSecret = () => new TenantApiError(TenantApiErrorCode.NoActiveSecret, 'This widget has no secret yet; ask the agency to add it in Keyring.');
+
+/** The agency archived the key's tenant: everything that acts for it stops until it is unarchived. */
+export const tenantArchived = () =>
+  new TenantApiError(TenantApiErrorCode.TenantArchived, "This API key's tenant is archived in Keyring, so it can no longer sign or verify; ask the agency.");
 
 export class TenantApiError extends DomainError<TenantApiErrorCode> {
   get status(): number {

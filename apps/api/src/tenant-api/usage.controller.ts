@@ -1,10 +1,11 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { TimeRangeDto } from '../common/validation/time-range.dto';
-import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
-import type { Principal } from '../access/principal';
-import { tenantScope } from '../custody/tenant-scope';
+import { CurrentScope, RequirePermission } from '../access/access.decorators';
+import type { Usage } from '@keyring/contracts';
+import { tenantIdsParam, type Scope } from '../access/scope';
+import { iso } from '../common/http/iso';
 
 const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
 type Granularity = keyof typeof MAX_SPAN_DAYS;
@@ -26,7 +27,7 @@ export class UsageController {
 
   @RequirePermission('usage:read')
   @Get()
-  async usage(@Param('orgId') orgId: string, @Query() query: UsageQueryDto, @CurrentPrincipal() principal: Principal) {
+  async usage(@CurrentScope() scope: Scope, @Query() query: UsageQueryDto): Promise<Usage> {
     const granularity = query.granularity ?? 'day';
     const to = query.to ? new Date(query.to) : new Date();
     const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
@@ -36,15 +37,15 @@ export class UsageController {
         `from must be before to, at most ${MAX_SPAN_DAYS[granularity]} day(s) apart with granularity ${granularity}.`,
       );
     }
-    const items = await this.db.query(
+    const rows = await this.db.query<{ bucket: Date; issued: number; verified: number }[]>(
       `SELECT date_trunc($4, u.minute) AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
          FROM usage_minutes u JOIN widgets w ON w.id = u.widget_id
         WHERE u.organization_id = $1 AND u.minute >= $2 AND u.minute < $3
           AND ($5::uuid IS NULL OR u.widget_id = $5)
           AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
         GROUP BY 1 ORDER BY 1`,
-      [orgId, from, to, granularity, query.widgetId ?? null, tenantScope(principal)],
+      [scope.organizationId, from, to, granularity, query.widgetId ?? null, tenantIdsParam(scope)],
     );
-    return { from, to, granularity, items };
+    return { from: iso(from), to: iso(to), granularity, items: rows.map(({ bucket, issued, verified }) => ({ bucket: iso(bucket), issued, verified })) };
   }
 }

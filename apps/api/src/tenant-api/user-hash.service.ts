@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
+import { fastUserHashSigner } from '@keyring/signing/node';
 import { ChangeFeed } from '../changes/change-feed';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
-import { Envelope } from '../crypto/envelope';
-import { SecretVersionsRepository } from '../custody/secret-versions.repository';
-import { widgetSecretBinding } from '../custody/widget-secrets';
-import { WidgetsRepository } from '../custody/widgets.repository';
+import { apiKeyScope } from '../access/scope';
+import { WidgetSigningSource } from '../custody/widget-signing.service';
 import type { ApiKeyPrincipal } from './api-keys.repository';
-import { fastUserHashSigner } from './fast-signer';
 import { RateLimiter } from './rate-limiter';
-import { noActiveSecret, widgetNotFound } from './tenant-api.errors';
+import { noActiveSecret, tenantArchived, widgetNotFound } from './tenant-api.errors';
 import { Metrics } from '../metrics/metrics';
 import { UsageRecorder } from './usage-recorder';
 
@@ -27,7 +25,8 @@ interface SigningState {
   id: string;
   organizationId: string;
   tenantId: string;
-  archived: boolean;
+  widgetArchived: boolean;
+  tenantArchived: boolean;
   /** The widget's token policy as signing options, made once rather than per request. */
   signOptions: SignUserHashOptions;
   /** The active version first, then the previous one. */
@@ -40,15 +39,14 @@ export class UserHashService {
   readonly cache: LiveCache<SigningState>;
 
   constructor(
-    private readonly widgets: WidgetsRepository,
-    private readonly versions: SecretVersionsRepository,
-    private readonly envelope: Envelope,
+    private readonly custody: WidgetSigningSource,
     private readonly limiter: RateLimiter,
     private readonly usage: UsageRecorder,
     private readonly metrics: Metrics,
     changes: ChangeFeed,
   ) {
-    this.cache = new LiveCache(changes, 'widget');
+    // Archiving or unarchiving a tenant drops its widgets, here and on every other instance.
+    this.cache = new LiveCache(changes, 'widget', { tenant: (widget) => widget.tenantId });
   }
 
   issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): MaybePromise<IssuedUserHash[]> {
@@ -98,36 +96,32 @@ export class UserHashService {
   /** The widget if the key may use it: same organization and tenant, in the key's allow-list, not archived. */
   private signingState(key: ApiKeyPrincipal, widgetId: string): MaybePromise<SigningState> {
     return andThen(
-      this.cache.get(widgetId, () => this.load(key.organizationId, widgetId)),
+      this.cache.get(widgetId, () => this.load(key, widgetId)),
       (widget) => {
         const allowed =
           widget &&
           widget.organizationId === key.organizationId &&
           widget.tenantId === key.tenantId &&
-          !widget.archived &&
+          !widget.widgetArchived &&
           (key.widgetIds === null || key.widgetIds.includes(widgetId));
         if (!allowed) throw widgetNotFound();
+        // Said only to a key of the tenant itself, which knows it is theirs.
+        if (widget.tenantArchived) throw tenantArchived();
         return widget;
       },
     );
   }
 
-  private async load(organizationId: string, widgetId: string): Promise<SigningState | null> {
-    const widget = await this.widgets.find(organizationId, widgetId);
-    if (!widget) return null;
-    const stored = await this.versions.findActiveAndPrevious(widgetId);
+  /** Within the key's scope: a widget of another tenant is not found, and so not cached for it. */
+  private async load(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState | null> {
+    const material = await this.custody.signingMaterial(apiKeyScope(key.organizationId, key.tenantId), widgetId);
+    if (!material) return null;
+    const { tokenPolicy, versions, ...widget } = material;
     return {
-      id: widget.id,
-      organizationId,
-      tenantId: widget.tenantId,
-      archived: widget.archivedAt !== null,
-      signOptions: { claims: widget.tokenPolicy.claims, ttlSeconds: widget.tokenPolicy.ttlSeconds ?? undefined },
-      versions: await Promise.all(
-        stored.map(async ({ version, state, ciphertext }) => {
-          const secret = await this.envelope.decrypt(ciphertext!, widgetSecretBinding(organizationId, widgetId, version));
-          return { version, state, secret, sign: fastUserHashSigner(secret) };
-        }),
-      ),
+      ...widget,
+      organizationId: key.organizationId,
+      signOptions: { claims: tokenPolicy.claims, ttlSeconds: tokenPolicy.ttlSeconds ?? undefined },
+      versions: versions.map((version) => ({ ...version, sign: fastUserHashSigner(version.secret) })),
     };
   }
 }

@@ -44,17 +44,19 @@ export async function signUserHash(
   options: SignUserHashOptions = {},
 ): Promise<string> {
   assertSecret(secret);
+  return new SignJWT({ ...userHashPayload(userIdentifier, options) }).setProtectedHeader({ typ: 'JWT', alg: 'HS256' }).sign(encoder.encode(secret));
+}
+
+/**
+ * The payload of a userHash, claims in the order Keyring writes them: `jti`, then `iat` and `exp` when the policy
+ * asks for them. Refuses an empty identifier and, with `exp`, a lifetime that is not a positive whole number.
+ */
+export function userHashPayload(userIdentifier: string, options: SignUserHashOptions = {}): { jti: string; iat?: number; exp?: number } {
   assertUserIdentifier(userIdentifier);
   const claims = options.claims ?? 'jti';
-  const jwt = new SignJWT({ jti: userIdentifier }).setProtectedHeader({ typ: 'JWT', alg: 'HS256' });
-  if (claims !== 'jti') {
-    const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
-    jwt.setIssuedAt(issuedAt);
-    if (claims === 'jti+iat+exp') {
-      jwt.setExpirationTime(issuedAt + assertTtl(options.ttlSeconds));
-    }
-  }
-  return jwt.sign(encoder.encode(secret));
+  if (claims === 'jti') return { jti: userIdentifier };
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  return claims === 'jti+iat' ? { jti: userIdentifier, iat } : { jti: userIdentifier, iat, exp: iat + assertTtl(options.ttlSeconds) };
 }
 
 /**
@@ -118,7 +120,7 @@ function fromJoseError(error: unknown): UserHashError {
   throw error;
 }
 
-function assertSecret(secret: unknown): asserts secret is string {
+export function assertSecret(secret: unknown): asserts secret is string {
   if (typeof secret !== 'string' || secret.length === 0) {
     throw new UserHashError('input', 'The widget secret must be a non-empty string.');
   }

@@ -28,3 +28,8 @@ export function keysetPage<T>(rows: T[], limit: number, keyOf: (item: T) => unkn
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/** The same page with each item mapped (to its contract type). */
+export function mapPage<T, U>(page: { items: T[]; nextCursor: string | null }, map: (item: T) => U): { items: U[]; nextCursor: string | null } {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
+}

@@ -3,13 +3,12 @@ import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
-import { MembershipsRepository } from '../organizations/memberships.repository';
-import type { SetupDto } from './identity.dto';
-import { IdentityError, IdentityErrorCode } from './identity.errors';
-import { PasswordHasher } from './password-hasher';
-import { assertStrongPassword } from './password-policy';
-import { newToken, sha256 } from './secret-tokens';
-import { UsersRepository } from './users.repository';
+import { Accounts } from '../identity/accounts.service';
+import type { SetupDto } from '../identity/identity.dto';
+import { IdentityError, IdentityErrorCode } from '../identity/identity.errors';
+import { assertStrongPassword } from '../identity/password-policy';
+import { newToken, sha256 } from '../identity/secret-tokens';
+import { Memberships } from '../organizations/memberships.service';
 
 /** First run: the person holding the setup token creates the first owner and organization, once. */
 @Injectable()
@@ -19,9 +18,8 @@ export class SetupService implements OnApplicationBootstrap {
   constructor(
     private readonly db: DataSource,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
-    private readonly hasher: PasswordHasher,
-    private readonly users: UsersRepository,
-    private readonly memberships: MembershipsRepository,
+    private readonly accounts: Accounts,
+    private readonly memberships: Memberships,
     private readonly audit: AuditWriter,
   ) {}
 
@@ -70,19 +68,16 @@ export class SetupService implements OnApplicationBootstrap {
     via: 'console' | 'cli',
     checkToken: (state: { token_hash: Buffer | null }) => void,
   ) {
+    // Before the transaction: a weak password is refused without waiting for the setup lock.
     assertStrongPassword(dto.password, dto.email);
-    const passwordHash = await this.hasher.hash(dto.password);
     return this.db.transaction(async (manager) => {
       const [state] = await manager.query('SELECT token_hash, completed_at FROM setup_state FOR UPDATE');
       if (state.completed_at !== null) {
         throw new IdentityError(IdentityErrorCode.SetupAlreadyDone, 'Setup has already been done; sign in instead.');
       }
       checkToken(state);
-      const user = await this.users.insert(manager, dto.email, passwordHash);
-      const [organization] = await manager.query('INSERT INTO organizations (name) VALUES ($1) RETURNING id, name', [
-        dto.organizationName.trim(),
-      ]);
-      await this.memberships.insert(manager, organization.id, user.id, 'owner', null);
+      const user = await this.accounts.create(manager, dto.email, dto.password);
+      const organization = await this.memberships.createOrganization(manager, dto.organizationName.trim(), user.id);
       await manager.query('UPDATE setup_state SET completed_at = now(), token_hash = NULL');
       await this.audit.record(
         manager,

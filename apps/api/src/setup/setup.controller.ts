@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Context, Public } from '../access/access.decorators';
 import type { RequestContext } from '../access/request-context';
-import { SetupDto } from './identity.dto';
+import { SetupDto } from '../identity/identity.dto';
 import { SetupService } from './setup.service';
 
 @Controller('setup')
