@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fastUserHashSigner } from './fast-signer';
 
 const vectors: { secret: string; userIdentifier: string; userHash: string }[] = JSON.parse(
-  readFileSync(join(__dirname, '../../../../../shared/vectors/huggy-user-hash.sign.json'), 'utf8'),
+  readFileSync(join(__dirname, '../../../../libs/signing/test/vectors/huggy-user-hash.sign.json'), 'utf8'),
 );
 
 describe('fastUserHashSigner', () => {
