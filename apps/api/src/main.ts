@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
 
   if (!hasBuiltConsole(config.consoleDir)) {
-    logger.warn(`No built console in ${config.consoleDir}; serving the API only. Run \`npx nx build admin\`.`);
+    logger.warn(`No built console in ${config.consoleDir} yet; / says so until it is there (\`npx nx build admin\`).`);
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
