@@ -11,37 +11,40 @@ const startedAt = performance.now();
 const seconds = () => ((performance.now() - startedAt) / 1000).toFixed(1);
 
 /**
- * Children get process groups of their own, so that Ctrl-C reaches only this script, which hands it on once:
- * the server stops gracefully on the first SIGINT and would die on a second one.
+ * Children get process groups of their own, so that Ctrl-C reaches only this script, which hands a SIGTERM on
+ * once: the server stops gracefully (and stops its embedded PostgreSQL) on the first signal and would die on a
+ * second one. A build is stopped with its whole group (Nx's workers); the server alone, as it stops its database.
  */
-const run = (command, args) => spawn(command, args, { cwd: root, stdio: 'inherit', detached: true });
+const running = new Map();
+function run(command, args, { wholeGroup }) {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', detached: true });
+  running.set(child, wholeGroup ? -child.pid : child.pid);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
 const exitCode = (child) => new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-const stopGroup = (child, signal) => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+const stop = (child) => {
+  if (!running.has(child)) return;
   try {
-    process.kill(-child.pid, signal);
+    process.kill(running.get(child), 'SIGTERM');
   } catch {
     // already gone
   }
 };
 
-const apiBuild = run(nx, ['build', 'api', '--outputStyle=static']);
-let server;
-let consoleBuild;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     stopping = true;
-    for (const child of [apiBuild, consoleBuild].filter(Boolean)) stopGroup(child, 'SIGTERM');
-    if (server) stopGroup(server, signal);
-    else process.exit(130);
+    [...running.keys()].forEach(stop);
   });
 }
 
+const apiBuild = run(nx, ['build', 'api', '--outputStyle=static'], { wholeGroup: true });
 if ((await exitCode(apiBuild)) !== 0) process.exit(stopping ? 130 : 1);
 console.log(`\n  API built in ${seconds()} s; starting it while the console is built\n`);
-server = run(process.execPath, ['dist/apps/api/main.js']);
-consoleBuild = run(nx, ['build', 'admin', '--outputStyle=static']);
+const server = run(process.execPath, ['dist/apps/api/main.js'], { wholeGroup: false });
+const consoleBuild = run(nx, ['build', 'admin', '--outputStyle=static'], { wholeGroup: true });
 
 exitCode(consoleBuild).then((code) => {
   if (stopping) return;
@@ -54,5 +57,5 @@ exitCode(consoleBuild).then((code) => {
 });
 
 const serverCode = await exitCode(server);
-stopGroup(consoleBuild, 'SIGTERM');
+stop(consoleBuild);
 process.exit(stopping ? 0 : serverCode);
