@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
-  await app.listen(config.port);
+  await app.listen(config.port, ...(config.listenAddress ? [config.listenAddress] : []));
 
   let stopping = false;
   const stop = async (signal: string) => {

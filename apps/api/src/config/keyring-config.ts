@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
 
@@ -8,6 +9,8 @@ export const KEYRING_CONFIG = Symbol('KeyringConfig');
 export interface KeyringConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** The address the HTTP server listens on (e.g. 127.0.0.1 behind a proxy on the same machine); all when absent. */
+  listenAddress?: string;
   /** Where to find PostgreSQL; when absent, `npm start` runs an embedded one. */
   databaseUrl?: string;
   /** Local state of a single-machine install: the embedded database and generated keys. */
@@ -51,6 +54,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
   const config: KeyringConfig = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
+    listenAddress: read.ipAddress('KEYRING_LISTEN_ADDRESS'),
     databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
     dataDir: read.path('KEYRING_DATA_DIR', '.data', cwd),
@@ -128,6 +132,13 @@ class EnvReader {
     if (value === undefined) return undefined;
     if (value.length >= minLength) return value;
     this.problems.push(`${name} must have at least ${minLength} characters`);
+    return undefined;
+  }
+
+  ipAddress(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || isIP(value) !== 0) return value;
+    this.problems.push(`${name} must be an IPv4 or IPv6 address, such as 127.0.0.1 or :: (got "${value}")`);
     return undefined;
   }
 
