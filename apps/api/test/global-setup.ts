@@ -31,7 +31,8 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__KEYRING_TEST_POSTGRES__ = postgres;
     adminUrl = postgres.adminUrl;
   }
-  const template = `keyring_test_template_${process.pid}`;
+  // Every database of this run starts with the template's name, so that the teardown leaves other runs' alone.
+  const template = `keyring_test_${process.pid}_${Date.now().toString(36)}`;
   await createDatabaseIfMissing(adminUrl, template);
   const dataSource = new DataSource(dataSourceOptions(withDatabase(adminUrl, template)));
   await dataSource.initialize();

@@ -13,7 +13,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = requiredEnv('KEYRING_TEST_ADMIN_URL');
   const template = requiredEnv('KEYRING_TEST_TEMPLATE');
-  const name = `keyring_test_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
+  const name = `${template}_${process.env['JEST_WORKER_ID'] ?? 0}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) =>
     client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`),
   );

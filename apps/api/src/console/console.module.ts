@@ -58,8 +58,9 @@ export class ConsoleModule implements OnModuleInit {
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     adapter.useStaticAssets(this.consoleDir, { index: false });
-    adapter.getInstance<Express>().get('{*path}', (request: Request, response: Response, next: NextFunction) => {
-      if (isApiPath(request.path)) return next();
+    // A middleware rather than a route: the console is not part of the API's route list (matrix, OpenAPI, fuzz).
+    adapter.getInstance<Express>().use((request: Request, response: Response, next: NextFunction) => {
+      if (!['GET', 'HEAD'].includes(request.method) || isApiPath(request.path)) return next();
       if (!hasBuiltConsole(this.consoleDir)) return sendBeingBuilt(response);
       // A rebuild may remove index.html between the check and the read.
       response.sendFile(join(this.consoleDir, 'index.html'), (error) => {
