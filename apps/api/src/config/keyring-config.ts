@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
@@ -9,6 +10,8 @@ export const KEYRING_CONFIG = Symbol('KeyringConfig');
 export interface KeyringConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** The address the HTTP server listens on (e.g. 127.0.0.1 behind a proxy on the same machine); all when absent. */
+  listenAddress?: string;
   /** Where to find PostgreSQL, as the app's own role; when absent, `npm start` runs an embedded one. */
   databaseUrl?: string;
   /**
@@ -72,6 +75,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
   const config: KeyringConfig = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
+    listenAddress: read.ipAddress('KEYRING_LISTEN_ADDRESS'),
     databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
     databaseMigrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], 'postgres://owner:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
@@ -172,6 +176,13 @@ class EnvReader {
     if (value === undefined) return undefined;
     if (value.length >= minLength) return value;
     this.problems.push(`${name} must have at least ${minLength} characters`);
+    return undefined;
+  }
+
+  ipAddress(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || isIP(value) !== 0) return value;
+    this.problems.push(`${name} must be an IPv4 or IPv6 address, such as 127.0.0.1 or :: (got "${value}")`);
     return undefined;
   }
 
