@@ -1,13 +1,14 @@
 // What the topology script takes from docker-compose.yml and deploy/nginx.conf, so that it runs the same
 // configuration as `docker compose up` rather than a copy of it: each service's environment (with compose's
 // `${VAR}`, `${VAR:-default}` and `${VAR:?message}` interpolation), its command and its health check, and the one
-// nginx template with only the addresses changed. Reads only the shapes this repository's files use, and fails
-// loudly when they change.
-import { readFileSync } from 'node:fs';
+// nginx template with only the addresses changed, and the SQL of deploy/postgres-init/ that the postgres image runs
+// when its volume is first initialised. Reads only the shapes this repository's files use, and fails loudly when
+// they change.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fail = (message) => {
-  throw new Error(`docker-compose.yml / deploy/nginx.conf: ${message}`);
+  throw new Error(`docker-compose.yml / deploy/ / Dockerfile: ${message}`);
 };
 
 /** The lines of one service, from `  name:` to the next line indented by two spaces or less. */
@@ -67,4 +68,38 @@ export function nginxServerConfig(root, { listen, upstreams }) {
   config = replaceOnce(config, 'listen 80;', `listen ${listen};`);
   for (const [service, address] of Object.entries(upstreams)) config = replaceOnce(config, `server ${service} `, `server ${address} `);
   return config;
+}
+
+/** psql's `:'name'` (a literal) and `:"name"` (an identifier), as `psql -v name=value` substitutes them. */
+const psqlVariables = (sql, values) =>
+  sql.replace(/:(['"])(\w+)\1/g, (_, quote, name) => {
+    if (values[name] === undefined) fail(`psql variable ${name} is not set`);
+    return `${quote}${values[name].replaceAll(quote, quote + quote)}${quote}`;
+  });
+
+/**
+ * The init scripts of deploy/postgres-init/ (compose mounts it as /docker-entrypoint-initdb.d), in the order the
+ * postgres image runs them: each one's psql user, database and SQL (its `<<'SQL'` here-document), with the
+ * `-v name="$VAR"` variables taken from the postgres service's `environment`.
+ */
+export function postgresInitScripts(root, environment) {
+  const folder = join(root, 'deploy/postgres-init');
+  const fromEnvironment = (name) => environment[name] ?? fail(`postgres-init uses $${name}, not in the postgres service's environment`);
+  return readdirSync(folder)
+    .sort()
+    .map((file) => {
+      const script = readFileSync(join(folder, file), 'utf8');
+      const psql = script.match(/^psql .*--username "\$(\w+)" --dbname (\w+)((?:.|\\\n)*?)<<'SQL'\n([\s\S]*?)\nSQL$/m);
+      if (!file.endsWith('.sh') || !psql) fail(`${file}: expected a shell script running psql with a <<'SQL' here-document`);
+      const [, userVariable, database, options, sql] = psql;
+      const values = Object.fromEntries([...options.matchAll(/-v (\w+)="\$(\w+)"/g)].map(([, name, variable]) => [name, fromEnvironment(variable)]));
+      return { file, user: fromEnvironment(userVariable), database, sql: psqlVariables(sql, values) };
+    });
+}
+
+/** The image's `CMD ["…", …]` (the Keyring services of docker-compose.yml have no `command` of their own). */
+export function dockerfileCommand(root) {
+  const cmd = readFileSync(join(root, 'Dockerfile'), 'utf8').match(/^CMD (\[.*\])$/m);
+  if (!cmd) fail('Dockerfile: expected a CMD ["…"] line');
+  return flowSequence(cmd[1]);
 }

