@@ -13,6 +13,7 @@ import { problemOf } from '../core/problem';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
+import { loaded } from '../shared/loaded';
 
 interface AuditFilters {
   action: string;
@@ -28,7 +29,7 @@ interface AuditFilters {
   template: `
     <div class="page-header">
       <h1>Audit log</h1>
-      @if (verification.value(); as check) {
+      @if (loaded(verification); as check) {
         @if (check.valid) {
           <span class="chip ok" data-testid="chain-badge" role="status"><mat-icon inline>verified</mat-icon> Chain verified: {{ check.checkedEvents }} events</span>
         } @else {
@@ -48,7 +49,7 @@ interface AuditFilters {
       <button mat-flat-button type="submit">Filter</button>
     </form>
     <kr-list-state [of]="events" empty="No event matches these filters.">
-      <table mat-table [dataSource]="events.value()?.items ?? []" data-testid="audit-events">
+      <table mat-table [dataSource]="loaded(events)?.items ?? []" data-testid="audit-events">
         <ng-container matColumnDef="seq">
           <th mat-header-cell *matHeaderCellDef>#</th>
           <td mat-cell *matCellDef="let event">{{ event.seq }}</td>
@@ -82,6 +83,7 @@ interface AuditFilters {
   styles: '.details { max-width: 320px; font-size: 12px; white-space: pre-line; }',
 })
 export class AuditLog {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly snackBar = inject(MatSnackBar);
   readonly orgId = input.required<string>();

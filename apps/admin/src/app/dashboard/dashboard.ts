@@ -9,6 +9,7 @@ import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { ListState } from '../shared/list-state';
 import { UsageChart } from './usage-chart';
+import { loaded } from '../shared/loaded';
 
 const DAYS = 30;
 
@@ -17,19 +18,21 @@ const DAYS = 30;
   imports: [DatePipe, MatCardModule, MatIconModule, MatListModule, RouterLink, ListState, UsageChart],
   template: `
     <div class="page-header"><h1>Dashboard</h1></div>
-    @if (overview.value(); as counts) {
-      <section class="counts" aria-label="Counts">
-        <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-tenants">{{ counts.tenants }}</div>tenants</mat-card-content></mat-card>
-        <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-widgets">{{ counts.widgets }}</div>widgets</mat-card-content></mat-card>
-        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsWithoutSecret }}</div>without a secret</mat-card-content></mat-card>
-        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsOverdue }}</div>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
-        <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
-      </section>
-    }
+    <kr-list-state [of]="overview" [isEmpty]="never">
+      @if (loaded(overview); as counts) {
+        <section class="counts" aria-label="Counts">
+          <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-tenants">{{ counts.tenants }}</div>tenants</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-widgets">{{ counts.widgets }}</div>widgets</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsWithoutSecret }}</div>without a secret</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsOverdue }}</div>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
+        </section>
+      }
+    </kr-list-state>
 
     <h2>userHashes issued per day, last {{ days }} days</h2>
     <kr-list-state [of]="usage" [isEmpty]="never">
-      @if (usage.value(); as data) {
+      @if (loaded(usage); as data) {
         <kr-usage-chart [items]="data.items" [from]="period.from" [to]="period.to" />
         <p class="muted" data-testid="issued-total">{{ total(data) }} {{ total(data) === 1 ? 'userHash' : 'userHashes' }} issued in the period.</p>
       }
@@ -40,7 +43,7 @@ const DAYS = 30;
         <h2>Needs attention</h2>
         <kr-list-state [of]="attention" empty="Every widget has a secret within the rotation policy.">
           <mat-nav-list>
-            @for (widget of attention.value()?.items; track widget.id) {
+            @for (widget of loaded(attention)?.items; track widget.id) {
               <a mat-list-item [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">
                 <mat-icon matListItemIcon>{{ widget.reason === 'no-secret' ? 'key_off' : 'schedule' }}</mat-icon>
                 <span matListItemTitle>{{ widget.name }}</span>
@@ -55,7 +58,7 @@ const DAYS = 30;
           <h2>Recent activity</h2>
           <kr-list-state [of]="activity" empty="Nothing has happened yet.">
             <mat-list>
-              @for (event of activity.value()?.items; track event.seq) {
+              @for (event of loaded(activity)?.items; track event.seq) {
                 <mat-list-item>
                   <span matListItemTitle>{{ event.action }}</span>
                   <span matListItemLine>{{ event.actor.label ?? event.actor.type }} · {{ event.occurredAt | date: 'medium' }}</span>
@@ -74,6 +77,7 @@ const DAYS = 30;
   `,
 })
 export class Dashboard {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   protected readonly session = inject(Session);
   readonly orgId = input.required<string>();

@@ -21,6 +21,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { Submission } from '../shared/submission';
 import { tenantOptions } from '../tenants/tenant-options';
+import { loaded } from '../shared/loaded';
 
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
 @Component({
@@ -46,7 +47,7 @@ import { tenantOptions } from '../tenants/tenant-options';
         <mat-form-field>
           <mat-label>Tenants</mat-label>
           <mat-select formControlName="tenantIds" multiple placeholder="All tenants">
-            @for (tenant of tenants.value()?.items; track tenant.id) {
+            @for (tenant of loaded(tenants)?.items; track tenant.id) {
               <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
             }
           </mat-select>
@@ -65,7 +66,7 @@ import { tenantOptions } from '../tenants/tenant-options';
       }
     }
     <kr-list-state [of]="members" empty="No members.">
-      <table mat-table [dataSource]="members.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(members)?.items ?? []">
         <ng-container matColumnDef="email">
           <th mat-header-cell *matHeaderCellDef>Email</th>
           <td mat-cell *matCellDef="let member">{{ member.email }}</td>
@@ -89,7 +90,7 @@ import { tenantOptions } from '../tenants/tenant-options';
           <td mat-cell *matCellDef="let member">
             @if (manage()) {
               <mat-select multiple [value]="member.tenantIds ?? []" placeholder="All tenants" (selectionChange)="update(member, { tenantIds: $event.value.length ? $event.value : null })" [attr.aria-label]="'Tenants of ' + member.email">
-                @for (tenant of tenants.value()?.items; track tenant.id) {
+                @for (tenant of loaded(tenants)?.items; track tenant.id) {
                   <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
                 }
               </mat-select>
@@ -118,6 +119,7 @@ import { tenantOptions } from '../tenants/tenant-options';
   `,
 })
 export class Members {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);

@@ -23,6 +23,7 @@ import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
 import { WidgetFormDialog } from './widget-form-dialog';
+import { loaded } from '../shared/loaded';
 
 /** One widget: its secret and history, rotation, rollback, reveal, destroy, a test userHash and the snippets. */
 @Component({
@@ -32,11 +33,11 @@ import { WidgetFormDialog } from './widget-form-dialog';
     ListState, RotationWizard, SnippetBlock,
   ],
   template: `
-    <kr-list-state [of]="widget" [isEmpty]="never">
-      @if (widget.value(); as w) {
+    <kr-list-state [of]="widget" [isEmpty]="never" [back]="{ label: 'Back to the widgets', link: ['/orgs', orgId(), 'widgets'] }">
+      @if (loaded(widget); as w) {
         <div class="page-header">
           <h1>{{ w.name }}</h1>
-          <span class="muted">{{ tenant.value()?.name }}</span>
+          <span class="muted">{{ loaded(tenant)?.name }}</span>
           @if (w.archivedAt) {
             <span class="chip bad">Archived</span>
           }
@@ -72,7 +73,7 @@ import { WidgetFormDialog } from './widget-form-dialog';
 
         <h2>Version history</h2>
         <kr-list-state [of]="versions" empty="No version yet.">
-          <table mat-table [dataSource]="versions.value()?.items ?? []" data-testid="versions">
+          <table mat-table [dataSource]="loaded(versions)?.items ?? []" data-testid="versions">
             <ng-container matColumnDef="version">
               <th mat-header-cell *matHeaderCellDef>Version</th>
               <td mat-cell *matCellDef="let v">{{ v.version }}</td>
@@ -151,6 +152,7 @@ import { WidgetFormDialog } from './widget-form-dialog';
   `,
 })
 export class WidgetPage {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
@@ -173,10 +175,10 @@ export class WidgetPage {
     loader: ({ params }) => this.api.get<{ items: SecretVersion[] }>(`/orgs/${params.orgId}/widgets/${params.widgetId}/secret-versions`),
   });
   protected readonly tenant = resource({
-    params: () => (this.widget.value() ? { orgId: this.orgId(), tenantId: this.widget.value()!.tenantId } : undefined),
+    params: () => (loaded(this.widget) ? { orgId: this.orgId(), tenantId: loaded(this.widget)!.tenantId } : undefined),
     loader: ({ params }) => this.api.get<Tenant>(`/orgs/${params.orgId}/tenants/${params.tenantId}`),
   });
-  protected readonly latestVersion = computed(() => Math.max(0, ...(this.versions.value()?.items ?? []).map((v) => v.version)));
+  protected readonly latestVersion = computed(() => Math.max(0, ...(loaded(this.versions)?.items ?? []).map((v) => v.version)));
   protected readonly backend = computed(() => backendSnippets(location.origin, this.widgetId()));
 
   protected readonly never = () => false;
