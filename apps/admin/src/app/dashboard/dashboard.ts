@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, inject, input, resource } from '@angular/core';
+import { Component, computed, inject, input, resource } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
@@ -7,6 +7,8 @@ import { RouterLink } from '@angular/router';
 import type { AuditEvent, OrganizationOverview, Page, Usage, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
+import { auditNames } from '../audit/audit-names';
+import { auditSentence, groupRuns, type SentencePart } from '../audit/audit-sentence';
 import { ListState } from '../shared/list-state';
 import { UsageChart } from './usage-chart';
 import { loaded } from '../shared/loaded';
@@ -57,14 +59,19 @@ const DAYS = 30;
         <section>
           <h2>Recent activity</h2>
           <kr-list-state [of]="activity" empty="Nothing has happened yet.">
-            <mat-list>
-              @for (event of loaded(activity)?.items; track event.seq) {
-                <mat-list-item>
-                  <span matListItemTitle>{{ event.action }}</span>
-                  <span matListItemLine>{{ event.actor.label ?? event.actor.type }} · {{ event.occurredAt | date: 'medium' }}</span>
-                </mat-list-item>
+            <ul class="activity" data-testid="recent-activity">
+              @for (run of runs(); track run.event.seq) {
+                <li [class.failed]="run.event.outcome === 'failure'">
+                  <span>
+                    @for (part of sentence(run.event); track $index) {
+                      @if (part.link) {<a [routerLink]="part.link">{{ part.text }}</a>} @else {{{ part.text }}}
+                    }
+                    @if (run.count > 1) {<span class="chip">×{{ run.count }}</span>}
+                  </span>
+                  <span class="muted">{{ run.event.occurredAt | date: 'medium' }}</span>
+                </li>
               }
-            </mat-list>
+            </ul>
           </kr-list-state>
         </section>
       }
@@ -73,6 +80,9 @@ const DAYS = 30;
   styles: `
     .counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
     .count { font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
+    .activity { list-style: none; margin: 0; padding: 0; }
+    .activity li { display: flex; flex-direction: column; padding: 8px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+    .activity li.failed { border-left: 4px solid var(--mat-sys-error); padding-left: 8px; }
     .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 24px; }
   `,
 })
@@ -96,8 +106,15 @@ export class Dashboard {
   });
   protected readonly activity = resource({
     params: () => (this.session.can('audit:read') ? this.orgId() : undefined),
-    loader: ({ params }) => this.api.get<Page<AuditEvent>>(`/orgs/${params}/audit-events`, { limit: 8 }),
+    loader: ({ params }) => this.api.get<Page<AuditEvent>>(`/orgs/${params}/audit-events`, { limit: 30 }),
   });
+  private readonly known = auditNames(() => this.orgId());
+  /** The last events with repeats folded ("signed in ×5"), at most eight lines. */
+  protected readonly runs = computed(() => groupRuns(loaded(this.activity)?.items ?? []).slice(0, 8));
+
+  protected sentence(event: AuditEvent): SentencePart[] {
+    return auditSentence(event, this.known.names());
+  }
 
   protected total(usage: Usage): number {
     return usage.items.reduce((sum, item) => sum + item.issued, 0);
