@@ -15,6 +15,8 @@ import { UsersRepository } from './users.repository';
 @Injectable()
 export class SetupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Setup');
+  /** The token this process generated at first start, for the terminal banner; null once given or when set. */
+  generatedToken: string | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -38,6 +40,7 @@ export class SetupService implements OnApplicationBootstrap {
       [sha256(token)],
     );
     if (claimed > 0) {
+      this.generatedToken = token;
       this.logger.warn(`First run: open the console and complete setup with this one-time setup token: ${token}`);
     } else if (await this.isRequired()) {
       this.logger.warn('Setup is pending: use the setup token printed at first start, or set KEYRING_SETUP_TOKEN.');
