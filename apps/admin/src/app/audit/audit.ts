@@ -13,6 +13,7 @@ import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
+import { downloadText } from '../shared/download';
 import { loaded } from '../shared/loaded';
 import { Pager } from '../shared/pager';
 import { auditNames } from './audit-names';
@@ -75,11 +76,7 @@ export class AuditLog {
   protected async export(format: 'csv' | 'ndjson'): Promise<void> {
     try {
       const text = await this.api.text(`/orgs/${this.orgId()}/audit-events/export`, { ...this.query(this.filters()), format });
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/x-ndjson' }));
-      link.download = `keyring-audit-${new Date().toISOString().slice(0, 10)}.${format}`;
-      link.click();
-      URL.revokeObjectURL(link.href);
+      downloadText(`keyring-audit-${new Date().toISOString().slice(0, 10)}.${format}`, text, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     } catch (error) {
       this.snackBar.open(problemOf(error).message, 'Close');
     }

@@ -4,10 +4,20 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router } from '@angular/router';
+import type { Role, SessionView } from '@keyring/contracts';
 import { Api } from '../core/api';
+import { Session } from '../core/session';
 import { errorText } from '../shared/forms';
 import { Submission } from '../shared/submission';
+
+/** What `POST /invitations/accept` answers. */
+interface AcceptedInvitation {
+  user: { id: string; email: string };
+  organization: { id: string; name: string };
+  role: Role;
+}
 
 /** The link of an invitation: a new account chooses a password, an existing one confirms with theirs. */
 @Component({
@@ -36,6 +46,8 @@ import { Submission } from '../shared/submission';
 export class AcceptInvitation {
   private readonly api = inject(Api);
   private readonly router = inject(Router);
+  private readonly session = inject(Session);
+  private readonly snackBar = inject(MatSnackBar);
   protected readonly errorText = errorText;
   readonly token = input<string>();
   protected readonly form = inject(FormBuilder).nonNullable.group({ password: ['', Validators.required] });
@@ -43,8 +55,20 @@ export class AcceptInvitation {
 
   submit(): Promise<void> {
     return this.submission.run(async () => {
-      await this.api.post('/invitations/accept', { token: this.token(), password: this.form.getRawValue().password });
-      await this.router.navigate(['/login']);
+      const { password } = this.form.getRawValue();
+      const joined = await this.api.post<AcceptedInvitation>('/invitations/accept', { token: this.token(), password });
+      const dashboard = ['/orgs', joined.organization.id, 'dashboard'];
+      try {
+        // The password was just checked: signing in with it spares a second form. An account with two-factor
+        // sign-in still needs its code, so that case goes to the sign-in page, which says why.
+        this.session.signedIn(await this.api.post<SessionView>('/auth/login', { email: joined.user.email, password }));
+        this.snackBar.open(`Welcome to ${joined.organization.name}: you joined as ${joined.role}.`, undefined, { duration: 6000 });
+        await this.router.navigate(dashboard);
+      } catch {
+        await this.router.navigate(['/login'], {
+          queryParams: { returnUrl: this.router.serializeUrl(this.router.createUrlTree(dashboard)), joined: joined.organization.name },
+        });
+      }
     });
   }
 }

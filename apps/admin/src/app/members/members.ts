@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -21,6 +21,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { Submission } from '../shared/submission';
 import { tenantOptions } from '../tenants/tenant-options';
+import { ROLE_DESCRIPTIONS } from './role-descriptions';
 import { loaded } from '../shared/loaded';
 
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
@@ -30,7 +31,7 @@ import { loaded } from '../shared/loaded';
   template: `
     <div class="page-header"><h1>Members</h1></div>
     @if (manage()) {
-      <form class="toolbar-row" [formGroup]="invite" (ngSubmit)="sendInvitation()" novalidate aria-label="Invite a member">
+      <form class="toolbar-row invite" [formGroup]="invite" (ngSubmit)="sendInvitation()" novalidate aria-label="Invite a member">
         <mat-form-field>
           <mat-label>Email to invite</mat-label>
           <input matInput type="email" formControlName="email" autocomplete="off" />
@@ -43,6 +44,7 @@ import { loaded } from '../shared/loaded';
               <mat-option [value]="role">{{ role }}</mat-option>
             }
           </mat-select>
+          <mat-hint data-testid="role-description">{{ roleDescriptions[invite.controls.role.value] }}</mat-hint>
         </mat-form-field>
         <mat-form-field>
           <mat-label>Tenants</mat-label>
@@ -59,7 +61,8 @@ import { loaded } from '../shared/loaded';
         <p class="form-error" role="alert">{{ inviting.message() }}</p>
       }
       @if (invitation(); as sent) {
-        <div class="warning-box" role="status">
+        <div class="note-box" role="status">
+          <mat-icon aria-hidden="true">check_circle</mat-icon> Invitation created.
           Send this link to {{ sent.invitation.email }} (valid until {{ sent.invitation.expiresAt | date: 'medium' }}, shown only now):
           <div class="toolbar-row"><span class="mono">{{ sent.link }}</span><kr-copy-button [value]="sent.link" label="Copy the invitation link" /></div>
         </div>
@@ -127,6 +130,9 @@ export class Members {
   protected readonly errorText = errorText;
   readonly orgId = input.required<string>();
   protected readonly roles = ROLES;
+  protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
+  /** To reset the form's submitted state too, so that the emptied field does not show "Required." at once. */
+  private readonly inviteForm = viewChild(FormGroupDirective);
   protected readonly columns = ['email', 'role', 'tenants', 'since', 'actions'];
   protected readonly manage = computed(() => this.session.can('members:manage'));
   protected readonly invitation = signal<{ invitation: Invitation; link: string } | null>(null);
@@ -150,7 +156,7 @@ export class Members {
       const { email, role, tenantIds } = this.invite.getRawValue();
       const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
       this.invitation.set({ invitation: sent.invitation, link: `${location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` });
-      this.invite.reset();
+      this.inviteForm()?.resetForm({ email: '', role, tenantIds: [] });
     });
   }
 
