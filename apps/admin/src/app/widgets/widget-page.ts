@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, resource, signal } from '@angular/core';
+import { afterNextRender, Component, computed, ElementRef, inject, Injector, input, resource, signal, viewChild } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -63,9 +63,9 @@ import { loaded } from '../shared/loaded';
             @if (session.can('secrets:rotate') && !w.archivedAt) {
               @if (rotating()) {
                 <kr-rotation-wizard [orgId]="orgId()" [widget]="w" [latestVersion]="latestVersion()" (activated)="rotated($event)" />
-                <button mat-button type="button" (click)="rotating.set(false)">Cancel</button>
+                <button mat-button type="button" (click)="closeWizard()">Cancel</button>
               } @else {
-                <button mat-flat-button type="button" (click)="rotating.set(true)"><mat-icon>autorenew</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Add the secret' }}</button>
+                <button mat-flat-button type="button" #rotateTrigger (click)="rotating.set(true)"><mat-icon>autorenew</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Add the secret' }}</button>
               }
             }
           </mat-card-content>
@@ -162,6 +162,8 @@ export class WidgetPage {
   readonly widgetId = input.required<string>();
   protected readonly versionColumns = ['version', 'state', 'fingerprint', 'created', 'actions'];
   protected readonly rotating = signal(false);
+  private readonly rotateTrigger = viewChild<ElementRef<HTMLButtonElement>>('rotateTrigger');
+  private readonly injector = inject(Injector);
   protected readonly userIdentifier = signal('');
   protected readonly tested = signal<TestUserHash | null>(null);
   protected readonly testing = new Submission();
@@ -187,8 +189,14 @@ export class WidgetPage {
     return Math.floor((Date.now() - new Date(activatedAt).getTime()) / 86_400_000);
   }
 
-  protected rotated(version: SecretVersion): void {
+  /** Closes the wizard and gives the focus back to the button that opened it. */
+  protected closeWizard(): void {
     this.rotating.set(false);
+    afterNextRender(() => this.rotateTrigger()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  protected rotated(version: SecretVersion): void {
+    this.closeWizard();
     this.snackBar.open(`Version ${version.version} is active (fingerprint ${version.fingerprint}).`, undefined, { duration: 5000 });
     this.reload();
   }
