@@ -306,14 +306,18 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
 
+    await page.getByTestId('count-tenants').waitFor();
+    await page.getByTestId('recent-activity').waitFor();
     expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(false);
     expect(await pageWidth()).toBeLessThanOrEqual(390);
     await look('20-phone-dashboard');
     await page.getByRole('button', { name: 'Menu' }).click();
+    await page.locator('mat-sidenav.mat-drawer-opened').waitFor();
+    await page.waitForTimeout(500); // the drawer's slide-in, for the screenshot
     await look('21-phone-drawer');
     await nav('Widgets').click();
     await page.getByRole('heading', { name: 'Widgets' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(false); // closed after navigating
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // closed after navigating
     expect(await pageWidth()).toBeLessThanOrEqual(390);
     await look('22-phone-widgets');
 

@@ -1,5 +1,5 @@
 import { DatePipe, JsonPipe } from '@angular/common';
-import { Component, inject, input, resource, signal } from '@angular/core';
+import { Component, computed, inject, input, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -11,6 +11,7 @@ import { RouterLink } from '@angular/router';
 import { AUDIT_ACTION_GROUPS, type AuditEvent, type AuditVerification, type Member, type Page } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
+import { Session } from '../core/session';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { downloadText } from '../shared/download';
@@ -47,7 +48,10 @@ export class AuditLog {
   protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly session = inject(Session);
   readonly orgId = input.required<string>();
+  /** Someone who may not read the log sees only why (the API's refusal below), not filters and exports. */
+  protected readonly canRead = computed(() => this.session.can('audit:read'));
   protected readonly actionGroups = AUDIT_ACTION_GROUPS;
   protected readonly actionLabel = actionLabel;
   protected readonly draft: AuditFilters = { action: '', actorId: '', tenantId: '', widgetId: '', from: '', to: '' };

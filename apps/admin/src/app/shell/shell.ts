@@ -33,7 +33,7 @@ import { Session } from '../core/session';
         <span class="role">{{ session.membership()?.role }}</span>
       }
       <span class="spacer"></span>
-      <button mat-button [matMenuTriggerFor]="userMenu" aria-label="Account">
+      <button mat-button [matMenuTriggerFor]="userMenu" [attr.aria-label]="'Account ' + (session.user()?.email ?? '')">
         <mat-icon>account_circle</mat-icon>
         <span class="email">{{ session.user()?.email }}</span>
       </button>
