@@ -343,7 +343,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     const box = (await dialog.boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(390);
-    expect(await page.evaluate(() => document.activeElement?.closest('mat-dialog-container') !== null)).toBe(true);
+    await page.waitForFunction(() => document.activeElement?.closest('mat-dialog-container') !== null); // focus moved into the dialog
     await look('25-phone-reveal');
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 900 });
