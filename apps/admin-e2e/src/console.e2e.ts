@@ -265,6 +265,9 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.waitForURL('**/login**');
 
     await page.goto(`${keyring.baseUrl}/invitations/accept?token=${encodeURIComponent(invited.token)}`);
+    const details = (await page.getByTestId('invitation-details').textContent())!.replace(/\s+/g, ' ');
+    expect(details).toContain(`${OWNER.email} invites ${OPERATOR.email} to join Agency One as operator: Tenants, widgets, rotation and test tokens; never sees a secret.`);
+    expect(details).toMatch(/This link works until \w+ \d+, \d{4}/);
     await page.getByLabel('Password').fill(OPERATOR.password);
     await look('10-accept-invitation');
     await page.getByRole('button', { name: 'Join' }).click();
@@ -347,6 +350,23 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('25-phone-reveal');
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('members: a created invitation is news, roles are explained, a pending invitation gets a new link or is revoked', async () => {
+    await nav('Members').click();
+    await page.getByLabel('Email to invite').fill('later@agency.example');
+    await page.getByTestId('role-description').filter({ hasText: 'never sees a secret' }).waitFor();
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByTestId('invitation-link').filter({ hasText: 'Invitation created.' }).waitFor();
+    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
+    const pending = page.getByTestId('pending-invitations');
+    await pending.getByText('later@agency.example').waitFor();
+    await pending.getByRole('button', { name: 'New link for later@agency.example' }).click();
+    await page.getByTestId('invitation-link').filter({ hasText: 'New link created' }).waitFor();
+    await look('13-members');
+    await pending.getByRole('button', { name: 'Revoke the invitation of later@agency.example' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('No pending invitations.').waitFor();
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {

@@ -2,11 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { Context, CurrentPrincipal, Public, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
-import { AcceptInvitationDto, InviteMemberDto, PageQueryDto, UpdateMemberDto } from './members.dto';
+import { AcceptInvitationDto, InvitationTokenDto, InviteMemberDto, PageQueryDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
 
 const USER_ID = new ParseUUIDPipe({ exceptionFactory: () => memberNotFound() });
+const INVITATION_ID = new ParseUUIDPipe({
+  exceptionFactory: () => new MembersError(MembersErrorCode.InvitationNotFound, 'No pending invitation with this id in this organization.'),
+});
 
 @Controller('orgs/:orgId/members')
 export class MembersController {
@@ -27,6 +30,31 @@ export class MembersController {
     @Context() context: RequestContext,
   ) {
     return this.members.invite(orgId, dto, principal.userId, context);
+  }
+
+  @RequirePermission('members:manage')
+  @Get('invitations')
+  invitations(@Param('orgId') orgId: string) {
+    return this.members.listInvitations(orgId);
+  }
+
+  @RequirePermission('members:manage')
+  @Post('invitations/:invitationId/resend')
+  @HttpCode(200)
+  resend(
+    @Param('orgId') orgId: string,
+    @Param('invitationId', INVITATION_ID) invitationId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: RequestContext,
+  ) {
+    return this.members.resendInvitation(orgId, invitationId, principal.userId, context);
+  }
+
+  @RequirePermission('members:manage')
+  @Delete('invitations/:invitationId')
+  @HttpCode(204)
+  async revoke(@Param('orgId') orgId: string, @Param('invitationId', INVITATION_ID) invitationId: string, @Context() context: RequestContext) {
+    await this.members.revokeInvitation(orgId, invitationId, context);
   }
 
   @RequirePermission('members:manage')
@@ -51,6 +79,14 @@ export class MembersController {
 @Controller('invitations')
 export class InvitationsController {
   constructor(private readonly members: MembersService) {}
+
+  /** Public: the invitation token is the credential (in the body, not the URL, to keep it out of logs). */
+  @Public()
+  @Post('preview')
+  @HttpCode(200)
+  preview(@Body() dto: InvitationTokenDto) {
+    return this.members.previewInvitation(dto.token);
+  }
 
   /** Public: the invitation token is the credential. */
   @Public()

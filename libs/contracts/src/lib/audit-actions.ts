@@ -8,7 +8,7 @@ export const AUDIT_ACTION_GROUPS = [
   { label: 'Widgets', actions: ['widget.created', 'widget.updated', 'widget.archived'] },
   { label: 'Tenants', actions: ['tenant.created', 'tenant.updated', 'tenant.archived'] },
   { label: 'API keys', actions: ['api_key.created', 'api_key.revoked'] },
-  { label: 'Members', actions: ['member.invited', 'member.joined', 'member.updated', 'member.removed'] },
+  { label: 'Members', actions: ['member.invited', 'member.invitation_resent', 'member.invitation_revoked', 'member.joined', 'member.updated', 'member.removed'] },
   {
     label: 'Sign-in and security',
     actions: [

@@ -1,4 +1,5 @@
-import { Component, inject, input } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import { Component, inject, input, resource } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -6,11 +7,14 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router } from '@angular/router';
-import type { Role, SessionView } from '@keyring/contracts';
+import type { InvitationPreview, Role, SessionView } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { errorText } from '../shared/forms';
+import { ListState } from '../shared/list-state';
+import { loaded } from '../shared/loaded';
 import { Submission } from '../shared/submission';
+import { ROLE_DESCRIPTIONS } from './role-descriptions';
 
 /** What `POST /invitations/accept` answers. */
 interface AcceptedInvitation {
@@ -22,23 +26,33 @@ interface AcceptedInvitation {
 /** The link of an invitation: a new account chooses a password, an existing one confirms with theirs. */
 @Component({
   selector: 'kr-accept-invitation',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule],
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, ListState],
   template: `
     <mat-card appearance="outlined" class="narrow">
-      <mat-card-header><mat-card-title><h1>Join an organization on Keyring</h1></mat-card-title></mat-card-header>
+      <mat-card-header><mat-card-title><h1>Join {{ loaded(invitation)?.organizationName ?? 'an organization' }} on Keyring</h1></mat-card-title></mat-card-header>
       <mat-card-content>
-        <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
-          <p>New to Keyring? Choose a password (12 characters or more). Already have an account? Enter your password.</p>
-          <mat-form-field>
-            <mat-label>Password</mat-label>
-            <input matInput type="password" formControlName="password" autocomplete="new-password" />
-            <mat-error>{{ errorText(form, 'password') }}</mat-error>
-          </mat-form-field>
-          @if (submission.message()) {
-            <p class="form-error" role="alert">{{ submission.message() }}</p>
+        <kr-list-state [of]="invitation" [isEmpty]="never" [back]="{ label: 'Go to the sign-in page', link: '/login' }">
+          @if (loaded(invitation); as invited) {
+            <p data-testid="invitation-details">
+              {{ invited.invitedBy ?? 'An owner' }} invites <strong>{{ invited.email }}</strong> to join <strong>{{ invited.organizationName }}</strong> as
+              <strong>{{ invited.role }}</strong>: {{ roleDescriptions[invited.role] }} This link works until {{ invited.expiresAt | date: 'medium' }}.
+            </p>
           }
-          <button mat-flat-button type="submit" [disabled]="submission.busy() || !token()">Join</button>
-        </form>
+        </kr-list-state>
+        @if (loaded(invitation)) {
+          <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
+            <p>New to Keyring? Choose a password (12 characters or more). Already have an account? Enter your password.</p>
+            <mat-form-field>
+              <mat-label>Password</mat-label>
+              <input matInput type="password" formControlName="password" autocomplete="new-password" />
+              <mat-error>{{ errorText(form, 'password') }}</mat-error>
+            </mat-form-field>
+            @if (submission.message()) {
+              <p class="form-error" role="alert">{{ submission.message() }}</p>
+            }
+            <button mat-flat-button type="submit" [disabled]="submission.busy() || !token()">Join</button>
+          </form>
+        }
       </mat-card-content>
     </mat-card>
   `,
@@ -50,6 +64,15 @@ export class AcceptInvitation {
   private readonly snackBar = inject(MatSnackBar);
   protected readonly errorText = errorText;
   readonly token = input<string>();
+  protected readonly loaded = loaded;
+  protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
+  protected readonly never = () => false;
+  /** What the link is for, before anyone types a password; an unusable link says so at once. */
+  protected readonly invitation = resource({
+    // Without a token the API's refusal says what is missing, rather than a page that waits for ever.
+    params: () => this.token() ?? '',
+    loader: ({ params }) => this.api.post<InvitationPreview>('/invitations/preview', { token: params }),
+  });
   protected readonly form = inject(FormBuilder).nonNullable.group({ password: ['', Validators.required] });
   protected readonly submission = new Submission(this.form);
 

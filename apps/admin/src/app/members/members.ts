@@ -4,7 +4,6 @@ import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
@@ -13,7 +12,6 @@ import { ROLES, type Invitation, type Member, type Page, type Role, type Tenant 
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
-import { CopyButton } from '../shared/copy-button';
 import { runAction } from '../shared/actions';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { errorText } from '../shared/forms';
@@ -21,13 +19,15 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { Submission } from '../shared/submission';
 import { tenantOptions } from '../tenants/tenant-options';
+import { InvitationLink, invitationUrl } from './invitation-link';
+import { PendingInvitations } from './pending-invitations';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
 import { loaded } from '../shared/loaded';
 
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
 @Component({
   selector: 'kr-members',
-  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, CopyButton, ListState, Pager],
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTableModule, InvitationLink, ListState, Pager, PendingInvitations],
   template: `
     <div class="page-header"><h1>Members</h1></div>
     @if (manage()) {
@@ -61,13 +61,10 @@ import { loaded } from '../shared/loaded';
         <p class="form-error" role="alert">{{ inviting.message() }}</p>
       }
       @if (invitation(); as sent) {
-        <div class="note-box" role="status">
-          <mat-icon aria-hidden="true">check_circle</mat-icon> Invitation created.
-          Send this link to {{ sent.invitation.email }} (valid until {{ sent.invitation.expiresAt | date: 'medium' }}, shown only now):
-          <div class="toolbar-row"><span class="mono">{{ sent.link }}</span><kr-copy-button [value]="sent.link" label="Copy the invitation link" /></div>
-        </div>
+        <kr-invitation-link headline="Invitation created." [email]="sent.invitation.email" [expiresAt]="sent.invitation.expiresAt" [link]="sent.link" />
       }
     }
+    <h2>Members</h2>
     <kr-list-state [of]="members" empty="No members.">
       <table mat-table [dataSource]="loaded(members)?.items ?? []">
         <ng-container matColumnDef="email">
@@ -119,6 +116,9 @@ import { loaded } from '../shared/loaded';
       </table>
       <kr-pager [pager]="pager" />
     </kr-list-state>
+    @if (manage()) {
+      <kr-pending-invitations [orgId]="orgId()" />
+    }
   `,
 })
 export class Members {
@@ -133,6 +133,7 @@ export class Members {
   protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
   /** To reset the form's submitted state too, so that the emptied field does not show "Required." at once. */
   private readonly inviteForm = viewChild(FormGroupDirective);
+  private readonly pending = viewChild(PendingInvitations);
   protected readonly columns = ['email', 'role', 'tenants', 'since', 'actions'];
   protected readonly manage = computed(() => this.session.can('members:manage'));
   protected readonly invitation = signal<{ invitation: Invitation; link: string } | null>(null);
@@ -155,7 +156,8 @@ export class Members {
     return this.inviting.run(async () => {
       const { email, role, tenantIds } = this.invite.getRawValue();
       const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
-      this.invitation.set({ invitation: sent.invitation, link: `${location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` });
+      this.invitation.set({ invitation: sent.invitation, link: invitationUrl(sent.token) });
+      this.pending()?.reload();
       this.inviteForm()?.resetForm({ email: '', role, tenantIds: [] });
     });
   }
