@@ -369,6 +369,27 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByText('No pending invitations.').waitFor();
   });
 
+  it('settings: the rotation policy, and a widget's token policy with what the client's backend must change', async () => {
+    await nav('Settings').click();
+    const days = page.getByLabel('Rotate every secret within (days)');
+    await days.fill('30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Secrets are now due for rotation after 30 days.').waitFor();
+    await look('14-settings');
+
+    await page.goto(widgetUrl);
+    await page.getByRole('combobox', { name: 'Claims in each userHash' }).click();
+    await page.getByRole('option', { name: 'jti + iat + exp (and an expiry)' }).click();
+    await page.getByTestId('token-policy-backend').filter({ hasText: 'before the previous one expires' }).waitFor();
+    await page.getByLabel('Lifetime (seconds)').fill('600');
+    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await page.getByRole('button', { name: 'Save the policy' }).and(page.locator('[disabled]')).waitFor();
+    await look('15-token-policy');
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const widget = await owner.get(new URL(widgetUrl).pathname.replace('/orgs/', '/api/v1/orgs/'));
+    expect(widget.tokenPolicy).toEqual({ claims: 'jti+iat+exp', ttlSeconds: 600 });
+  });
+
   it('axe-core found no serious or critical violation on any page above', () => {
     expect(axeFindings).toEqual([]);
   });

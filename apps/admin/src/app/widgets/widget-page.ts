@@ -22,6 +22,7 @@ import { backendSnippets } from './backend-snippets';
 import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
+import { TokenPolicy } from './token-policy';
 import { WidgetFormDialog } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
@@ -30,7 +31,7 @@ import { loaded } from '../shared/loaded';
   selector: 'kr-widget-page',
   imports: [
     DatePipe, FormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, MatTabsModule, RouterLink,
-    ListState, RotationWizard, SnippetBlock,
+    ListState, RotationWizard, SnippetBlock, TokenPolicy,
   ],
   template: `
     <kr-list-state [of]="widget" [isEmpty]="never" [back]="{ label: 'Back to the widgets', link: ['/orgs', orgId(), 'widgets'] }">
@@ -70,6 +71,9 @@ import { loaded } from '../shared/loaded';
             }
           </mat-card-content>
         </mat-card>
+
+        <h2>Token policy</h2>
+        <kr-token-policy [orgId]="orgId()" [widget]="w" [editable]="session.can('widgets:write') && !w.archivedAt" (saved)="widget.set($event)" />
 
         <h2>Version history</h2>
         <kr-list-state [of]="versions" empty="No version yet.">
