@@ -369,7 +369,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByText('No pending invitations.').waitFor();
   });
 
-  it('settings: the rotation policy, and a widget's token policy with what the client's backend must change', async () => {
+  it("settings: the rotation policy, and a widget's token policy with what the client's backend must change", async () => {
     await nav('Settings').click();
     const days = page.getByLabel('Rotate every secret within (days)');
     await days.fill('30');
