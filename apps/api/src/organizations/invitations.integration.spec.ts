@@ -72,7 +72,7 @@ describe('pending invitations: list, new link, revoke, and what a link is for (r
     expect(event.details).toEqual({ email: 'revoke@example.com', role: 'auditor' });
   });
 
-  it("another organization's owner can neither see, resend nor revoke them, even with the id", async () => {
+  it('an admin who owns another organization may not list, resend or revoke them here, and from there the id is not found', async () => {
     const sent = await invite('target@example.com');
     const paths = [
       ['POST', `/api/v1/orgs/${orgId}/members/invitations/${sent.invitation.id}/resend`],
