@@ -375,6 +375,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await days.fill('30');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Secrets are now due for rotation after 30 days.').waitFor();
+    // axe read the snack bar's label mid-animation (faded: too little contrast); check the page once it has gone.
+    await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 10_000 });
     await look('14-settings');
 
     await page.goto(widgetUrl);
