@@ -21,7 +21,7 @@ export const TOKEN_POLICIES: { claims: UserHashClaims; label: string; backend: s
   {
     claims: 'jti+iat+exp',
     label: 'jti + iat + exp (and an expiry)',
-    backend: 'The client’s backend must ask Keyring for a new userHash before the previous one expires (at each page load is simplest): a stored one stops working after the lifetime below.',
+    backend: 'The client’s backend must ask Keyring for a new userHash before the previous one expires (at each page load is simplest): a stored one stops working after the lifetime set here.',
   },
 ];
 
@@ -55,7 +55,7 @@ export const TOKEN_POLICIES: { claims: UserHashClaims; label: string; backend: s
       <p class="form-error" role="alert">{{ saving.message() }}</p>
     }
   `,
-  styles: '.claims { min-width: 280px; }',
+  styles: '.claims { min-width: min(340px, 100%); }',
 })
 export class TokenPolicy {
   private readonly api = inject(Api);
