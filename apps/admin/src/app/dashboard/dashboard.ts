@@ -82,6 +82,7 @@ const DAYS = 30;
     .count { font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
     .activity { list-style: none; margin: 0; padding: 0; }
     .activity li { display: flex; flex-direction: column; padding: 8px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+    .activity .chip { margin-left: 6px; }
     .activity li.failed { border-left: 4px solid var(--mat-sys-error); padding-left: 8px; }
     .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 24px; }
   `,
