@@ -1,16 +1,19 @@
 import pino from 'pino';
 import { createKeyringApp } from './app/create-app';
+import { startBanner } from './app/start-banner';
 import { hasBuiltConsole } from './console/console.module';
 import { ConfigError, loadConfig } from './config/keyring-config';
 import { resolveMasterKeys } from './crypto/master-keys';
 import { drainAndClose } from './health/lifecycle';
+import { SetupService } from './setup/setup.service';
 import { MetricsServer } from './metrics/metrics-server';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  // On a terminal the log is written synchronously, so that the banner printed at the end comes after it.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: Boolean(process.stdout.isTTY) }));
 
   const embedded = config.databaseUrl
     ? undefined
@@ -56,8 +59,13 @@ async function main(): Promise<void> {
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   logger.info({ port: config.port, startupSeconds: Number(seconds) }, 'Keyring is ready');
-  // One plain line for the person who typed `npm start`.
-  console.log(`\n  Keyring is ready at http://localhost:${config.port} (started in ${seconds} s)\n`);
+  // A few plain lines for the person who typed `npm start`, after the JSON of the start; only on a terminal, so
+  // that a log collector reads nothing but JSON.
+  if (process.stdout.isTTY) {
+    const setup = app.get(SetupService);
+    const url = `http://localhost:${config.port}`;
+    process.stdout.write(startBanner({ url, seconds, setupRequired: await setup.isRequired(), setupToken: setup.generatedToken }));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import type { AuditAction } from '@keyring/contracts';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import { Metrics } from '../metrics/metrics';
@@ -14,8 +15,8 @@ import {
 export interface AuditRecord {
   /** The organization whose chain gets the event; null for the installation's own chain. */
   organizationId: string | null;
-  /** `<thing>.<verb in the past>`, e.g. `member.invited`, `secret.rotated`. */
-  action: string;
+  /** `<thing>.<verb in the past>`, e.g. `member.invited`, `secret.rotated`: one of libs/contracts' AUDIT_ACTION_GROUPS. */
+  action: AuditAction;
   target?: { type: string; id: string };
   tenantId?: string | null;
   outcome?: AuditOutcome;

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditAction } from '@keyring/contracts';
 import { systemContext } from '../access/request-context';
 import type { AuditWriter } from '../audit/audit-writer.service';
 import type { Envelope } from '../crypto/envelope';
@@ -135,6 +136,6 @@ async function totpUnderOtherKeys(manager: EntityManager, active: string): Promi
   return count;
 }
 
-function record(db: DataSource, audit: AuditWriter, action: string, details: Record<string, unknown>): Promise<unknown> {
+function record(db: DataSource, audit: AuditWriter, action: AuditAction, details: Record<string, unknown>): Promise<unknown> {
   return db.transaction((manager) => audit.record(manager, systemContext(), { organizationId: null, action, details }));
 }

@@ -14,6 +14,8 @@ import { Memberships } from '../organizations/memberships.service';
 @Injectable()
 export class SetupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Setup');
+  /** The token this process generated at first start, for the terminal banner; null once given or when set. */
+  generatedToken: string | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -36,6 +38,7 @@ export class SetupService implements OnApplicationBootstrap {
       [sha256(token)],
     );
     if (claimed > 0) {
+      this.generatedToken = token;
       this.logger.warn(`First run: open the console and complete setup with this one-time setup token: ${token}`);
     } else if (await this.isRequired()) {
       this.logger.warn('Setup is pending: use the setup token printed at first start, or set KEYRING_SETUP_TOKEN.');

@@ -101,6 +101,22 @@ export interface Invitation {
   expiresAt: string;
 }
 
+/** An invitation not yet accepted, as its organization's owners see it. */
+export interface PendingInvitation extends Invitation {
+  createdAt: string;
+  /** The email of who sent the current link. */
+  invitedBy: string | null;
+}
+
+/** What an invitation link is for, shown to its holder before joining. */
+export interface InvitationPreview {
+  email: string;
+  organizationName: string;
+  role: Role;
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
 export interface AuditEvent {
   seq: number;
   occurredAt: string;

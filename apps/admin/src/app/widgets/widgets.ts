@@ -17,6 +17,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { tenantOptions } from '../tenants/tenant-options';
 import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
+import { loaded } from '../shared/loaded';
 
 /** Every widget of the organization (or of one tenant): find one fast, or add one. */
 @Component({
@@ -26,7 +27,7 @@ import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
     <div class="page-header">
       <h1>Widgets</h1>
       @if (session.can('widgets:write')) {
-        <button mat-flat-button type="button" [disabled]="!tenants.value()?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
+        <button mat-flat-button type="button" [disabled]="!loaded(tenants)?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
       }
     </div>
     <div class="toolbar-row">
@@ -39,17 +40,17 @@ import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
         <mat-label>Tenant</mat-label>
         <mat-select [value]="tenant()" (valueChange)="tenant.set($event); pager.reset()">
           <mat-option value="">All tenants</mat-option>
-          @for (tenant of tenants.value()?.items; track tenant.id) {
+          @for (tenant of loaded(tenants)?.items; track tenant.id) {
             <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
           }
         </mat-select>
       </mat-form-field>
     </div>
-    @if (tenants.value()?.items?.length === 0) {
+    @if (loaded(tenants)?.items?.length === 0) {
       <p class="muted">Widgets belong to a tenant: <a [routerLink]="['/orgs', orgId(), 'tenants']">create a tenant</a> first.</p>
     }
     <kr-list-state [of]="widgets" [empty]="query() ? 'No widget matches this search.' : 'No widgets yet.'">
-      <table mat-table [dataSource]="widgets.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(widgets)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
           <td mat-cell *matCellDef="let widget"><a [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">{{ widget.name }}</a></td>
@@ -81,6 +82,7 @@ import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
   styles: '.search { width: 360px; max-width: 100%; }',
 })
 export class Widgets {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
@@ -100,7 +102,7 @@ export class Widgets {
   );
 
   protected create(): void {
-    const tenants = this.tenants.value()?.items ?? [];
+    const tenants = loaded(this.tenants)?.items ?? [];
     const selected = tenants.filter((t) => t.id === this.tenant());
     const data: WidgetFormData = { orgId: this.orgId(), tenants: selected.length ? [...selected, ...tenants.filter((t) => t.id !== this.tenant())] : tenants };
     this.dialog
