@@ -14,8 +14,8 @@ const SHAPE = /^[a-z2-9]{4}-[a-z2-9]{4}$/;
  * stored before; migration 1764400200000 wrapped those digests in argon2id, so they keep working unchanged.
  */
 
-/** Argon2id of a stored SHA-256 digest: the upgrade of a code stored the old way, and the last step of a new one. */
-export function hashRecoveryDigest(digest: Buffer): Promise<string> {
+/** Argon2id of a code's SHA-256 digest (as migration 1764400200000 upgraded the codes stored the old way). */
+function hashRecoveryDigest(digest: Buffer): Promise<string> {
   return hash(digest.toString('hex'), ARGON2ID_OPTIONS);
 }
 

@@ -1,5 +1,11 @@
+import { hash } from '@node-rs/argon2';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { hashRecoveryDigest } from '../../identity/recovery-codes';
+
+/**
+ * identity's argon2id parameters of the day, frozen here: a migration must not change with the feature code (nor
+ * import it, being below it), and argon2id keeps its parameters in each hash, so later changes still verify these.
+ */
+const ARGON2ID_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /**
  * Recovery codes were stored as a bare SHA-256 (about 40 bits each: a dump yields them all). Each stored digest is
@@ -16,7 +22,7 @@ export class HashRecoveryCodesWithArgon21764400200000 implements MigrationInterf
       await db.query('UPDATE recovery_codes SET code_argon2 = $3 WHERE user_id = $1 AND code_hash = $2', [
         row.user_id,
         row.code_hash,
-        await hashRecoveryDigest(row.code_hash),
+        await hash(row.code_hash.toString('hex'), ARGON2ID_OPTIONS),
       ]);
     }
     await db.query('ALTER TABLE recovery_codes DROP CONSTRAINT recovery_codes_pkey, DROP COLUMN code_hash');
