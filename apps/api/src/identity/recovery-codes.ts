@@ -37,7 +37,7 @@ export async function spendRecoveryCode(manager: EntityManager, userId: string, 
   const normalized = code.toLowerCase();
   if (!SHAPE.test(normalized)) return false;
   const digest = sha256(normalized).toString('hex');
-  const unused: { code_hash: string }[] = await manager.query('SELECT code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
+  const unused = await manager.query<{ code_hash: string }[]>('SELECT code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
   for (const { code_hash } of unused) {
     // One after the other: on two shared cores, parallel argon2id runs are no faster and hold more memory.
     if (await verify(code_hash, digest).catch(() => false)) {

@@ -17,7 +17,7 @@ export class HashRecoveryCodesWithArgon21764400200000 implements MigrationInterf
 
   async up(db: QueryRunner): Promise<void> {
     await db.query('ALTER TABLE recovery_codes ADD COLUMN code_argon2 text');
-    const rows: { user_id: string; code_hash: Buffer }[] = await db.query('SELECT user_id, code_hash FROM recovery_codes');
+    const rows = await db.manager.query<{ user_id: string; code_hash: Buffer }[]>('SELECT user_id, code_hash FROM recovery_codes');
     for (const row of rows) {
       await db.query('UPDATE recovery_codes SET code_argon2 = $3 WHERE user_id = $1 AND code_hash = $2', [
         row.user_id,
