@@ -41,7 +41,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.removeAllListeners('request');
   const express = app.getHttpAdapter().getInstance();
-  const trustProxy: (address: string | undefined, hop: number) => boolean = express.get('trust proxy fn');
+  const trustProxy = express.get('trust proxy fn') as (address: string | undefined, hop: number) => boolean;
   const leanRoutes = app.get(UserHashRoutes).routes;
   server.on(
     'request',

@@ -43,8 +43,8 @@ export class AuditWriter {
     userId: string | null,
     record: Omit<AuditRecord, 'organizationId' | 'target'>,
   ): Promise<void> {
-    const memberships: { organization_id: string }[] = userId
-      ? await manager.query('SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id', [userId])
+    const memberships = userId
+      ? await manager.query<{ organization_id: string }[]>('SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id', [userId])
       : [];
     const target = userId ? { type: 'user', id: userId } : undefined;
     const chains = memberships.length > 0 ? memberships.map((m) => m.organization_id) : [null];
@@ -69,7 +69,7 @@ export class AuditWriter {
     const chain = record.organizationId ?? SYSTEM_CHAIN;
     // Writers of one chain queue here until the transaction ends: no two events get the same seq or prev_hash.
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit:${chain}`]);
-    const [last] = await manager.query(
+    const [last] = await manager.query<({ seq: string; hash: string } | undefined)[]>(
       `SELECT seq, hash FROM audit_events
         WHERE COALESCE(organization_id, $2::uuid) = $1::uuid
         ORDER BY COALESCE(organization_id, $2::uuid), seq DESC LIMIT 1`,

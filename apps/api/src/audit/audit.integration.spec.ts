@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { addMember, completeSetup, OWNER, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { SYSTEM } from '../access/request-context';
+import { AuditWriter } from './audit-writer.service';
 
 describe('audit log (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -93,6 +95,19 @@ describe('audit log (real app, real PostgreSQL)', () => {
     const bad = await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/export?format=xml`);
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toBe('format must be csv or ndjson');
+  });
+
+  it("answers the contracts' AuditEvent for any event the database holds: a refusal about no object included", async () => {
+    const appDb = keyring.app.get(DataSource);
+    const context = { actor: SYSTEM, ip: null, userAgent: null, requestId: null };
+    await appDb.transaction((manager) =>
+      keyring.app.get(AuditWriter).record(manager, context, { organizationId: orgId, action: 'test.refused', outcome: 'denied' }),
+    );
+    const listed = (await events(auditor, '?action=test.refused')).body.items;
+    expect(listed).toEqual([expect.objectContaining({ actor: { type: 'system', id: null, label: 'system' }, target: { type: null, id: null }, outcome: 'denied' })]);
+    const csv = await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/export?format=csv&action=test.refused`);
+    expect(csv.text.split('\r\n')[1]).toMatch(/^\d+,\d{4}-[^,]+Z,system,,system,test\.refused,,,,,,,denied,\{\},/);
+    expect((await events(auditor, '/verify')).body).toMatchObject({ valid: true });
   });
 
   it('keeps sequence and chain intact under 50 concurrent audited actions', async () => {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { tenantIdsParam, type Scope } from '../access/scope';
-import type { ActorType } from '../access/request-context';
-import type { AuditOutcome, ChainedEvent } from './audit-chain';
+import type { ChainedEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -92,23 +91,3 @@ export class AuditRepository {
     return row.count;
   }
 }
-
-export function toAuditEventView(event: StoredAuditEvent) {
-  return {
-    seq: event.seq,
-    occurredAt: event.occurredAt,
-    actor: { type: event.actorType as ActorType, id: event.actorId, label: event.actorLabel },
-    action: event.action,
-    target: event.targetType ? { type: event.targetType, id: event.targetId } : null,
-    tenantId: event.tenantId,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    outcome: event.outcome as AuditOutcome,
-    details: event.details,
-    prevHash: event.prevHash,
-    hash: event.hash,
-  };
-}
-
-export type AuditEventView = ReturnType<typeof toAuditEventView>;

@@ -1,8 +1,10 @@
+import type { AuditEvent, Page } from '@keyring/contracts';
 import { Injectable } from '@nestjs/common';
 import type { Scope } from '../access/scope';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { auditEventHash, GENESIS_HASH } from './audit-chain';
-import { AuditRepository, toAuditEventView, type AuditEventView, type AuditFilter } from './audit.repository';
+import { toAuditEvent } from './audit-event.mapper';
+import { AuditRepository, type AuditFilter } from './audit.repository';
 
 const DEFAULT_PAGE = 50;
 const BATCH = 2000;
@@ -18,18 +20,18 @@ export interface ChainVerification {
 export class AuditService {
   constructor(private readonly events: AuditRepository) {}
 
-  async list(scope: Scope, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string) {
+  async list(scope: Scope, filter: AuditFilter, limit = DEFAULT_PAGE, cursor?: string): Promise<Page<AuditEvent>> {
     const afterSeq = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
     const rows = await this.events.page(scope, filter, limit + 1, afterSeq);
-    return keysetPage(rows.map(toAuditEventView), limit, (event) => [event.seq]);
+    return keysetPage(rows.map(toAuditEvent), limit, (event) => [event.seq]);
   }
 
   /** Every matching event, oldest first, a batch at a time: memory stays flat however long the log is. */
-  async *stream(scope: Scope, filter: AuditFilter): AsyncGenerator<AuditEventView> {
+  async *stream(scope: Scope, filter: AuditFilter): AsyncGenerator<AuditEvent> {
     let afterSeq = 0;
     for (;;) {
       const batch = await this.events.page(scope, filter, BATCH, afterSeq, true);
-      for (const event of batch) yield toAuditEventView(event);
+      for (const event of batch) yield toAuditEvent(event);
       if (batch.length < BATCH) return;
       afterSeq = batch[batch.length - 1].seq;
     }

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 /** Re-checks the hash chain of every organization; 0 when all hold, 1 when one does not (named with its event). */
 export async function auditVerify(dataSource: DataSource, print: (line: string) => void): Promise<number> {
   const audit = new AuditService(new AuditRepository(dataSource));
-  const organizations: { id: string; name: string }[] = await dataSource.query('SELECT id, name FROM organizations ORDER BY name, id');
+  const organizations = await dataSource.query<{ id: string; name: string }[]>('SELECT id, name FROM organizations ORDER BY name, id');
   let broken = 0;
   for (const organization of organizations) {
     const result = await audit.verify(operatorScope(organization.id));

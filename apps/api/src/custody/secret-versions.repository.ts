@@ -100,7 +100,7 @@ export class SecretVersionsRepository {
    */
   async swapActiveAndPrevious(manager: EntityManager, scope: Scope, widgetId: string, activeVersion: number, previousVersion: number): Promise<void> {
     const setState = (version: number, state: SecretState, activate = false) =>
-      manager.query(
+      manager.query<unknown>(
         `UPDATE secret_versions v SET state = $5${activate ? ', activated_at = now()' : ''} WHERE ${OF_WIDGET_IN_SCOPE} AND v.version = $4`,
         params(scope, widgetId, version, state),
       );

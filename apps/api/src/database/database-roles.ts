@@ -42,7 +42,7 @@ export async function ensureLoginRole(adminUrl: string, role: string, password: 
  * lock: concurrent GRANTs on one table fail with "tuple concurrently updated".
  */
 export async function grantAppRole(owner: QueryRunner, role: string): Promise<void> {
-  const [{ self }] = await owner.query('SELECT current_user = $1 AS self', [role]);
+  const [{ self }] = await owner.manager.query<{ self: boolean }[]>('SELECT current_user = $1 AS self', [role]);
   if (self) return; // one role for both: nothing to grant, and a REVOKE below would strip the owner itself
   const grantee = `"${role.replace(/"/g, '""')}"`;
   await owner.query(`GRANT USAGE ON SCHEMA public TO ${grantee}`);
@@ -60,7 +60,7 @@ export async function grantAppRole(owner: QueryRunner, role: string): Promise<vo
  * TRUNCATE rights are one such step away.
  */
 export async function auditRewriteRisks(db: DataSource): Promise<{ role: string; risks: string[] }> {
-  const [row] = await db.query(
+  const [row] = await db.query<{ role: string; superuser: boolean; owner: boolean; update: boolean; delete: boolean; truncate: boolean }[]>(
     `SELECT current_user AS role, r.rolsuper AS superuser,
             pg_has_role(current_user, c.relowner, 'USAGE') AS owner,
             has_table_privilege('audit_events', 'UPDATE') AS "update",

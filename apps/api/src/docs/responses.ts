@@ -1,4 +1,4 @@
-import type { SchemaObject } from './openapi-types';
+import type { SchemaObject } from '../common/http/openapi-types';
 
 /** A type of libs/contracts, by name (its schema is generated into contract-schemas.json). */
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` }) as SchemaObject;

@@ -79,7 +79,7 @@ export class InvitationsRepository {
       invitedBy,
     ]);
     // The n-th newest invitation of the hour, when there are n (the limit): the next one fits when it is an hour old.
-    const [row] = await manager.query(
+    const [row] = await manager.query<{ waitSeconds: number }[]>(
       `SELECT GREATEST(
          COALESCE((SELECT CEIL(EXTRACT(EPOCH FROM created_at + interval '1 hour' - now())) FROM invitations
                     WHERE organization_id = $1 AND created_at > now() - interval '1 hour' ORDER BY created_at DESC OFFSET $3 - 1 LIMIT 1), 0),

@@ -127,7 +127,8 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
-  outcome: 'success' | 'failure';
+  /** `denied`: the caller was refused (authorization), as the database allows. */
+  outcome: 'success' | 'failure' | 'denied';
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;
