@@ -93,7 +93,7 @@ export class InvitationsRepository {
 
   /** The invitations of an organization not yet accepted (expired ones too, to be sent again), newest first. */
   async listPending(organizationId: string): Promise<PendingInvitationRow[]> {
-    return this.db.query(
+    return this.db.query<PendingInvitationRow[]>(
       `SELECT i.id, i.email, i.role, i.tenant_ids AS "tenantIds", i.expires_at AS "expiresAt", i.created_at AS "createdAt", u.email AS "invitedBy"
        FROM invitations i LEFT JOIN users u ON u.id = i.invited_by
        WHERE i.organization_id = $1 AND i.accepted_at IS NULL ORDER BY i.created_at DESC, i.id LIMIT 200`,
@@ -103,7 +103,7 @@ export class InvitationsRepository {
 
   /** What the holder of a usable token is invited to, for the invitation page. */
   async preview(tokenHash: Buffer): Promise<InvitationPreviewRow | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<InvitationPreviewRow[]>(
       `SELECT i.email, o.name AS "organizationName", i.role, u.email AS "invitedBy", i.expires_at AS "expiresAt"
        FROM invitations i JOIN organizations o ON o.id = i.organization_id LEFT JOIN users u ON u.id = i.invited_by
        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()`,
@@ -117,7 +117,7 @@ export class InvitationsRepository {
    * sent it becomes its inviter (it counts under the hourly limits like a new invitation).
    */
   async renew(manager: EntityManager, organizationId: string, id: string, renewal: { tokenHash: Buffer; invitedBy: string; validDays: number }) {
-    const [row]: PendingInvitationRow[] = await manager.query(
+    const [row] = await manager.query<PendingInvitationRow[]>(
       // In a WITH: TypeORM answers a bare UPDATE … RETURNING as [rows, count].
       `WITH renewed AS (
          UPDATE invitations SET token_hash = $3, invited_by = $4, created_at = now(), expires_at = now() + make_interval(days => $5)
@@ -131,7 +131,7 @@ export class InvitationsRepository {
 
   /** Deletes a pending invitation; its link stops working. Null when there is none (or it was accepted). */
   async revoke(manager: EntityManager, organizationId: string, id: string): Promise<{ email: string; role: Role } | null> {
-    const [row] = await manager.query(
+    const [row] = await manager.query<{ email: string; role: Role }[]>(
       'WITH gone AS (DELETE FROM invitations WHERE organization_id = $1 AND id = $2 AND accepted_at IS NULL RETURNING email, role) SELECT * FROM gone',
       [organizationId, id],
     );
