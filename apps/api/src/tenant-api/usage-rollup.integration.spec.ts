@@ -89,5 +89,4 @@ describe('usage rollups (real app, real PostgreSQL)', () => {
     }
     expect(await rollup()).toBe(true);
   });
-
 });
