@@ -40,6 +40,11 @@ export interface KeyringConfig {
   usageMinuteRetentionHours: number;
   usageHourRetentionDays: number;
   usageDayRetentionDays: number;
+  /**
+   * Entries each tenant-API cache (widgets' decrypted signing material, API keys) holds at most, the least
+   * recently used going first: ~1 KB each.
+   */
+  tenantCacheEntries: number;
   /** userHashes one API key may ask for per minute (a batch counts each identifier). */
   rateLimitPerMinute: number;
   /** When set, the rate limit is shared by all instances through Redis; otherwise each instance counts alone. */
@@ -95,6 +100,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     usageMinuteRetentionHours: read.atLeast('KEYRING_USAGE_MINUTE_RETENTION_HOURS', 48, 26),
     usageHourRetentionDays: read.atLeast('KEYRING_USAGE_HOUR_RETENTION_DAYS', 35, 33),
     usageDayRetentionDays: read.atLeast('KEYRING_USAGE_DAY_RETENTION_DAYS', 400, 368),
+    tenantCacheEntries: read.positiveInt('KEYRING_TENANT_CACHE_ENTRIES', 50_000),
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
 import { fastUserHashSigner } from '@keyring/signing/node';
 import { ChangeFeed } from '../changes/change-feed';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { apiKeyScope } from '../access/scope';
@@ -44,9 +45,10 @@ export class UserHashService {
     private readonly usage: UsageRecorder,
     private readonly metrics: Metrics,
     changes: ChangeFeed,
+    @Inject(KEYRING_CONFIG) config: KeyringConfig,
   ) {
     // Archiving or unarchiving a tenant drops its widgets, here and on every other instance.
-    this.cache = new LiveCache(changes, 'widget', { tenant: (widget) => widget.tenantId });
+    this.cache = new LiveCache(changes, 'widget', config.tenantCacheEntries, { tenant: (widget) => widget.tenantId });
   }
 
   issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): MaybePromise<IssuedUserHash[]> {
