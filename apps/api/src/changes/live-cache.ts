@@ -43,8 +43,16 @@ export class LiveCache<V extends { id: string }> {
     return this.entries.size;
   }
 
-  /** The cached value, synchronously when there is one; otherwise `load()`'s, kept if nothing of it changed meanwhile. */
-  get(key: string, load: () => Promise<V | null>): MaybePromise<V | null> {
+  /** The cached value if there is one, without counting a look-up or making it recently used. */
+  peek(key: string): V | undefined {
+    return this.feed.live ? this.entries.get(key) : undefined;
+  }
+
+  /**
+   * The cached value, synchronously when there is one; otherwise `load()`'s, kept if nothing of it changed meanwhile.
+   * `load` may hand other entries it read along the way to `keepAlso` (a whole tenant's widgets), kept on the same terms.
+   */
+  get(key: string, load: (keepAlso: (entries: Iterable<[string, V]>) => void) => Promise<V | null>): MaybePromise<V | null> {
     const cached = this.feed.live ? this.entries.get(key) : undefined;
     if (cached) {
       this.hits += 1;
@@ -55,9 +63,14 @@ export class LiveCache<V extends { id: string }> {
     this.misses += 1;
     const started = ++this.clock;
     this.inFlight += 1;
-    return load()
+    const keep = (entryKey: string, value: V) => {
+      if (this.feed.live && !this.changedSince(value, started)) this.set(entryKey, value);
+    };
+    return load((entries) => {
+      for (const [entryKey, value] of entries) keep(entryKey, value);
+    })
       .then((value) => {
-        if (value && this.feed.live && !this.changedSince(value, started)) this.set(key, value);
+        if (value) keep(key, value);
         return value;
       })
       .finally(() => {
