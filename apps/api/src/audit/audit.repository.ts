@@ -40,34 +40,8 @@ export class AuditRepository {
    * after the seq `afterSeq` in that order.
    */
   async page(scope: Scope, filter: AuditFilter, limit: number, afterSeq: number | null, ascending = false): Promise<StoredAuditEvent[]> {
-    const params: unknown[] = [scope.organizationId, tenantIdsParam(scope), scope.userId];
-    const where = [VISIBLE];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.action) add('action = ?', filter.action);
-    if (filter.actorId) add('actor_id = ?', filter.actorId);
-    if (filter.targetType) add('target_type = ?', filter.targetType);
-    if (filter.targetId) add('target_id = ?', filter.targetId);
-    if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
-    // A time window also becomes a seq range (two index look-ups), so the scan stays on a seq index; the time
-    // condition itself stays too, as clocks of several instances may disagree by a few milliseconds.
-    if (filter.from) {
-      add('occurred_at >= ?', filter.from);
-      where.push(`seq >= COALESCE((SELECT min(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at >= $${params.length}), 0)`);
-    }
-    if (filter.to) {
-      add('occurred_at < ?', filter.to);
-      where.push(`seq <= COALESCE((SELECT max(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at < $${params.length}), 0)`);
-    }
-    if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
-    params.push(limit);
-    return this.db.query<StoredAuditEvent[]>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
-        ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
-      params,
-    );
+    const { sql, params } = auditPageQuery(scope, filter, limit, afterSeq, ascending);
+    return this.db.query<StoredAuditEvent[]>(sql, params);
   }
 
   /**
@@ -90,4 +64,47 @@ export class AuditRepository {
     ]);
     return row.count;
   }
+}
+
+/**
+ * How far apart the clocks of two instances may be. Events get their seq in write order and their time from the
+ * writer's clock, so time and seq agree only up to this much; a time window's seq bounds are taken this much outside
+ * the window, which keeps them exact for any skew below it.
+ */
+export const CLOCK_SKEW_MARGIN = '1 minute';
+
+/**
+ * The SQL of `AuditRepository.page` (also what the plan proof EXPLAINs). A time window becomes a seq range found by
+ * two probes of the time index — the seq of the last event before the window and of the first after it (each
+ * widened by the clock margin) — so the scan stays on a seq index whatever the window and the log's length; the
+ * time condition itself stays too. (min/max(seq) over the window would walk the seq index filtering by time on
+ * PostgreSQL 15: a cost that grows with the log.)
+ */
+export function auditPageQuery(scope: Scope, filter: AuditFilter, limit: number, afterSeq: number | null, ascending: boolean) {
+  const params: unknown[] = [scope.organizationId, tenantIdsParam(scope), scope.userId];
+  const where = [VISIBLE];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.action) add('action = ?', filter.action);
+  if (filter.actorId) add('actor_id = ?', filter.actorId);
+  if (filter.targetType) add('target_type = ?', filter.targetType);
+  if (filter.targetId) add('target_id = ?', filter.targetId);
+  if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
+  if (filter.from) {
+    add(`occurred_at >= ? AND seq > COALESCE((SELECT seq FROM audit_events WHERE organization_id = $1
+      AND occurred_at < ?::timestamptz - interval '${CLOCK_SKEW_MARGIN}' ORDER BY occurred_at DESC LIMIT 1), 0)`, filter.from);
+  }
+  if (filter.to) {
+    add(`occurred_at < ? AND seq < COALESCE((SELECT seq FROM audit_events WHERE organization_id = $1
+      AND occurred_at >= ?::timestamptz + interval '${CLOCK_SKEW_MARGIN}' ORDER BY occurred_at LIMIT 1), ${Number.MAX_SAFE_INTEGER})`, filter.to);
+  }
+  if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
+  params.push(limit);
+  return {
+    sql: `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
+      ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+    params,
+  };
 }

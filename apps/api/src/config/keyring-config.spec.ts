@@ -29,6 +29,11 @@ describe('loadConfig', () => {
       logLevel: 'info',
       setupToken: undefined,
       usageFlushSeconds: 10,
+      usageRollupSeconds: 60,
+      usageMinuteRetentionHours: 48,
+      usageHourRetentionDays: 35,
+      usageDayRetentionDays: 400,
+      tenantCacheEntries: 50000,
       rateLimitPerMinute: 60_000,
       shutdownGraceSeconds: 0,
       metricsPort: 9464,
@@ -53,6 +58,11 @@ describe('loadConfig', () => {
         KEYRING_MASTER_KEYS: `old:${KEY_A},new:${KEY_B}`,
         KEYRING_ACTIVE_MASTER_KEY: 'new',
         KEYRING_USAGE_FLUSH_SECONDS: '5',
+        KEYRING_USAGE_ROLLUP_SECONDS: '30',
+        KEYRING_USAGE_MINUTE_RETENTION_HOURS: '72',
+        KEYRING_USAGE_HOUR_RETENTION_DAYS: '90',
+        KEYRING_USAGE_DAY_RETENTION_DAYS: '730',
+        KEYRING_TENANT_CACHE_ENTRIES: '1000',
         KEYRING_RATE_LIMIT_PER_MINUTE: '600',
         REDIS_URL: 'rediss://:pw@cache:6380/1',
         KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
@@ -76,6 +86,11 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       setupToken: 'a-setup-token-of-24-chars',
       usageFlushSeconds: 5,
+      usageRollupSeconds: 30,
+      usageMinuteRetentionHours: 72,
+      usageHourRetentionDays: 90,
+      usageDayRetentionDays: 730,
+      tenantCacheEntries: 1000,
       rateLimitPerMinute: 600,
       redisUrl: 'rediss://:pw@cache:6380/1',
       shutdownGraceSeconds: 0,
@@ -100,6 +115,9 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
     expect(problemsOf({ KEYRING_RATE_LIMIT_PER_MINUTE: '0' })).toEqual(['KEYRING_RATE_LIMIT_PER_MINUTE must be a whole number above 0 (got "0")']);
+    expect(problemsOf({ KEYRING_USAGE_MINUTE_RETENTION_HOURS: '24' })).toEqual([
+      'KEYRING_USAGE_MINUTE_RETENTION_HOURS must be a whole number of at least 26 (got "24")',
+    ]);
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
     ]);

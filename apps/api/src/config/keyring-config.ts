@@ -34,6 +34,20 @@ export interface KeyringConfig {
   setupToken?: string;
   /** How often tenant-API usage counted in memory is written; a crash loses at most this much. */
   usageFlushSeconds: number;
+  /**
+   * Usage rollups (UsageRollup): how often per-minute counts are summed into hours and days, and how long each
+   * level is kept. The minimums keep every span the usage chart accepts (a day of minutes, 31 days of hours,
+   * 366 days) answerable, and the last hour rollable.
+   */
+  usageRollupSeconds: number;
+  usageMinuteRetentionHours: number;
+  usageHourRetentionDays: number;
+  usageDayRetentionDays: number;
+  /**
+   * Entries each tenant-API cache (widgets' decrypted signing material, API keys) holds at most, the least
+   * recently used going first: ~1 KB each.
+   */
+  tenantCacheEntries: number;
   /** userHashes one API key may ask for per minute (a batch counts each identifier). */
   rateLimitPerMinute: number;
   /** When set, the rate limit is shared by all instances through Redis; otherwise each instance counts alone. */
@@ -86,6 +100,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
     usageFlushSeconds: read.positiveInt('KEYRING_USAGE_FLUSH_SECONDS', 10),
+    usageRollupSeconds: read.positiveInt('KEYRING_USAGE_ROLLUP_SECONDS', 60),
+    usageMinuteRetentionHours: read.atLeast('KEYRING_USAGE_MINUTE_RETENTION_HOURS', 48, 26),
+    usageHourRetentionDays: read.atLeast('KEYRING_USAGE_HOUR_RETENTION_DAYS', 35, 33),
+    usageDayRetentionDays: read.atLeast('KEYRING_USAGE_DAY_RETENTION_DAYS', 400, 368),
+    tenantCacheEntries: read.positiveInt('KEYRING_TENANT_CACHE_ENTRIES', 50_000),
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
@@ -148,11 +167,16 @@ class EnvReader {
     return this.wholeNumber(name, fallback, 0);
   }
 
-  private wholeNumber(name: string, fallback: number, min: 0 | 1): number {
+  atLeast(name: string, fallback: number, min: number): number {
+    return this.wholeNumber(name, fallback, min);
+  }
+
+  private wholeNumber(name: string, fallback: number, min: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
-    this.problems.push(`${name} must be a whole number${min === 1 ? ' above 0' : ''} (got "${value}")`);
+    const bound = min === 0 ? '' : min === 1 ? ' above 0' : ` of at least ${min}`;
+    this.problems.push(`${name} must be a whole number${bound} (got "${value}")`);
     return fallback;
   }
 
