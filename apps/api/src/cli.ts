@@ -3,14 +3,15 @@ import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app/app.module';
-import { auditVerify } from './cli/audit-verify';
+import { AuditKeys } from './audit/audit-keys';
+import { auditVerify, auditVerifyOffline } from './cli/audit-verify';
 import { createOwner } from './cli/create-owner';
 import { doctor } from './cli/doctor';
 import { DomainError } from './common/problem/domain-error';
 import { AuditWriter } from './audit/audit-writer.service';
 import { ConfigError, loadConfig, type KeyringConfig } from './config/keyring-config';
 import { Envelope } from './crypto/envelope';
-import { resolveMasterKeys } from './crypto/master-keys';
+import { resolveMasterKeys, type MasterKeys } from './crypto/master-keys';
 import { rewrapSecrets, type RewrapProgress } from './custody/rewrap';
 import { installationDatabase } from './database/connect';
 import { dataSourceOptions, runMigrations } from './database/data-source';
@@ -22,7 +23,9 @@ Commands:
   rewrap         move every secret onto the active master key (KEYRING_ACTIVE_MASTER_KEY), in resumable batches
   create-owner   first-run setup without the console:
                    --email <email> --organization <name>, password in KEYRING_OWNER_PASSWORD (never on the command line)
-  audit-verify   re-check every organization's audit hash chain; exit code 1 if one is broken
+  audit-verify   re-check every organization's audit chain (MACs, links, checkpoints); exit code 1 if one is broken
+                 offline, with the public keys alone (no database, no master key):
+                   --export <audit.ndjson> --jwks <keyring-audit-keys.json> --checkpoint <file> [--checkpoint <file> …]
   doctor         check configuration, database, migrations, master keys, console and Redis; exit code 1 on a problem
 `;
 
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || (command as string) === 'help' ? 0 : 2;
   }
+  if (command === 'audit-verify' && argv.length > 1) return auditVerifyOfflineCommand(argv.slice(1));
   const config = loadConfig();
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const database = await installationDatabase(config, (line) => logger.debug({ component: 'embedded-postgres' }, line));
@@ -50,21 +54,42 @@ async function main(argv: string[]): Promise<number> {
   const dataSource = new DataSource(dataSourceOptions(database.url));
   try {
     await dataSource.initialize();
-    if (command === 'audit-verify') return await auditVerify(dataSource, print);
     const applied = await runMigrations(dataSource);
+    const masterKeys = () => resolveMasterKeys(config, (message) => logger.warn(message));
+    if (command === 'audit-verify') return await auditVerify(dataSource, await loadAuditKeys(dataSource, await masterKeys()), print);
     if (command === 'create-owner') return await createOwnerCommand(argv.slice(1), config, database.url, logger);
     if (command === 'migrate') {
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply: the database is up to date.\n');
       return 0;
     }
-    const envelope = new Envelope(await resolveMasterKeys(config, (message) => logger.warn(message)));
-    const result = await rewrapSecrets(dataSource, envelope, new AuditWriter(), { onProgress: progressBar() });
+    const keys = await masterKeys();
+    const writer = new AuditWriter(await loadAuditKeys(dataSource, keys));
+    const envelope = new Envelope(keys);
+    const result = await rewrapSecrets(dataSource, envelope, writer, { onProgress: progressBar() });
     process.stdout.write(`\nRe-wrapped ${result.done} secret version(s) onto master key "${envelope.activeKeyId}".\n`);
     return 0;
   } finally {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
   }
+}
+
+async function loadAuditKeys(dataSource: DataSource, masterKeys: MasterKeys): Promise<AuditKeys> {
+  const keys = new AuditKeys(masterKeys, dataSource);
+  await keys.load();
+  return keys;
+}
+
+async function auditVerifyOfflineCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { export: { type: 'string' }, jwks: { type: 'string' }, checkpoint: { type: 'string', multiple: true } },
+  });
+  if (!values.export || !values.jwks || !values.checkpoint?.length) {
+    process.stderr.write('audit-verify offline needs --export, --jwks and at least one --checkpoint.\n');
+    return 2;
+  }
+  return auditVerifyOffline({ exportFile: values.export, jwksFile: values.jwks, checkpointFiles: values.checkpoint }, print);
 }
 
 async function createOwnerCommand(args: string[], config: KeyringConfig, databaseUrl: string, logger: Logger): Promise<number> {

@@ -33,7 +33,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   app.use(metrics.expressMiddleware);
   app.use(jsonBody());
   app.use(cookieParser());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', '.well-known/keyring-audit-keys.json'] });
   app.useGlobalPipes(createValidationPipe());
   // The user-hash routes answer before Express (see LeanRoute); everything else goes through Nest.
   const server = app.getHttpServer();

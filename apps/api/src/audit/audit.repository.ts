@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ActorType, AuditOutcome, ChainedEvent } from './audit-chain';
+import type { ActorType, AuditOutcome, StoredAuditEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -12,15 +12,11 @@ export interface AuditFilter {
   to?: string;
 }
 
-export interface StoredAuditEvent extends ChainedEvent {
-  hash: string;
-}
-
 // seq is cast for JSON; ORDER BY names the table's column, or it would sort by the cast and skip the index.
-const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
+export const EVENT_COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
   actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
   target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
-  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", hash`;
+  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", key_id AS "keyId", hash`;
 
 @Injectable()
 export class AuditRepository {
@@ -61,10 +57,28 @@ export class AuditRepository {
     if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
     params.push(limit);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
+      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
         ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /** Seq and hash of chosen events of an organization's chain (those that exist). */
+  async hashesAt(organizationId: string, seqs: number[]): Promise<Map<number, string>> {
+    const rows: { seq: number; hash: string }[] = await this.db.query(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 AND seq = ANY($2::bigint[])',
+      [organizationId, seqs],
+    );
+    return new Map(rows.map((row) => [row.seq, row.hash]));
+  }
+
+  /** The newest event's seq and hash; null for an empty chain. */
+  async head(organizationId: string): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await this.db.query(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
+      [organizationId],
+    );
+    return row ?? null;
   }
 }
 
@@ -82,6 +96,7 @@ export function toAuditEventView(event: StoredAuditEvent) {
     outcome: event.outcome as AuditOutcome,
     details: event.details,
     prevHash: event.prevHash,
+    keyId: event.keyId,
     hash: event.hash,
   };
 }

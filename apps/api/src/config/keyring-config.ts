@@ -31,6 +31,10 @@ export interface KeyringConfig {
    * that sign-in throttling and the audit log see the client's address rather than the proxy's. Off by default.
    */
   trustProxy?: number | string[];
+  /** The audit log signs a checkpoint of a chain every this many events… */
+  auditCheckpointEvents: number;
+  /** …and, for a chain that moved, at least this often. */
+  auditCheckpointMinutes: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -62,6 +66,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Keyring
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
+    auditCheckpointEvents: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_EVENTS', 1000),
+    auditCheckpointMinutes: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_MINUTES', 60),
   };
   const masterKeys = env['KEYRING_MASTER_KEYS']?.trim();
   if (masterKeys) {

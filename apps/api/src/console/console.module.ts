@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Paths the console's SPA fallback must leave to the API, so an unknown API route is a JSON 404. */
-export const NOT_CONSOLE_PATHS = ['/api{/*path}', '/healthz', '/readyz', '/metrics'];
+export const NOT_CONSOLE_PATHS = ['/api{/*path}', '/healthz', '/readyz', '/metrics', '/.well-known/keyring-audit-keys.json'];
 
 export function hasBuiltConsole(consoleDir: string): boolean {
   return existsSync(join(consoleDir, 'index.html'));

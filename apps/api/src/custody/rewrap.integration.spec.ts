@@ -57,7 +57,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
     const killedAt = new Error('killed');
     const progress: number[] = [];
     await expect(
-      rewrapSecrets(db, envelope, new AuditWriter(), {
+      rewrapSecrets(db, envelope, keyring.app.get(AuditWriter), {
         batchSize: 100,
         onProgress: ({ done }) => {
           progress.push(done);
@@ -72,7 +72,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
     const response = await owner.request('POST', `/api/v1/orgs/${orgId}/widgets/${sampleWidgetId}/test-user-hash`, { body: { userIdentifier: 'u' } });
     expect(response.body.userHash).toBe(await signUserHash('bulk-secret-0', 'u'));
 
-    const result = await rewrapSecrets(db, envelope, new AuditWriter(), { batchSize: 100 });
+    const result = await rewrapSecrets(db, envelope, keyring.app.get(AuditWriter), { batchSize: 100 });
     expect(result).toEqual({ done: 500, total: 500 });
     expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
 

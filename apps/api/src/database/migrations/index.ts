@@ -4,6 +4,7 @@ import { AddTotp1763900200000 } from './1763900200000-AddTotp';
 import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
 import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
 import { CreateUsage1763900500000 } from './1763900500000-CreateUsage';
+import { KeyAuditChain1764400100000 } from './1764400100000-KeyAuditChain';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateCustody1763900300000,
   CreateApiKeys1763900400000,
   CreateUsage1763900500000,
+  KeyAuditChain1764400100000,
 ];
