@@ -128,7 +128,8 @@ export class AuditKeys implements OnModuleInit {
   }
 }
 
-const binding = (kind: KeyRow['kind'], kid: string) => ({ purpose: `audit-${kind}-key`, kid });
+// Not `kid`: that header names the master key.
+const binding = (kind: KeyRow['kind'], kid: string) => ({ purpose: `audit-${kind}-key`, auditKeyId: kid });
 
 /** A signing key named by its public key's RFC 7638 thumbprint, so that a kid cannot be reused for another key. */
 async function signingKey(privateKey: KeyObject): Promise<SigningKey> {

@@ -10,7 +10,7 @@ export class CryptoModule {
       module: CryptoModule,
       global: true,
       providers: [{ provide: MASTER_KEYS, useValue: keys }, Envelope],
-      exports: [Envelope],
+      exports: [MASTER_KEYS, Envelope],
     };
   }
 }

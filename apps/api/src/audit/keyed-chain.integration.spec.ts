@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { keyIdOf } from '../crypto/envelope';
+import { DataSource } from 'typeorm';
+import { fullVerificationOf } from '../../test/audit-fixtures';
+import { completeSetup, signIn, OWNER } from '../../test/identity-fixtures';
+import { createTestDatabase, type TestDatabase } from '../../test/test-database';
+import { startTestApp, type TestApp } from '../../test/test-app';
+import { assertNoSecretFields, auditEventMac, type StoredAuditEvent } from './audit-chain';
+import { AuditKeys } from './audit-keys';
+import { AuditWriter } from './audit-writer.service';
+import { AuditRepository } from './audit.repository';
+
+const key = (id: string, byte: number) => `${id}:${Buffer.alloc(32, byte).toString('base64')}`;
+
+/** Any JSON-ish value a feature might audit: dates, nested arrays, any text (NUL, lone surrogates), any number. */
+const detailValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(-0, 1e21, 2 ** 53 + 2, 5e-324, 0.1, -1.7976931348623157e308),
+    fc.string({ unit: 'binary' }),
+    fc.date(),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ unit: 'binary' }), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+const details = fc
+  .dictionary(fc.string({ unit: 'binary' }), detailValue, { maxKeys: 6 })
+  .filter((value) => {
+    try {
+      assertNoSecretFields(value);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+describe('keyed audit chain (real app, real PostgreSQL)', () => {
+  let keyring: TestApp;
+  let orgId: string;
+
+  beforeAll(async () => {
+    keyring = await startTestApp();
+    ({ organizationId: orgId } = await completeSetup(keyring));
+  });
+  afterAll(() => keyring.close());
+
+  it('stores details exactly as it MACs them: the MAC recomputed from the row read back equals the one written', async () => {
+    const db = keyring.app.get(DataSource);
+    const writer = keyring.app.get(AuditWriter);
+    const keys = keyring.app.get(AuditKeys);
+    const events = new AuditRepository(db);
+    const context = { actor: { type: 'system' as const, id: null, label: 'prop\ud800erty' }, ip: null, userAgent: 'agent\0', requestId: null };
+    await fc.assert(
+      fc.asyncProperty(details, async (generated) => {
+        await db.transaction((manager) => writer.record(manager, context, { organizationId: orgId, action: 'property.tested', details: generated }));
+        const [row] = await events.page(orgId, {}, 1, null);
+        const { hash, ...stored } = row as StoredAuditEvent;
+        expect(auditEventMac(stored, keys.macKey(stored.keyId!)!)).toBe(hash);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('audit keys across a master-key rotation (real app, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => (db = await createTestDatabase()));
+  afterAll(() => db.drop());
+
+  it('verifies events of a retired master key and keeps publishing the checkpoint key, every stored key under the active master key', async () => {
+    const first = await startTestApp({ KEYRING_MASTER_KEYS: key('old', 1) }, db);
+    const { organizationId } = await completeSetup(first);
+    const firstKeys = (await first.request('GET', '/.well-known/keyring-audit-keys.json')).body.keys;
+    await first.close();
+
+    const both = await startTestApp({ KEYRING_MASTER_KEYS: `${key('old', 1)},${key('new', 2)}`, KEYRING_ACTIVE_MASTER_KEY: 'new' }, db);
+    await signIn(both, OWNER.email, OWNER.password);
+    await both.close();
+
+    const newOnly = await startTestApp({ KEYRING_MASTER_KEYS: key('new', 2) }, db);
+    try {
+      const owner = await signIn(newOnly, OWNER.email, OWNER.password);
+      const keyIds = await db.query<{ key_id: string }>('SELECT key_id FROM audit_events WHERE organization_id = $1 ORDER BY seq', [organizationId]);
+      expect(keyIds.map((row) => row.key_id)).toEqual(['old', 'old', 'new', 'new']);
+      expect(await fullVerificationOf(owner, organizationId)).toMatchObject({ valid: true, checkedEvents: 4 });
+      expect((await newOnly.request('GET', '/.well-known/keyring-audit-keys.json')).body.keys).toEqual(firstKeys);
+      const stored = await db.query<{ wrapped: string }>('SELECT wrapped FROM audit_keys');
+      expect(stored.map((row) => keyIdOf(row.wrapped))).toEqual(stored.map(() => 'new'));
+    } finally {
+      await newOnly.close();
+    }
+  });
+
+  it('publishes and trusts no key written straight into the database', async () => {
+    await db.query("INSERT INTO audit_keys (kind, kid, wrapped) VALUES ('signing', 'planted', 'eyJhbGciOiJub25lIn0.e30.')");
+    const keyring = await startTestApp({ KEYRING_MASTER_KEYS: key('new', 2) }, db);
+    try {
+      const { keys } = (await keyring.request('GET', '/.well-known/keyring-audit-keys.json')).body;
+      expect(keys.map((jwk: { kid: string }) => jwk.kid)).not.toContain('planted');
+      expect(keyring.logs.some((line) => line.includes('Ignoring the stored audit signing key \\"planted\\": The value names no master key'))).toBe(true);
+    } finally {
+      await keyring.close();
+    }
+  });
+});
