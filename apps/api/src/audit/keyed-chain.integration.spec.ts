@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createLocalJWKSet } from 'jose';
 import { keyIdOf } from '../crypto/envelope';
 import { DataSource } from 'typeorm';
 import { fullVerificationOf } from '../../test/audit-fixtures';
@@ -6,6 +7,8 @@ import { completeSetup, signIn, OWNER } from '../../test/identity-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { assertNoSecretFields, auditEventMac, type StoredAuditEvent } from './audit-chain';
+import { verifyCheckpoint } from './audit-checkpoint';
+import { AuditCheckpoints } from './audit-checkpoints.service';
 import { AuditKeys } from './audit-keys';
 import { AuditWriter } from './audit-writer.service';
 import { AuditRepository } from './audit.repository';
@@ -105,6 +108,29 @@ describe('audit keys across a master-key rotation (real app, real PostgreSQL)', 
       expect(keyring.logs.some((line) => line.includes('Ignoring the stored audit signing key \\"planted\\": The value names no master key'))).toBe(true);
     } finally {
       await keyring.close();
+    }
+  });
+});
+
+describe('automatic checkpoints (real app, real PostgreSQL)', () => {
+  let keyring: TestApp;
+  afterAll(() => keyring.close());
+
+  it('signs and keeps one every KEYRING_AUDIT_CHECKPOINT_EVENTS events, and one per moved chain on the periodic run', async () => {
+    keyring = await startTestApp({ KEYRING_AUDIT_CHECKPOINT_EVENTS: '3' });
+    const { organizationId } = await completeSetup(keyring);
+    for (let i = 0; i < 5; i++) await signIn(keyring, OWNER.email, OWNER.password);
+    const kept = () => keyring.db.query<{ seq: string; jws: string }>('SELECT seq, jws FROM audit_checkpoints WHERE chain_id = $1 ORDER BY seq', [organizationId]);
+    expect((await kept()).map((row) => Number(row.seq))).toEqual([3, 6]);
+
+    const checkpoints = keyring.app.get(AuditCheckpoints);
+    expect(await checkpoints.checkpointMovedChains()).toBe(1);
+    expect(await checkpoints.checkpointMovedChains()).toBe(0);
+    const rows = await kept();
+    expect(rows.map((row) => Number(row.seq))).toEqual([3, 6, 7]);
+    const keys = createLocalJWKSet((await keyring.request('GET', '/.well-known/keyring-audit-keys.json')).body);
+    for (const row of rows) {
+      expect(await verifyCheckpoint(row.jws, keys)).toEqual({ organizationId, seq: Number(row.seq), hash: expect.stringMatching(/^[0-9a-f]{64}$/), issuedAt: expect.any(String) });
     }
   });
 });
