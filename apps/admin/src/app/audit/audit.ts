@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, inject, input, resource, signal } from '@angular/core';
+import { Component, effect, inject, input, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -10,9 +10,12 @@ import { MatTableModule } from '@angular/material/table';
 import type { AuditEvent, AuditVerification, Page } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
+import { runAction } from '../shared/actions';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
+
+const FULL_CHECK_POLL_MS = 3000;
 
 interface AuditFilters {
   action: string;
@@ -32,8 +35,22 @@ interface AuditFilters {
         @if (check.valid) {
           <span class="chip ok" data-testid="chain-badge" role="status"><mat-icon inline>verified</mat-icon> Chain verified: {{ check.checkedEvents }} events</span>
         } @else {
-          <span class="chip bad" data-testid="chain-badge" role="alert"><mat-icon inline>report</mat-icon> Chain broken at event {{ check.firstBrokenSeq }}</span>
+          <span class="chip bad" data-testid="chain-badge" role="alert" [title]="check.reason ?? ''"><mat-icon inline>report</mat-icon> Chain broken at event {{ check.firstBrokenSeq }}</span>
         }
+        <span class="muted" data-testid="full-check" role="status">
+          @if (check.fullVerification; as full) {
+            @if (full.finishedAt) {
+              Last full check {{ full.finishedAt | date: 'medium' }}: {{ full.valid ? 'every event holds' : 'broken at event ' + full.firstBrokenSeq }}
+            } @else {
+              Full check running since {{ full.startedAt | date: 'shortTime' }}…
+            }
+          } @else {
+            Never fully checked
+          }
+        </span>
+        <button mat-stroked-button type="button" (click)="fullCheck()" [disabled]="check.fullVerification && !check.fullVerification.finishedAt">
+          <mat-icon>fact_check</mat-icon>Full check
+        </button>
       } @else if (verification.isLoading()) {
         <span class="chip" data-testid="chain-badge">Verifying the chain…</span>
       }
@@ -102,6 +119,21 @@ export class AuditLog {
       .filter(([, value]) => value !== null)
       .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
       .join('\n');
+  }
+
+  constructor() {
+    // While a full check runs (in the background, on the server), look again every few seconds.
+    effect((onCleanup) => {
+      const full = this.verification.value()?.fullVerification;
+      if (!full || full.finishedAt) return;
+      const timer = setTimeout(() => this.verification.reload(), FULL_CHECK_POLL_MS);
+      onCleanup(() => clearTimeout(timer));
+    });
+  }
+
+  protected async fullCheck(): Promise<void> {
+    const started = await runAction(this.snackBar, () => this.api.post(`/orgs/${this.orgId()}/audit-events/verify/full`), 'Full check started.');
+    if (started) this.verification.reload();
   }
 
   protected apply(): void {
