@@ -12,7 +12,7 @@ import { ChainStateRepository, type FullVerificationState } from './chain-state.
 const DEFAULT_PAGE = 50;
 const BATCH = 2000;
 /** Beyond this many new events, a verification is left to the background rather than done on the request. */
-const INLINE_LIMIT = 20_000;
+const INLINE_LIMIT = 5_000;
 /** MACs computed between two pauses of a full verification. */
 const CHUNK = 250;
 /**
