@@ -93,8 +93,9 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
           last = batch.at(-1) ?? last;
           if (batch.length < LEGACY_BATCH) break;
         }
-        await keepCheckpoint(manager, this.keys.signer, chain, { seq: last!.seq, hash: last!.hash }, digest);
-        this.logger.log(`Sealed the ${last!.seq} unkeyed audit events of chain ${chain} with a signed checkpoint.`);
+        if (!last) return;
+        await keepCheckpoint(manager, this.keys.signer, chain, { seq: last.seq, hash: last.hash }, digest);
+        this.logger.log(`Sealed the ${last.seq} unkeyed audit events of chain ${chain} with a signed checkpoint.`);
       });
     }
   }

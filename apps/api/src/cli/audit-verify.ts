@@ -70,7 +70,7 @@ export async function auditVerifyOffline(input: OfflineInput, print: Print): Pro
   }
   const [organizationId] = organizations;
   const sealPayload = checkpoints.find((checkpoint) => checkpoint.legacyDigest !== undefined);
-  const seal: LegacySeal | null = sealPayload ? { seq: sealPayload.seq, hash: sealPayload.hash, legacyDigest: sealPayload.legacyDigest! } : null;
+  const seal: LegacySeal | null = sealPayload?.legacyDigest ? { seq: sealPayload.seq, hash: sealPayload.hash, legacyDigest: sealPayload.legacyDigest } : null;
   const walk = new ChainWalk(CHAIN_START, { seal });
   const hashes = new Map<number, string>();
   let broken: ChainBreak | null = null;

@@ -29,7 +29,7 @@ function chainOf(db: TestDatabase, orgId: string) {
 }
 
 /** Rewrites event `seq` with `details` and re-hashes it and every later event with the unkeyed recipe. */
-async function rewriteWithUnkeyedRecipe(db: TestDatabase, orgId: string, seq: number, details: object, keyId: (old: string | null) => string | null) {
+async function rewriteWithUnkeyedRecipe(db: TestDatabase, orgId: string, seq: number, details: Record<string, unknown>, keyId: (old: string | null) => string | null) {
   const events = await chainOf(db, orgId);
   let prevHash = events[seq - 2]?.hash ?? '0'.repeat(64);
   for (const event of events.slice(seq - 1)) {
