@@ -5,7 +5,8 @@ import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { GENESIS_HASH, legacyDigest, SYSTEM_CHAIN, type StoredAuditEvent } from './audit-chain';
 import { keepCheckpoint } from './audit-checkpoint';
 import { AuditKeys } from './audit-keys';
-import { EVENT_COLUMNS } from './audit.repository';
+import { AuditRepository, EVENT_COLUMNS } from './audit.repository';
+import { ChainStateRepository } from './chain-state.repository';
 
 const LEGACY_BATCH = 2000;
 
@@ -22,6 +23,8 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly db: DataSource,
     private readonly keys: AuditKeys,
+    private readonly events: AuditRepository,
+    private readonly state: ChainStateRepository,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {}
 
@@ -42,15 +45,9 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
    * seal of its unkeyed prefix, which an offline verifier needs to accept those events.
    */
   async checkpoint(organizationId: string): Promise<AuditCheckpoint> {
-    return this.db.transaction(async (manager) => {
-      const [head] = await manager.query(
-        'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
-        [organizationId],
-      );
-      const checkpoint = await keepCheckpoint(manager, this.keys.signer, organizationId, head ?? { seq: 0, hash: GENESIS_HASH });
-      const [seal] = await manager.query('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND legacy_digest IS NOT NULL', [organizationId]);
-      return { checkpoint, legacySeal: seal?.jws ?? null };
-    });
+    const head = (await this.events.head(organizationId)) ?? { seq: 0, hash: GENESIS_HASH };
+    const checkpoint = await keepCheckpoint(this.db.manager, this.keys.signer, organizationId, head);
+    return { checkpoint, legacySeal: await this.state.seal(organizationId) };
   }
 
   /** Checkpoints each chain whose newest event is past its newest checkpoint. */
