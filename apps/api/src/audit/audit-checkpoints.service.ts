@@ -44,7 +44,8 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
    * A checkpoint of the organization's chain at its newest event (the one kept there already, if any), and the
    * seal of its unkeyed prefix, which an offline verifier needs to accept those events.
    */
-  async checkpoint(organizationId: string): Promise<AuditCheckpoint> {
+  async checkpoint(routeOrgId: string): Promise<AuditCheckpoint> {
+    const organizationId = routeOrgId.toLowerCase();
     const head = (await this.events.head(organizationId)) ?? { seq: 0, hash: GENESIS_HASH };
     const checkpoint = await keepCheckpoint(this.db.manager, this.keys.signer, organizationId, head);
     return { checkpoint, legacySeal: await this.state.seal(organizationId) };

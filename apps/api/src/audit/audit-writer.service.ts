@@ -83,7 +83,9 @@ export class AuditWriter {
     // What is MACed is exactly what PostgreSQL gives back, so that verifying recomputes the same MAC.
     const details = storableDetails(record.details ?? {});
     const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
-    const chain = record.organizationId ?? SYSTEM_CHAIN;
+    // PostgreSQL gives UUIDs back in lower case, whatever case the caller (a route's :orgId) wrote them in.
+    const organizationId = record.organizationId?.toLowerCase() ?? null;
+    const chain = organizationId ?? SYSTEM_CHAIN;
     const macKey = this.keys.activeMacKey;
     // Writers of one chain queue here until the transaction ends: no two events get the same seq or prev_hash.
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit:${chain}`]);
@@ -94,7 +96,7 @@ export class AuditWriter {
       [chain, SYSTEM_CHAIN],
     );
     const event: ChainedEvent = {
-      organizationId: record.organizationId,
+      organizationId,
       seq: last ? Number(last.seq) + 1 : 1,
       occurredAt: new Date(),
       actorType: context.actor.type,
@@ -103,7 +105,7 @@ export class AuditWriter {
       action: storableText(record.action),
       targetType: text(record.target?.type),
       targetId: text(record.target?.id),
-      tenantId: record.tenantId ?? null,
+      tenantId: record.tenantId?.toLowerCase() ?? null,
       ip: text(context.ip),
       userAgent: text(context.userAgent),
       requestId: text(context.requestId),

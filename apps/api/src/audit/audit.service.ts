@@ -62,7 +62,9 @@ export class AuditService implements OnModuleDestroy {
    * different. A large backlog is left to a full verification in the background. 400 for a checkpoint that is not
    * validly signed or is another organization's.
    */
-  async verify(organizationId: string, checkpoints: string[] = []): Promise<AuditVerification> {
+  async verify(routeOrgId: string, checkpoints: string[] = []): Promise<AuditVerification> {
+    // As PostgreSQL writes it, and checkpoints name it.
+    const organizationId = routeOrgId.toLowerCase();
     const given = await Promise.all(checkpoints.map((jws, index) => this.givenCheckpoint(organizationId, jws, index)));
     const { verified, full } = await this.state.state(organizationId);
     const seal = await this.legacySeal(organizationId);

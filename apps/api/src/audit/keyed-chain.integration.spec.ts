@@ -52,15 +52,18 @@ describe('keyed audit chain (real app, real PostgreSQL)', () => {
   });
   afterAll(() => keyring.close());
 
-  it('stores details exactly as it MACs them: the MAC recomputed from the row read back equals the one written', async () => {
+  it('stores events exactly as it MACs them: the MAC recomputed from the row read back equals the one written', async () => {
     const db = keyring.app.get(DataSource);
     const writer = keyring.app.get(AuditWriter);
     const keys = keyring.app.get(AuditKeys);
     const events = new AuditRepository(db);
     const context = { actor: { type: 'system' as const, id: null, label: 'prop\ud800erty' }, ip: null, userAgent: 'agent\0', requestId: null };
     await fc.assert(
-      fc.asyncProperty(details, async (generated) => {
-        await db.transaction((manager) => writer.record(manager, context, { organizationId: orgId, action: 'property.tested', details: generated }));
+      fc.asyncProperty(details, fc.uuid(), fc.boolean(), async (generated, tenantId, upperCase) => {
+        const cased = (uuid: string) => (upperCase ? uuid.toUpperCase() : uuid);
+        await db.transaction((manager) =>
+          writer.record(manager, context, { organizationId: cased(orgId), tenantId: cased(tenantId), action: 'property.tested', details: generated }),
+        );
         const [row] = await events.page(orgId, {}, 1, null);
         const { hash, ...stored } = row as StoredAuditEvent;
         expect(auditEventMac(stored, keys.macKey(stored.keyId!)!)).toBe(hash);
