@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type StoredAuditEvent } from '../src/audit/audit-chain';
+import { auditEventMac, canonicalJson, type ChainedEvent, type StoredAuditEvent } from '../src/audit/audit-chain';
+import type { AuditKeys } from '../src/audit/audit-keys';
 import type { Session } from './identity-fixtures';
 import type { TestDatabase } from './test-database';
 
@@ -30,4 +31,27 @@ export async function asDba<T extends object = Record<string, unknown>>(db: Test
   } finally {
     await db.query('SET session_replication_role = origin');
   }
+}
+
+/** Appends `count` valid events to the organization's chain in one statement, as the app would MAC them. */
+export async function appendEvents(db: TestDatabase, keys: AuditKeys, organizationId: string, count: number): Promise<void> {
+  const [head] = await db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [organizationId]);
+  const { id: keyId, key } = keys.activeMacKey;
+  const events: StoredAuditEvent[] = [];
+  let prevHash = head?.hash ?? '0'.repeat(64);
+  for (let i = 1; i <= count; i++) {
+    const event: ChainedEvent = {
+      ...{ organizationId, seq: Number(head?.seq ?? 0) + i, occurredAt: new Date(), actorType: 'system', actorId: null, actorLabel: 'system' },
+      ...{ action: 'bulk.written', targetType: null, targetId: null, tenantId: null, ip: null, userAgent: null, requestId: null },
+      ...{ outcome: 'success', details: { i }, prevHash, keyId },
+    };
+    prevHash = auditEventMac(event, key);
+    events.push({ ...event, hash: prevHash });
+  }
+  await db.query(
+    `INSERT INTO audit_events (organization_id, seq, occurred_at, actor_type, actor_label, action, outcome, details, prev_hash, key_id, hash)
+     SELECT $1, e.seq, e.occurred_at, 'system', 'system', 'bulk.written', 'success', e.details, e.prev_hash, $2, e.hash
+       FROM jsonb_to_recordset($3::jsonb) AS e(seq bigint, occurred_at timestamptz, details jsonb, prev_hash text, hash text)`,
+    [organizationId, keyId, JSON.stringify(events.map((event) => ({ seq: event.seq, occurred_at: event.occurredAt, details: event.details, prev_hash: event.prevHash, hash: event.hash })))],
+  );
 }

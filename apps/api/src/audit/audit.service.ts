@@ -80,8 +80,10 @@ export class AuditService implements OnModuleDestroy {
     const head = await this.events.head(organizationId);
     const backlog = (head?.seq ?? 0) - from.seq;
     if (backlog > INLINE_LIMIT) {
-      const running = await this.startFullVerification(organizationId);
-      return { valid: full?.valid !== false, checkedEvents: from.seq, pendingEvents: backlog, fullVerification: running };
+      const fullVerification = await this.startFullVerification(organizationId);
+      const broken = await this.checkCoverage(organizationId, given, head ?? CHAIN_START);
+      if (broken) return this.answer(organizationId, { at: from, broken }, full);
+      return { valid: true, checkedEvents: from.seq, pendingEvents: backlog, fullVerification };
     }
     const result = await this.walk(organizationId, from, seal.seal, false);
     if (!result.broken) result.broken = await this.checkCoverage(organizationId, given, result.at);

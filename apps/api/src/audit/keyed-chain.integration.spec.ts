@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createLocalJWKSet } from 'jose';
 import { keyIdOf } from '../crypto/envelope';
 import { DataSource } from 'typeorm';
-import { fullVerificationOf } from '../../test/audit-fixtures';
+import { appendEvents, asDba, fullVerificationOf } from '../../test/audit-fixtures';
 import { completeSetup, signIn, OWNER } from '../../test/identity-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database';
 import { startTestApp, type TestApp } from '../../test/test-app';
@@ -136,4 +136,31 @@ describe('automatic checkpoints (real app, real PostgreSQL)', () => {
       expect(await verifyCheckpoint(row.jws, keys)).toEqual({ organizationId, seq: Number(row.seq), hash: expect.stringMatching(/^[0-9a-f]{64}$/), issuedAt: expect.any(String) });
     }
   });
+});
+
+describe('verification of a large backlog (real app, real PostgreSQL)', () => {
+  let keyring: TestApp;
+  afterAll(() => keyring.close());
+
+  it('leaves more than 5000 new events to a background full verification, still holding the chain to given checkpoints', async () => {
+    keyring = await startTestApp();
+    const { organizationId, owner } = await completeSetup(keyring);
+    await appendEvents(keyring.db, keyring.app.get(AuditKeys), organizationId, 6000);
+    const verifyPath = `/api/v1/orgs/${organizationId}/audit-events/verify`;
+    const { checkpoint } = (await owner.request('GET', `/api/v1/orgs/${organizationId}/audit-events/checkpoint`)).body;
+
+    const first = await owner.request('GET', verifyPath);
+    expect(first.body).toMatchObject({ valid: true, checkedEvents: 0, pendingEvents: 6002, fullVerification: { startedAt: expect.any(String), finishedAt: null } });
+
+    await asDba(keyring.db, 'DELETE FROM audit_events WHERE organization_id = $1 AND seq > 6000', [organizationId]);
+    await asDba(keyring.db, 'DELETE FROM audit_checkpoints');
+    const withCheckpoint = await owner.request('POST', verifyPath, { body: { checkpoints: [checkpoint] } });
+    expect(withCheckpoint.body).toMatchObject({ valid: false, firstBrokenSeq: 6002, reason: expect.stringMatching(/^Event 6002, covered by the checkpoint of .+, is missing\.$/) });
+
+    for (let attempt = 0; attempt < 600; attempt++) {
+      if ((await owner.request('GET', verifyPath)).body.fullVerification.finishedAt) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await owner.request('GET', verifyPath)).body).toMatchObject({ valid: true, checkedEvents: 6000, fullVerification: { valid: true, checkedEvents: 6000 } });
+  }, 60_000);
 });
