@@ -69,8 +69,9 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
   /** Seals, once, the unkeyed prefix of every chain that has one; instances starting together take turns per chain. */
   private async sealLegacyChains(): Promise<void> {
     const chains: { chain: string }[] = await this.db.query(
-      `SELECT DISTINCT COALESCE(organization_id, $1::uuid) AS chain FROM audit_events WHERE key_id IS NULL
-       EXCEPT SELECT chain_id FROM audit_checkpoints WHERE legacy_digest IS NOT NULL`,
+      `SELECT chains.chain FROM (SELECT id AS chain FROM organizations UNION ALL SELECT $1::uuid) chains
+        WHERE EXISTS (SELECT 1 FROM audit_events WHERE key_id IS NULL AND COALESCE(organization_id, $1::uuid) = chains.chain)
+          AND NOT EXISTS (SELECT 1 FROM audit_checkpoints WHERE chain_id = chains.chain AND legacy_digest IS NOT NULL)`,
       [SYSTEM_CHAIN],
     );
     for (const { chain } of chains) {

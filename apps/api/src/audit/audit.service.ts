@@ -111,10 +111,10 @@ export class AuditService implements OnModuleDestroy {
   private async verifyFully(organizationId: string): Promise<void> {
     const result = await this.fullCheck(organizationId, true);
     if (this.stopping) {
-      return this.state.finishFull(organizationId, result.at.seq, { seq: result.at.seq + 1, reason: 'The server stopped before the end.' });
+      return this.state.finishFull(organizationId, result.at.seq, { interrupted: 'The server stopped before the end: start it again.' });
     }
     if (!result.broken) await this.state.saveVerified(organizationId, result.at);
-    await this.state.finishFull(organizationId, result.at.seq, result.broken);
+    await this.state.finishFull(organizationId, result.at.seq, { broken: result.broken });
   }
 
   /** Every event from the first, and every kept checkpoint's coverage (the CLI's audit-verify runs it unpaced). */

@@ -53,12 +53,12 @@ export class ChainStateRepository {
     };
   }
 
-  /** Moves the verified point forward (never back: two verifications may finish in any order). */
+  /** Moves the verified point forward (never back: two verifications may finish in any order; no write if it stays). */
   async saveVerified(chainId: string, point: ChainPoint): Promise<void> {
     await this.db.query(
       `INSERT INTO audit_chain_state (chain_id, verified_seq, verified_hash) VALUES ($1, $2, $3)
        ON CONFLICT (chain_id) DO UPDATE SET verified_seq = excluded.verified_seq, verified_hash = excluded.verified_hash
-        WHERE audit_chain_state.verified_seq <= excluded.verified_seq`,
+        WHERE audit_chain_state.verified_seq < excluded.verified_seq`,
       [chainId, point.seq, point.hash],
     );
   }
@@ -77,11 +77,13 @@ export class ChainStateRepository {
     return rows.length === 1;
   }
 
-  async finishFull(chainId: string, checkedEvents: number, broken: ChainBreak | null): Promise<void> {
+  /** Stores the outcome: valid, broken (where and why), or neither when it stopped before the end. */
+  async finishFull(chainId: string, checkedEvents: number, outcome: { broken: ChainBreak | null } | { interrupted: string }): Promise<void> {
+    const [valid, seq, reason] = 'interrupted' in outcome ? [null, null, outcome.interrupted] : [outcome.broken === null, outcome.broken?.seq ?? null, outcome.broken?.reason ?? null];
     await this.db.query(
       `UPDATE audit_chain_state SET full_finished_at = now(), full_valid = $2, full_checked_events = $3,
          full_first_broken_seq = $4, full_reason = $5 WHERE chain_id = $1`,
-      [chainId, broken === null, checkedEvents, broken?.seq ?? null, broken?.reason ?? null],
+      [chainId, valid, checkedEvents, seq, reason],
     );
   }
 

@@ -139,8 +139,8 @@ describe('automatic checkpoints (real app, real PostgreSQL)', () => {
 });
 
 describe('verification of a large backlog (real app, real PostgreSQL)', () => {
-  let keyring: TestApp;
-  afterAll(() => keyring.close());
+  let keyring: TestApp | undefined;
+  afterAll(() => keyring?.close());
 
   it('leaves more than 5000 new events to a background full verification, still holding the chain to given checkpoints', async () => {
     keyring = await startTestApp();
@@ -162,5 +162,20 @@ describe('verification of a large backlog (real app, real PostgreSQL)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await owner.request('GET', verifyPath)).body).toMatchObject({ valid: true, checkedEvents: 6000, fullVerification: { valid: true, checkedEvents: 6000 } });
+  }, 60_000);
+
+  it('records a full verification cut short by a stop as unfinished, neither valid nor broken', async () => {
+    const db = await createTestDatabase();
+    const first = await startTestApp({}, db);
+    const { organizationId, owner } = await completeSetup(first);
+    await appendEvents(db, first.app.get(AuditKeys), organizationId, 6000);
+    expect((await owner.request('POST', `/api/v1/orgs/${organizationId}/audit-events/verify/full`)).status).toBe(202);
+    await first.close();
+    try {
+      const [state] = await db.query('SELECT full_finished_at, full_valid, full_reason FROM audit_chain_state WHERE chain_id = $1', [organizationId]);
+      expect(state).toEqual({ full_finished_at: expect.any(Date), full_valid: null, full_reason: 'The server stopped before the end: start it again.' });
+    } finally {
+      await db.drop();
+    }
   }, 60_000);
 });

@@ -33,16 +33,18 @@ interface AuditFilters {
       <h1>Audit log</h1>
       @if (verification.value(); as check) {
         @if (check.valid) {
-          <span class="chip ok" data-testid="chain-badge" role="status"><mat-icon inline>verified</mat-icon> Chain verified: {{ check.checkedEvents }} events</span>
+          <span class="chip ok" data-testid="chain-badge" role="status"><mat-icon inline>verified</mat-icon> Chain verified: {{ check.checkedEvents }} events@if (check.pendingEvents) {, {{ check.pendingEvents }} newer being checked}</span>
         } @else {
           <span class="chip bad" data-testid="chain-badge" role="alert" [title]="check.reason ?? ''"><mat-icon inline>report</mat-icon> Chain broken at event {{ check.firstBrokenSeq }}</span>
         }
         <span class="muted" data-testid="full-check" role="status">
           @if (check.fullVerification; as full) {
-            @if (full.finishedAt) {
-              Last full check {{ full.finishedAt | date: 'medium' }}: {{ full.valid ? 'every event holds' : 'broken at event ' + full.firstBrokenSeq }}
-            } @else {
+            @if (!full.finishedAt) {
               Full check running since {{ full.startedAt | date: 'shortTime' }}…
+            } @else if (full.valid === null) {
+              Last full check {{ full.finishedAt | date: 'medium' }} did not finish: {{ full.reason }}
+            } @else {
+              Last full check {{ full.finishedAt | date: 'medium' }}: {{ full.valid ? 'every event holds' : 'broken at event ' + full.firstBrokenSeq }}
             }
           } @else {
             Never fully checked

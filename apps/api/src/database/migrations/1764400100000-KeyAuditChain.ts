@@ -7,6 +7,10 @@ export class KeyAuditChain1764400100000 implements MigrationInterface {
     // The audit key an event's MAC is under (a master key id); NULL for the unkeyed events written before this
     // migration, which verification accepts only up to the signed checkpoint that seals them.
     await db.query('ALTER TABLE audit_events ADD COLUMN key_id text');
+    // Finds, at each start, the chains whose unkeyed events are still to be sealed, without reading the whole log.
+    await db.query(`
+      CREATE INDEX audit_events_unkeyed_idx ON audit_events ((COALESCE(organization_id, '00000000-0000-0000-0000-000000000000'::uuid)), seq)
+       WHERE key_id IS NULL`);
     // Secrets of the audit log, each a JWE under a master key (never usable from the database alone): the MAC keys
     // derived from master keys (kept so that events stay verifiable after their master key is retired) and the
     // Ed25519 keys that sign checkpoints (every one stays listed in the JWKS).
@@ -50,6 +54,7 @@ export class KeyAuditChain1764400100000 implements MigrationInterface {
     await db.query('DROP TABLE audit_chain_state');
     await db.query('DROP TABLE audit_checkpoints');
     await db.query('DROP TABLE audit_keys');
+    await db.query('DROP INDEX audit_events_unkeyed_idx');
     await db.query('ALTER TABLE audit_events DROP COLUMN key_id');
   }
 }
