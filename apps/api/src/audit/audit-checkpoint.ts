@@ -66,12 +66,13 @@ export async function keepCheckpoint(
     ...(legacyDigest ? { legacyDigest } : {}),
   };
   const jws = await signCheckpoint(signer, payload);
-  const [kept] = await manager.query(
+  // Insert-only (no UPDATE needed on the table), then read the checkpoint another caller kept first.
+  const [inserted] = await manager.query(
     `INSERT INTO audit_checkpoints (chain_id, seq, hash, issued_at, kid, jws, legacy_digest)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (chain_id, seq) DO UPDATE SET chain_id = excluded.chain_id
-     RETURNING jws`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (chain_id, seq) DO NOTHING RETURNING jws`,
     [chainId, at.seq, at.hash, issuedAt, signer.kid, jws, legacyDigest ?? null],
   );
+  if (inserted) return inserted.jws;
+  const [kept] = await manager.query('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND seq = $2', [chainId, at.seq]);
   return kept.jws;
 }

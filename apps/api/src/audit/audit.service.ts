@@ -81,12 +81,12 @@ export class AuditService implements OnModuleDestroy {
     const backlog = (head?.seq ?? 0) - from.seq;
     if (backlog > INLINE_LIMIT) {
       const fullVerification = await this.startFullVerification(organizationId);
-      const broken = await this.checkCoverage(organizationId, given, head ?? CHAIN_START);
+      const broken = await this.checkCoverage(organizationId, given);
       if (broken) return this.answer(organizationId, { at: from, broken }, full);
       return { valid: true, checkedEvents: from.seq, pendingEvents: backlog, fullVerification };
     }
     const result = await this.walk(organizationId, from, seal.seal, false);
-    if (!result.broken) result.broken = await this.checkCoverage(organizationId, given, result.at);
+    if (!result.broken) result.broken = await this.checkCoverage(organizationId, given);
     if (!result.broken) await this.state.saveVerified(organizationId, result.at);
     return this.answer(organizationId, result, full);
   }
@@ -122,7 +122,7 @@ export class AuditService implements OnModuleDestroy {
     const seal = await this.legacySeal(organizationId);
     if ('reason' in seal) return { at: CHAIN_START, broken: seal };
     const result = await this.walk(organizationId, CHAIN_START, seal.seal, paced);
-    if (!result.broken) result.broken = await this.checkCoverage(organizationId, [], result.at);
+    if (!result.broken) result.broken = await this.checkCoverage(organizationId, []);
     return result;
   }
 
@@ -183,7 +183,7 @@ export class AuditService implements OnModuleDestroy {
    * Every event a checkpoint covers (the caller's, and the newest kept one) is still there with the hash it had:
    * deleting the newest events, or rewriting one, shows here without re-hashing the chain.
    */
-  private async checkCoverage(organizationId: string, given: CheckpointPayload[], head: ChainPoint): Promise<ChainBreak | null> {
+  private async checkCoverage(organizationId: string, given: CheckpointPayload[]): Promise<ChainBreak | null> {
     const checkpoints = [...given];
     const latest = await this.state.latestCheckpoint(organizationId);
     if (latest) {
@@ -197,7 +197,8 @@ export class AuditService implements OnModuleDestroy {
     const hashes = await this.events.hashesAt(organizationId, checkpoints.map((checkpoint) => checkpoint.seq));
     for (const checkpoint of checkpoints.sort((a, b) => a.seq - b.seq)) {
       if (checkpoint.seq === 0) continue;
-      const hash = checkpoint.seq <= head.seq ? hashes.get(checkpoint.seq) : undefined;
+      // As the chain is now: a checkpoint kept a moment ago may cover an event written after the walk.
+      const hash = hashes.get(checkpoint.seq);
       if (hash === checkpoint.hash) continue;
       const what = hash === undefined ? 'missing' : 'different';
       return { seq: checkpoint.seq, reason: `Event ${checkpoint.seq}, covered by the checkpoint of ${checkpoint.issuedAt}, is ${what}.` };
