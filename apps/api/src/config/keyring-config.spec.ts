@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       usageFlushSeconds: 10,
       rateLimitPerMinute: 60_000,
       shutdownGraceSeconds: 0,
+      auditCheckpointEvents: 1000,
+      auditCheckpointMinutes: 60,
     });
   });
 
@@ -48,6 +50,8 @@ describe('loadConfig', () => {
         REDIS_URL: 'rediss://:pw@cache:6380/1',
         KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
         KEYRING_TRUST_PROXY: '10.0.0.0/8, loopback',
+        KEYRING_AUDIT_CHECKPOINT_EVENTS: '500',
+        KEYRING_AUDIT_CHECKPOINT_MINUTES: '15',
       },
       '/srv/keyring',
     );
@@ -65,6 +69,8 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://:pw@cache:6380/1',
       shutdownGraceSeconds: 0,
       trustProxy: ['10.0.0.0/8', 'loopback'],
+      auditCheckpointEvents: 500,
+      auditCheckpointMinutes: 15,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
