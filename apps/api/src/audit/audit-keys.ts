@@ -60,21 +60,30 @@ export class AuditKeys implements OnModuleInit {
       const rows: KeyRow[] = await manager.query('SELECT kind, kid, wrapped FROM audit_keys ORDER BY created_at DESC, kid');
       const macKeys = new Map<string, Uint8Array>();
       const signingKeys: SigningKey[] = [];
+      let signerUnderActiveMasterKey = false;
       for (const row of rows) {
         const opened = await this.open(manager, row);
         if (opened === undefined) continue;
-        if (row.kind === 'mac') macKeys.set(row.kid, Buffer.from(opened, 'base64'));
-        else signingKeys.push(await signingKey(createPrivateKey({ key: JSON.parse(opened), format: 'jwk' })));
+        // The row as read: open() may have re-wrapped it under the active master key since.
+        const wrappedUnder = keyIdOf(row.wrapped);
+        if (row.kind === 'mac') {
+          macKeys.set(row.kid, Buffer.from(opened, 'base64'));
+        } else {
+          if (signingKeys.length === 0) signerUnderActiveMasterKey = wrappedUnder === this.masterKeys.active.id;
+          signingKeys.push(await signingKey(createPrivateKey({ key: JSON.parse(opened), format: 'jwk' })));
+        }
       }
       for (const master of this.masterKeys.byId.values()) {
         const derived = deriveAuditMacKey(master.key);
         if (!macKeys.has(master.id)) await this.store(manager, 'mac', master.id, Buffer.from(derived).toString('base64'));
         macKeys.set(master.id, derived);
       }
-      if (signingKeys.length === 0) {
+      // A new active master key brings a new signing key; the older ones stay trusted and published, for the
+      // checkpoints they signed.
+      if (!signerUnderActiveMasterKey) {
         const created = await signingKey(generateKeyPairSync('ed25519').privateKey);
         await this.store(manager, 'signing', created.kid, JSON.stringify(created.privateKey.export({ format: 'jwk' })));
-        signingKeys.push(created);
+        signingKeys.unshift(created);
       }
       this.macKeys = macKeys;
       this.signingKeys = signingKeys;

@@ -78,10 +78,11 @@ describe('audit keys across a master-key rotation (real app, real PostgreSQL)', 
   beforeAll(async () => (db = await createTestDatabase()));
   afterAll(() => db.drop());
 
-  it('verifies events of a retired master key and keeps publishing the checkpoint key, every stored key under the active master key', async () => {
+  it('verifies events and checkpoints of a retired master key, its signing key still published, every stored key under the active master key', async () => {
     const first = await startTestApp({ KEYRING_MASTER_KEYS: key('old', 1) }, db);
-    const { organizationId } = await completeSetup(first);
+    const { organizationId, owner: firstOwner } = await completeSetup(first);
     const firstKeys = (await first.request('GET', '/.well-known/keyring-audit-keys.json')).body.keys;
+    const oldCheckpoint = (await firstOwner.request('GET', `/api/v1/orgs/${organizationId}/audit-events/checkpoint`)).body.checkpoint;
     await first.close();
 
     const both = await startTestApp({ KEYRING_MASTER_KEYS: `${key('old', 1)},${key('new', 2)}`, KEYRING_ACTIVE_MASTER_KEY: 'new' }, db);
@@ -94,7 +95,13 @@ describe('audit keys across a master-key rotation (real app, real PostgreSQL)', 
       const keyIds = await db.query<{ key_id: string }>('SELECT key_id FROM audit_events WHERE organization_id = $1 ORDER BY seq', [organizationId]);
       expect(keyIds.map((row) => row.key_id)).toEqual(['old', 'old', 'new', 'new']);
       expect(await fullVerificationOf(owner, organizationId)).toMatchObject({ valid: true, checkedEvents: 4 });
-      expect((await newOnly.request('GET', '/.well-known/keyring-audit-keys.json')).body.keys).toEqual(firstKeys);
+      const { keys } = (await newOnly.request('GET', '/.well-known/keyring-audit-keys.json')).body;
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toEqual(firstKeys[0]);
+      const newCheckpoint = (await owner.request('GET', `/api/v1/orgs/${organizationId}/audit-events/checkpoint`)).body.checkpoint;
+      expect(JSON.parse(Buffer.from(newCheckpoint.split('.')[0], 'base64url').toString()).kid).toBe(keys[0].kid);
+      const verified = await owner.request('POST', `/api/v1/orgs/${organizationId}/audit-events/verify`, { body: { checkpoints: [oldCheckpoint, newCheckpoint] } });
+      expect(verified.body).toMatchObject({ valid: true });
       const stored = await db.query<{ wrapped: string }>('SELECT wrapped FROM audit_keys');
       expect(stored.map((row) => keyIdOf(row.wrapped))).toEqual(stored.map(() => 'new'));
     } finally {
