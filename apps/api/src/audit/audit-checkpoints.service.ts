@@ -62,7 +62,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
        WHERE head.seq > COALESCE((SELECT max(seq) FROM audit_checkpoints WHERE chain_id = chains.chain), 0)`,
       [SYSTEM_CHAIN],
     );
-    for (const head of moved) await this.db.transaction((manager) => keepCheckpoint(manager, this.keys.signer, head.chain, head));
+    for (const head of moved) await keepCheckpoint(this.db.manager, this.keys.signer, head.chain, head);
     return moved.length;
   }
 
