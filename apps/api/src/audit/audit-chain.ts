@@ -46,6 +46,15 @@ export function auditEventMac(event: ChainedEvent, auditKey: Uint8Array): string
 }
 
 /**
+ * Keyring's word for how far it verified a chain, under the same audit key: a verification starts from a point
+ * only when this MAC holds, so that someone writing to the database cannot move the point past events they changed.
+ */
+export function verifiedPointMac(chainId: string, point: { seq: number; hash: string }, auditKey: Uint8Array): string {
+  // Not JSON: no event's MAC input can look like this one.
+  return createHmac('sha256', auditKey).update(`verified-point:${chainId}:${point.seq}:${point.hash}`).digest('hex');
+}
+
+/**
  * Running SHA-256 over the stored unkeyed events of a chain (each with its own hash), from `GENESIS_HASH`: the
  * checkpoint that seals a legacy prefix signs this digest, so that nothing of that prefix can change afterwards,
  * whether its old unkeyed hashes held or not.

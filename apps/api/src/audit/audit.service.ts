@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { AuditFullVerification, AuditVerification } from '@keyring/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
+import { verifiedPointMac } from './audit-chain';
 import { CheckpointError, verifyCheckpoint, type CheckpointPayload } from './audit-checkpoint';
 import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditKeys } from './audit-keys';
@@ -69,7 +70,8 @@ export class AuditService implements OnModuleDestroy {
     const { verified, full } = await this.state.state(organizationId);
     const seal = await this.legacySeal(organizationId);
     if ('reason' in seal) return this.answer(organizationId, { at: CHAIN_START, broken: seal }, full);
-    const from = seal.seal && verified.seq < seal.seal.seq ? CHAIN_START : verified;
+    const vouched = verified.mac === this.pointMac(organizationId, verified) ? verified : CHAIN_START;
+    const from = seal.seal && vouched.seq < seal.seal.seq ? CHAIN_START : vouched;
     if (from.seq > 0) {
       const hash = (await this.events.hashesAt(organizationId, [from.seq])).get(from.seq);
       if (hash !== from.hash) {
@@ -87,7 +89,7 @@ export class AuditService implements OnModuleDestroy {
     }
     const result = await this.walk(organizationId, from, seal.seal, false);
     if (!result.broken) result.broken = await this.checkCoverage(organizationId, given);
-    if (!result.broken) await this.state.saveVerified(organizationId, result.at);
+    if (!result.broken) await this.state.saveVerified(organizationId, result.at, this.pointMac(organizationId, result.at));
     return this.answer(organizationId, result, full);
   }
 
@@ -113,7 +115,7 @@ export class AuditService implements OnModuleDestroy {
     if (this.stopping) {
       return this.state.finishFull(organizationId, result.at.seq, { interrupted: 'The server stopped before the end: start it again.' });
     }
-    if (!result.broken) await this.state.saveVerified(organizationId, result.at);
+    if (!result.broken) await this.state.saveVerified(organizationId, result.at, this.pointMac(organizationId, result.at));
     await this.state.finishFull(organizationId, result.at.seq, { broken: result.broken });
   }
 
@@ -204,6 +206,10 @@ export class AuditService implements OnModuleDestroy {
       return { seq: checkpoint.seq, reason: `Event ${checkpoint.seq}, covered by the checkpoint of ${checkpoint.issuedAt}, is ${what}.` };
     }
     return null;
+  }
+
+  private pointMac(organizationId: string, point: ChainPoint): string {
+    return verifiedPointMac(organizationId, { seq: point.seq, hash: point.hash }, this.keys.activeMacKey.key);
   }
 
   private answer(organizationId: string, result: WalkResult, full: FullVerificationState | null): AuditVerification {

@@ -13,7 +13,8 @@ export interface FullVerificationState {
 }
 
 export interface ChainState {
-  verified: ChainPoint;
+  /** With the MAC Keyring wrote beside it (null when never verified). */
+  verified: ChainPoint & { mac: string | null };
   full: FullVerificationState | null;
 }
 
@@ -32,14 +33,14 @@ export class ChainStateRepository {
 
   async state(chainId: string): Promise<ChainState> {
     const [row] = await this.db.query(
-      `SELECT verified_seq::int AS seq, verified_hash AS hash, full_started_at, full_finished_at, full_valid,
+      `SELECT verified_seq::int AS seq, verified_hash AS hash, verified_mac AS mac, full_started_at, full_finished_at, full_valid,
               full_checked_events::int AS full_checked_events, full_first_broken_seq::int AS full_first_broken_seq, full_reason
          FROM audit_chain_state WHERE chain_id = $1`,
       [chainId],
     );
-    if (!row) return { verified: { seq: 0, hash: '0'.repeat(64) }, full: null };
+    if (!row) return { verified: { seq: 0, hash: '0'.repeat(64), mac: null }, full: null };
     return {
-      verified: { seq: row.seq, hash: row.hash },
+      verified: { seq: row.seq, hash: row.hash, mac: row.mac },
       full: row.full_started_at
         ? {
             startedAt: row.full_started_at,
@@ -53,13 +54,14 @@ export class ChainStateRepository {
     };
   }
 
-  /** Moves the verified point forward (never back: two verifications may finish in any order; no write if it stays). */
-  async saveVerified(chainId: string, point: ChainPoint): Promise<void> {
+  /** Stores the verified point with Keyring's MAC over it (no write when it did not move). */
+  async saveVerified(chainId: string, point: ChainPoint, mac: string): Promise<void> {
     await this.db.query(
-      `INSERT INTO audit_chain_state (chain_id, verified_seq, verified_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (chain_id) DO UPDATE SET verified_seq = excluded.verified_seq, verified_hash = excluded.verified_hash
-        WHERE audit_chain_state.verified_seq < excluded.verified_seq`,
-      [chainId, point.seq, point.hash],
+      `INSERT INTO audit_chain_state (chain_id, verified_seq, verified_hash, verified_mac) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (chain_id) DO UPDATE SET verified_seq = excluded.verified_seq, verified_hash = excluded.verified_hash,
+         verified_mac = excluded.verified_mac
+        WHERE audit_chain_state.verified_mac IS DISTINCT FROM excluded.verified_mac`,
+      [chainId, point.seq, point.hash, mac],
     );
   }
 

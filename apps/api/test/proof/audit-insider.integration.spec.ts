@@ -188,6 +188,19 @@ describe('audit log rewritten by an insider with the unkeyed recipe (real app, r
     });
   });
 
+  it('does not start a verification from a verified point moved by the insider past the events they changed', async () => {
+    expect((await owner.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`)).body.valid).toBe(true);
+    await rewriteWithUnkeyedRecipe(keyring.db, orgId, 2, { cover: 'story' }, (keyId) => keyId);
+    const [head] = await chainOf(keyring.db, orgId).then((events) => events.slice(-1));
+    await asDba(keyring.db, 'UPDATE audit_chain_state SET verified_seq = $2, verified_hash = $3 WHERE chain_id = $1', [orgId, head.seq, head.hash]);
+    await asDba(keyring.db, 'DELETE FROM audit_checkpoints');
+    expect((await owner.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`)).body).toMatchObject({
+      valid: false,
+      firstBrokenSeq: 2,
+      reason: 'Event 2 does not match its MAC.',
+    });
+  });
+
   it('does not accept rewritten events passed off as legacy (unkeyed) ones', async () => {
     await rewriteWithUnkeyedRecipe(keyring.db, orgId, 3, { cover: 'story' }, () => null);
     await asDba(keyring.db, 'DELETE FROM audit_chain_state');

@@ -35,12 +35,14 @@ export class KeyAuditChain1764400100000 implements MigrationInterface {
         legacy_digest text,
         PRIMARY KEY (chain_id, seq)
       )`);
-    // How far each chain has been verified (the next verification starts there) and the last full verification.
+    // How far each chain has been verified (the next verification starts there, if verified_mac, under the audit
+    // key, vouches for it) and the last full verification.
     await db.query(`
       CREATE TABLE audit_chain_state (
         chain_id uuid PRIMARY KEY,
         verified_seq bigint NOT NULL DEFAULT 0,
         verified_hash text NOT NULL DEFAULT '${'0'.repeat(64)}',
+        verified_mac text,
         full_started_at timestamptz,
         full_finished_at timestamptz,
         full_valid boolean,
