@@ -33,7 +33,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   const metrics = app.get(Metrics);
   app.use(metrics.expressMiddleware);
   app.use(cookieParser());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', '.well-known/keyring-audit-keys.json'] });
   app.useGlobalPipes(createValidationPipe());
   // The edge listener answers first (see edgeListener); the user-hash routes never reach Express.
   const server = app.getHttpServer();

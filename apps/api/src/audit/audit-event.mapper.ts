@@ -18,6 +18,7 @@ export function toAuditEvent(event: StoredAuditEvent): AuditEvent {
     outcome: event.outcome,
     details: event.details,
     prevHash: event.prevHash,
+    keyId: event.keyId,
     hash: event.hash,
   };
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { tenantIdsParam, type Scope } from '../access/scope';
-import type { ChainedEvent } from './audit-chain';
+import type { StoredAuditEvent } from './audit-chain';
+
+export type { StoredAuditEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -13,15 +15,11 @@ export interface AuditFilter {
   to?: string;
 }
 
-export interface StoredAuditEvent extends ChainedEvent {
-  hash: string;
-}
-
 // seq is cast for JSON; ORDER BY names the table's column, or it would sort by the cast and skip the index.
-const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
+export const EVENT_COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
   actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
   target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
-  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", hash`;
+  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", key_id AS "keyId", hash`;
 
 /**
  * What a scope sees of its organization's log ($1 the organization, $2 its tenants or null for all, $3 the member):
@@ -45,13 +43,14 @@ export class AuditRepository {
   }
 
   /**
-   * A batch of the scope's organization's whole chain, in seq order: the one read that goes past the scope's tenants,
-   * since a chain can only be checked link by link; AuditService.verify tells a tenant-limited member only the verdict.
+   * A batch of an organization's whole chain, in seq order, for verification only (never answered): a chain can only
+   * be checked link by link, so this read goes past a tenant-limited member's scope; AuditService.verify tells such a
+   * member only the verdict and the count of the events they see.
    */
-  async chain(scope: Scope, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
+  async chain(organizationId: string, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
     return this.db.query<StoredAuditEvent[]>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE organization_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
-      [scope.organizationId, afterSeq, limit],
+      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE organization_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
+      [organizationId, afterSeq, limit],
     );
   }
 
@@ -63,6 +62,24 @@ export class AuditRepository {
       scope.userId,
     ]);
     return row.count;
+  }
+
+  /** Seq and hash of chosen events of an organization's chain (those that exist). */
+  async hashesAt(organizationId: string, seqs: number[]): Promise<Map<number, string>> {
+    const rows = await this.db.query<{ seq: number; hash: string }[]>(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 AND seq = ANY($2::bigint[])',
+      [organizationId, seqs],
+    );
+    return new Map(rows.map((row) => [row.seq, row.hash]));
+  }
+
+  /** The newest event's seq and hash; null for an empty chain. */
+  async head(organizationId: string): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await this.db.query<{ seq: number; hash: string }[]>(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
+      [organizationId],
+    );
+    return row ?? null;
   }
 }
 
@@ -103,7 +120,7 @@ export function auditPageQuery(scope: Scope, filter: AuditFilter, limit: number,
   if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
   params.push(limit);
   return {
-    sql: `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
+    sql: `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
       ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
     params,
   };

@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       shutdownGraceSeconds: 0,
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
+      auditCheckpointEvents: 1000,
+      auditCheckpointMinutes: 60,
     });
   });
 
@@ -70,6 +72,8 @@ describe('loadConfig', () => {
         KEYRING_METRICS_PORT: '9100',
         KEYRING_METRICS_HOST: '0.0.0.0',
         KEYRING_METRICS_TOKEN: 'a-metrics-token-of-at-least-32-chars',
+        KEYRING_AUDIT_CHECKPOINT_EVENTS: '500',
+        KEYRING_AUDIT_CHECKPOINT_MINUTES: '15',
       },
       '/srv/keyring',
     );
@@ -98,6 +102,8 @@ describe('loadConfig', () => {
       metricsPort: 9100,
       metricsHost: '0.0.0.0',
       metricsToken: 'a-metrics-token-of-at-least-32-chars',
+      auditCheckpointEvents: 500,
+      auditCheckpointMinutes: 15,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([

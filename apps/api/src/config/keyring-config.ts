@@ -65,6 +65,10 @@ export interface KeyringConfig {
   metricsHost: string;
   /** When set, /metrics is also served on the app's port, to `Authorization: Bearer <this token>` only. */
   metricsToken?: string;
+  /** The audit log signs a checkpoint of a chain every this many events… */
+  auditCheckpointEvents: number;
+  /** …and, for a chain that moved, at least this often. */
+  auditCheckpointMinutes: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -111,6 +115,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     metricsPort: read.port('KEYRING_METRICS_PORT', 9464),
     metricsHost: read.host('KEYRING_METRICS_HOST', '127.0.0.1'),
     metricsToken: read.secret('KEYRING_METRICS_TOKEN', 32),
+    auditCheckpointEvents: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_EVENTS', 1000),
+    auditCheckpointMinutes: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_MINUTES', 60),
   };
   if (config.databaseMigrationUrl && !config.databaseUrl) {
     problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the app\'s own role on the same database)');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const CONSOLE_DIR = Symbol('CONSOLE_DIR');
 
 /** Paths the console's SPA fallback leaves to the API, so that an unknown API route is a JSON 404. */
-const NOT_CONSOLE_PATHS = ['/healthz', '/readyz', '/metrics'];
+const NOT_CONSOLE_PATHS = ['/healthz', '/readyz', '/metrics', '/.well-known/keyring-audit-keys.json'];
 const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/') || NOT_CONSOLE_PATHS.includes(path);
 
 export function hasBuiltConsole(consoleDir: string): boolean {

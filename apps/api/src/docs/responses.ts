@@ -70,5 +70,9 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'GET /api/v1/orgs/:orgId/usage': ref('Usage'),
   'GET /api/v1/orgs/:orgId/audit-events': page('AuditEvent'),
   'GET /api/v1/orgs/:orgId/audit-events/verify': ref('AuditVerification'),
+  'POST /api/v1/orgs/:orgId/audit-events/verify': ref('AuditVerification'),
+  'POST /api/v1/orgs/:orgId/audit-events/verify/full': ref('AuditFullVerification'),
+  'GET /api/v1/orgs/:orgId/audit-events/checkpoint': ref('AuditCheckpoint'),
+  'GET /.well-known/keyring-audit-keys.json': ref('AuditKeySet'),
   'GET /api/v1/orgs/:orgId/audit-events/export': { type: 'string', description: 'CSV (text/csv) or NDJSON (application/x-ndjson), oldest event first.' },
 };

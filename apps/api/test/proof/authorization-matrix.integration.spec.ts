@@ -100,6 +100,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/orgs/:orgId/usage': { expected: '                       401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/audit-events': { expected: '                401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/audit-events/verify': { expected: '         401 200 200 403 200 403 200 200 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/audit-events/verify': { expected: '        401 400 400 403 400 403 400 400 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/audit-events/verify/full': { expected: '   401 202 202 403 202 403 202 202 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-events/checkpoint': { expected: '     401 200 200 403 200 403 200 200 404 401 401 401 401' },
+  'GET /.well-known/keyring-audit-keys.json': { expected: '            200 200 200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/v1/orgs/:orgId/audit-events/export': { expected: '         401 400 400 403 400 403 400 400 404 401 401 401 401' },
   'POST /api/v1/widgets/:widgetId/user-hash': { expected: '            401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifier: 'visitor' } },
   'POST /api/v1/widgets/:widgetId/user-hash/batch': { expected: '      401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifiers: ['visitor'] } },
@@ -128,6 +132,7 @@ const MATRIX: Record<string, Row> = {
   'ALL /readyz': { expected: '                                         404 404 404 404 404 404 404 404 404 404 404 404 404' },
   'ALL /metrics': { expected: '                                        404 404 404 404 404 404 404 404 404 404 404 404 404' },
   'ALL /metrics/': { expected: '                                       404 404 404 404 404 404 404 404 404 404 404 404 404' },
+  'ALL /.well-known/keyring-audit-keys.json': { expected: '            404 404 404 404 404 404 404 404 404 404 404 404 404' },
   // Last, since it ends each caller's session.
   'POST /api/v1/auth/logout': { expected: '                            401 204 204 204 204 204 204 204 204 401 401 401 401' },
 };

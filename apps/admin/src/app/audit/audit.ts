@@ -1,5 +1,5 @@
 import { DatePipe, JsonPipe } from '@angular/common';
-import { Component, computed, inject, input, resource, signal } from '@angular/core';
+import { Component, computed, effect, inject, input, resource, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -12,6 +12,7 @@ import { AUDIT_ACTION_GROUPS, type AuditEvent, type AuditVerification, type Memb
 import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
+import { runAction } from '../shared/actions';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { downloadText } from '../shared/download';
@@ -19,6 +20,8 @@ import { loaded } from '../shared/loaded';
 import { Pager } from '../shared/pager';
 import { auditNames } from './audit-names';
 import { actionLabel, auditSentence, type SentencePart } from './audit-sentence';
+
+const FULL_CHECK_POLL_MS = 3000;
 
 interface AuditFilters {
   action: string;
@@ -70,6 +73,21 @@ export class AuditLog {
   protected readonly members = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<Page<Member>>(`/orgs/${params}/members`, { limit: 200 }) });
   protected sentence(event: AuditEvent): SentencePart[] {
     return auditSentence(event, this.known.names());
+  }
+
+  constructor() {
+    // While a full check runs (in the background, on the server), look again every few seconds.
+    effect((onCleanup) => {
+      const full = this.verification.value()?.fullVerification;
+      if (!full || full.finishedAt) return;
+      const timer = setTimeout(() => this.verification.reload(), FULL_CHECK_POLL_MS);
+      onCleanup(() => clearTimeout(timer));
+    });
+  }
+
+  protected async fullCheck(): Promise<void> {
+    const started = await runAction(this.snackBar, () => this.api.post(`/orgs/${this.orgId()}/audit-events/verify/full`), 'Full check started.');
+    if (started) this.verification.reload();
   }
 
   protected apply(): void {
