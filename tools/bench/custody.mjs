@@ -196,7 +196,8 @@ console.log(`tenant API: ${Math.round(withoutVerification.requests.average)} req
 // Re-wrap: every widget gets a version under the old key; the server then restarts with the new key active.
 console.log(`\nEncrypting ${WIDGETS} secret versions under the old key…`);
 const binding = (widgetId) => ({ purpose: 'widget-secret', organizationId: orgId, widgetId, version: 1 });
-const widgetIds = (await db.query('SELECT id FROM widgets WHERE organization_id = $1', [orgId])).rows.map((r) => r.id);
+// (The tenant-API widget above has its version already.)
+const widgetIds = (await db.query('SELECT id FROM widgets w WHERE organization_id = $1 AND NOT EXISTS (SELECT 1 FROM secret_versions v WHERE v.widget_id = w.id)', [orgId])).rows.map((r) => r.id);
 const encoder = new TextEncoder();
 const encrypt = (key, widgetId, secret) =>
   new CompactEncrypt(encoder.encode(secret)).setProtectedHeader({ ...binding(widgetId), alg: 'A256GCMKW', enc: 'A256GCM', kid: key.id }).encrypt(key.key);

@@ -85,7 +85,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
           const batch: StoredAuditEvent[] = await manager.query(
             `SELECT ${EVENT_COLUMNS} FROM audit_events
               WHERE COALESCE(organization_id, $1::uuid) = $2::uuid AND key_id IS NULL AND seq > $3
-              ORDER BY COALESCE(organization_id, $1::uuid), seq LIMIT ${LEGACY_BATCH}`,
+              ORDER BY COALESCE(organization_id, $1::uuid), audit_events.seq LIMIT ${LEGACY_BATCH}`,
             [SYSTEM_CHAIN, chain, last?.seq ?? 0],
           );
           for (const event of batch) digest = legacyDigest(digest, event);

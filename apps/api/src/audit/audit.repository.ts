@@ -76,7 +76,7 @@ export class AuditRepository {
   /** The newest event's seq and hash; null for an empty chain. */
   async head(organizationId: string): Promise<{ seq: number; hash: string } | null> {
     const [row] = await this.db.query<{ seq: number; hash: string }[]>(
-      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY audit_events.seq DESC LIMIT 1',
       [organizationId],
     );
     return row ?? null;

@@ -96,7 +96,7 @@ export class ChainStateRepository {
   }
 
   async latestCheckpoint(chainId: string): Promise<StoredCheckpoint | null> {
-    const [row] = await this.db.query('SELECT seq::int AS seq, jws FROM audit_checkpoints WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1', [chainId]);
+    const [row] = await this.db.query('SELECT seq::int AS seq, jws FROM audit_checkpoints WHERE chain_id = $1 ORDER BY audit_checkpoints.seq DESC LIMIT 1', [chainId]);
     return row ?? null;
   }
 }

@@ -5,7 +5,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
  * Tables the app may read and append to but never change: the owner's triggers refuse UPDATE and DELETE, and the
  * app's role is not granted them either, so it can neither rewrite a row nor turn the triggers off.
  */
-export const APPEND_ONLY_TABLES = ['audit_events'] as const;
+export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints'] as const;
 
 /** The role a PostgreSQL URL connects as. */
 export function roleOf(url: string): string {
