@@ -34,11 +34,11 @@ export async function verifyCheckpoint(jws: string, keys: JWTVerifyGetKey): Prom
     if (error instanceof joseErrors.JOSEError) throw new CheckpointError(`is not validly signed by a published audit key (${error.code})`);
     throw error;
   }
-  const parsed = JSON.parse(new TextDecoder().decode(payload));
+  const parsed = JSON.parse(new TextDecoder().decode(payload)) as Partial<Record<keyof CheckpointPayload, unknown>>;
   const valid =
     (parsed.organizationId === null || typeof parsed.organizationId === 'string') &&
     Number.isSafeInteger(parsed.seq) &&
-    parsed.seq >= 0 &&
+    (parsed.seq as number) >= 0 &&
     typeof parsed.hash === 'string' &&
     typeof parsed.issuedAt === 'string' &&
     (parsed.legacyDigest === undefined || typeof parsed.legacyDigest === 'string');
@@ -67,12 +67,12 @@ export async function keepCheckpoint(
   };
   const jws = await signCheckpoint(signer, payload);
   // Insert-only (no UPDATE needed on the table), then read the checkpoint another caller kept first.
-  const [inserted] = await manager.query(
+  const [inserted] = await manager.query<{ jws: string }[]>(
     `INSERT INTO audit_checkpoints (chain_id, seq, hash, issued_at, kid, jws, legacy_digest)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (chain_id, seq) DO NOTHING RETURNING jws`,
     [chainId, at.seq, at.hash, issuedAt, signer.kid, jws, legacyDigest ?? null],
   );
   if (inserted) return inserted.jws;
-  const [kept] = await manager.query('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND seq = $2', [chainId, at.seq]);
+  const [kept] = await manager.query<{ jws: string }[]>('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND seq = $2', [chainId, at.seq]);
   return kept.jws;
 }

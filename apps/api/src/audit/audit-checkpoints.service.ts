@@ -77,7 +77,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
     for (const { chain } of chains) {
       await this.db.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit:${chain}`]);
-        const [sealed] = await manager.query('SELECT 1 FROM audit_checkpoints WHERE chain_id = $1 AND legacy_digest IS NOT NULL', [chain]);
+        const [sealed] = await manager.query<unknown[]>('SELECT 1 FROM audit_checkpoints WHERE chain_id = $1 AND legacy_digest IS NOT NULL', [chain]);
         if (sealed) return;
         let digest = GENESIS_HASH;
         let last: StoredAuditEvent | undefined;

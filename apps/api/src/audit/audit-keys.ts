@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, type JWK } from 'jose';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Envelope, keyIdOf } from '../crypto/envelope';
 import { MASTER_KEYS, type MasterKeys } from '../crypto/master-keys';
@@ -57,7 +57,7 @@ export class AuditKeys implements OnModuleInit {
   async load(): Promise<void> {
     await this.db.transaction(async (manager) => {
       await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('audit-keys', 0))");
-      const rows: KeyRow[] = await manager.query('SELECT kind, kid, wrapped FROM audit_keys ORDER BY created_at DESC, kid');
+      const rows = await manager.query<KeyRow[]>('SELECT kind, kid, wrapped FROM audit_keys ORDER BY created_at DESC, kid');
       const macKeys = new Map<string, Uint8Array>();
       const signingKeys: SigningKey[] = [];
       let signerUnderActiveMasterKey = false;
@@ -70,7 +70,7 @@ export class AuditKeys implements OnModuleInit {
           macKeys.set(row.kid, Buffer.from(opened, 'base64'));
         } else {
           if (signingKeys.length === 0) signerUnderActiveMasterKey = wrappedUnder === this.masterKeys.active.id;
-          signingKeys.push(await signingKey(createPrivateKey({ key: JSON.parse(opened), format: 'jwk' })));
+          signingKeys.push(await signingKey(createPrivateKey({ key: JSON.parse(opened) as JsonWebKey, format: 'jwk' })));
         }
       }
       for (const master of this.masterKeys.byId.values()) {

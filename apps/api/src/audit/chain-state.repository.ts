@@ -26,13 +26,25 @@ export interface StoredCheckpoint {
 /** A full verification that has not finished in this long is taken to have died with its process. */
 const FULL_VERIFICATION_LEASE = '1 hour';
 
+interface StateRow {
+  seq: number;
+  hash: string;
+  mac: string | null;
+  full_started_at: Date | null;
+  full_finished_at: Date | null;
+  full_valid: boolean | null;
+  full_checked_events: number | null;
+  full_first_broken_seq: number | null;
+  full_reason: string | null;
+}
+
 /** How far each chain has been verified, its full verifications, and its kept checkpoints. */
 @Injectable()
 export class ChainStateRepository {
   constructor(private readonly db: DataSource) {}
 
   async state(chainId: string): Promise<ChainState> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<StateRow[]>(
       `SELECT verified_seq::int AS seq, verified_hash AS hash, verified_mac AS mac, full_started_at, full_finished_at, full_valid,
               full_checked_events::int AS full_checked_events, full_first_broken_seq::int AS full_first_broken_seq, full_reason
          FROM audit_chain_state WHERE chain_id = $1`,
@@ -67,7 +79,7 @@ export class ChainStateRepository {
 
   /** Marks a full verification as running; false when one already runs (one at a time per chain, across instances). */
   async startFull(chainId: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<{ chain_id: string }[]>(
       `INSERT INTO audit_chain_state (chain_id, full_started_at) VALUES ($1, now())
        ON CONFLICT (chain_id) DO UPDATE SET full_started_at = now(), full_finished_at = NULL, full_valid = NULL,
          full_checked_events = NULL, full_first_broken_seq = NULL, full_reason = NULL
@@ -91,12 +103,12 @@ export class ChainStateRepository {
 
   /** The JWS of the checkpoint that sealed the chain's legacy prefix, if it has one. */
   async seal(chainId: string): Promise<string | null> {
-    const [row] = await this.db.query('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND legacy_digest IS NOT NULL', [chainId]);
+    const [row] = await this.db.query<{ jws: string }[]>('SELECT jws FROM audit_checkpoints WHERE chain_id = $1 AND legacy_digest IS NOT NULL', [chainId]);
     return row?.jws ?? null;
   }
 
   async latestCheckpoint(chainId: string): Promise<StoredCheckpoint | null> {
-    const [row] = await this.db.query('SELECT seq::int AS seq, jws FROM audit_checkpoints WHERE chain_id = $1 ORDER BY audit_checkpoints.seq DESC LIMIT 1', [chainId]);
+    const [row] = await this.db.query<StoredCheckpoint[]>('SELECT seq::int AS seq, jws FROM audit_checkpoints WHERE chain_id = $1 ORDER BY audit_checkpoints.seq DESC LIMIT 1', [chainId]);
     return row ?? null;
   }
 }

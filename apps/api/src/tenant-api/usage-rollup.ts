@@ -22,7 +22,7 @@ export class UsageRollup implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.run().catch((error) => this.logger.error({ err: error }, 'Usage rollup failed')), this.config.usageRollupSeconds * 1000);
+    this.timer = setInterval(() => void this.run().catch((error: unknown) => this.logger.error({ err: error }, 'Usage rollup failed')), this.config.usageRollupSeconds * 1000);
     this.timer.unref();
   }
 
@@ -33,7 +33,7 @@ export class UsageRollup implements OnModuleInit, OnApplicationShutdown {
   /** One round; false when another instance holds the lock. */
   async run(): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [ROLLUP_LOCK]);
+      const [{ locked }] = await manager.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [ROLLUP_LOCK]);
       if (!locked) return false;
       await rollUp(manager, 'usage_hours', 'hour', 'usage_minutes', 'minute');
       await rollUp(manager, 'usage_days', 'day', 'usage_hours', 'bucket');
