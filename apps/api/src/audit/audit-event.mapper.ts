@@ -22,3 +22,27 @@ export function toAuditEvent(event: StoredAuditEvent): AuditEvent {
     hash: event.hash,
   };
 }
+
+/** The other way: an exported event as stored (the export leaves out the organization, which the checkpoints name). */
+export function storedAuditEvent(event: AuditEvent, organizationId: string | null): StoredAuditEvent {
+  return {
+    organizationId,
+    seq: event.seq,
+    occurredAt: new Date(event.occurredAt),
+    actorType: event.actor.type,
+    actorId: event.actor.id,
+    actorLabel: event.actor.label,
+    action: event.action,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
+    tenantId: event.tenantId,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    outcome: event.outcome,
+    details: event.details,
+    prevHash: event.prevHash,
+    keyId: event.keyId,
+    hash: event.hash,
+  };
+}

@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { readFile } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
 import type { AuditEvent } from '@keyring/contracts';
-import type { StoredAuditEvent } from '../audit/audit-chain';
+import { storedAuditEvent } from '../audit/audit-event.mapper';
 import { CheckpointError, verifyCheckpoint, type CheckpointPayload } from '../audit/audit-checkpoint';
 import type { AuditKeys } from '../audit/audit-keys';
 import { AuditRepository } from '../audit/audit.repository';
@@ -76,7 +76,7 @@ export async function auditVerifyOffline(input: OfflineInput, print: Print): Pro
   let broken: ChainBreak | null = null;
   for (const line of (await readFile(input.exportFile, 'utf8')).split('\n')) {
     if (!line.trim()) continue;
-    const event = storedEvent(JSON.parse(line) as AuditEvent, organizationId);
+    const event = storedAuditEvent(JSON.parse(line) as AuditEvent, organizationId);
     broken = walk.step(event);
     if (broken) break;
     hashes.set(event.seq, event.hash);
@@ -97,26 +97,3 @@ export async function auditVerifyOffline(input: OfflineInput, print: Print): Pro
   return 0;
 }
 
-/** An exported event as stored (the export leaves out the organization, which the checkpoints name). */
-function storedEvent(event: AuditEvent, organizationId: string | null): StoredAuditEvent {
-  return {
-    organizationId,
-    seq: event.seq,
-    occurredAt: new Date(event.occurredAt),
-    actorType: event.actor.type,
-    actorId: event.actor.id,
-    actorLabel: event.actor.label,
-    action: event.action,
-    targetType: event.target?.type ?? null,
-    targetId: event.target?.id ?? null,
-    tenantId: event.tenantId,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    outcome: event.outcome,
-    details: event.details,
-    prevHash: event.prevHash,
-    keyId: event.keyId,
-    hash: event.hash,
-  };
-}
