@@ -1,3 +1,4 @@
+import { operatorScope } from '../access/scope';
 import fc from 'fast-check';
 import { createLocalJWKSet } from 'jose';
 import { keyIdOf } from '../crypto/envelope';
@@ -64,7 +65,7 @@ describe('keyed audit chain (real app, real PostgreSQL)', () => {
         await db.transaction((manager) =>
           writer.record(manager, context, { organizationId: cased(orgId), tenantId: cased(tenantId), action: 'property.tested', details: generated }),
         );
-        const [row] = await events.page(orgId, {}, 1, null);
+        const [row] = await events.page(operatorScope(orgId), {}, 1, null);
         const { hash, ...stored } = row as StoredAuditEvent;
         expect(auditEventMac(stored, keys.macKey(stored.keyId!)!)).toBe(hash);
       }),
