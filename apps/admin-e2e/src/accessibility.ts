@@ -39,6 +39,13 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The serious and critical violations axe-core finds on the page as it is now, one line each. */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // A snack bar fading in or out has too little contrast for a moment: judge the page once finite animations are over
+  // (spinners and progress bars loop for ever and are left out).
+  await page.waitForFunction(
+    () => document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity),
+    null,
+    { timeout: 5_000 },
+  );
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;

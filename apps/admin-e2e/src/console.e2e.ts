@@ -191,8 +191,9 @@ describe('the console in a real browser, served by the built API on an embedded 
   });
 
   it('the dashboard chart counts the userHash, the audit log shows every step and a verified chain, then sign out', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // one usage flush
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // one usage flush, then one rollup round
     await nav('Dashboard').click();
+    await page.reload(); // the previous test left the dashboard open: read its figures again
     await page.getByTestId('issued-total').filter({ hasText: '1 userHash issued' }).waitFor();
     expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
     await look('07-dashboard');
@@ -376,7 +377,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Secrets are now due for rotation after 30 days.').waitFor();
     // axe read the snack bar's label mid-animation (faded: too little contrast); check the page once it has gone.
-    await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
     await look('14-settings');
 
     await page.goto(widgetUrl);

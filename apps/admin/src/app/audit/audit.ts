@@ -78,7 +78,7 @@ export class AuditLog {
   constructor() {
     // While a full check runs (in the background, on the server), look again every few seconds.
     effect((onCleanup) => {
-      const full = this.verification.value()?.fullVerification;
+      const full = loaded(this.verification)?.fullVerification; // a refused verify (403) has no value to read
       if (!full || full.finishedAt) return;
       const timer = setTimeout(() => this.verification.reload(), FULL_CHECK_POLL_MS);
       onCleanup(() => clearTimeout(timer));
