@@ -5,6 +5,7 @@ import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
 import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
 import { CreateUsage1763900500000 } from './1763900500000-CreateUsage';
 import { HashRecoveryCodesWithArgon21764400200000 } from './1764400200000-HashRecoveryCodesWithArgon2';
+import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTenants';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateApiKeys1763900400000,
   CreateUsage1763900500000,
   HashRecoveryCodesWithArgon21764400200000,
+  SearchAcrossTenants1764400500000,
 ];
