@@ -56,35 +56,36 @@ export interface WidgetFilter {
 
 export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
 
-/**
- * Each status as SQL over `w` (the widget) and `v` (its active version); $1 is the organization. `unused` is the
- * clause on $3 (its number of days, null for the other statuses), which stays in every query so that $3 has a type.
- */
-const STATUS_SQL: Record<Exclude<WidgetStatusFilter, 'unused'>, string> = {
-  'no-secret': 'w.active_version IS NULL',
-  stale: 'v.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1))',
+/** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
+const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
+  'no-secret': () => 'w.active_version IS NULL',
+  stale: () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
+                  AND sv.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1)))`,
+  unused: (days) => `NOT EXISTS (SELECT 1 FROM usage_minutes u
+                       WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= now() - make_interval(days => ${days()}))`,
 };
 
 /**
- * The filter as a WHERE clause and its parameters ($1 organization, $2 tenants of the scope, $3 days, $4 tenant,
- * $5 search pattern). The search reaches the three fields through their trigram indexes (OR of bitmaps); a tenant's
- * name through the ids of the tenants it matches.
+ * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
+ * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. The search
+ * is a union of three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches,
+ * then their widgets): one OR over the three leads the planner to read every widget of the organization.
  */
 function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[] } {
-  const where = [
-    IN_SCOPE,
-    filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL',
-    '($4::uuid IS NULL OR w.tenant_id = $4)',
-    `($3::int IS NULL OR NOT EXISTS (SELECT 1 FROM usage_minutes u
-                                      WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= now() - make_interval(days => $3)))`,
-    `($5::text IS NULL OR w.search_name LIKE keyring_fold($5) OR lower(w.huggy_widget_uuid) LIKE keyring_fold($5)
-       OR w.tenant_id = ANY (ARRAY(SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE keyring_fold($5))))`,
-    ...(filter.status && filter.status !== 'unused' ? [STATUS_SQL[filter.status]] : []),
-  ];
-  return {
-    where: where.join(' AND '),
-    params: [...scopeParams(scope), filter.status === 'unused' ? filter.unusedDays : null, filter.tenantId ?? null, filter.q ? likePattern(filter.q) : null],
-  };
+  const params: unknown[] = scopeParams(scope);
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = [IN_SCOPE, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL'];
+  if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
+  if (filter.q) {
+    const pattern = `keyring_fold(${param(likePattern(filter.q))})`;
+    where.push(`w.id IN (
+      SELECT id FROM widgets WHERE organization_id = $1 AND search_name LIKE ${pattern}
+      UNION SELECT id FROM widgets WHERE organization_id = $1 AND lower(huggy_widget_uuid) LIKE ${pattern}
+      UNION SELECT x.id FROM tenants st JOIN widgets x ON x.organization_id = $1 AND x.tenant_id = st.id
+             WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})`);
+  }
+  if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
+  return { where: where.join(' AND '), params };
 }
 
 const WIDGETS_WITH_TENANT_AND_SECRET = `
@@ -179,8 +180,7 @@ export class WidgetsRepository {
     const { where, params } = filterSql(scope, filter);
     const [{ total }] = await this.db.query<{ total: number }[]>(
       `SELECT count(*)::int AS total FROM (
-         SELECT 1 ${WIDGETS_WITH_TENANT_AND_SECRET}
-          WHERE ${where}
+         SELECT 1 FROM widgets w WHERE ${where}
           LIMIT $${params.length + 1}) selected`,
       [...params, cap],
     );
