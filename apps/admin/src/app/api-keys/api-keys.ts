@@ -93,7 +93,7 @@ export class ApiKeys {
 
   protected create(): void {
     this.dialog
-      .open(CreateApiKeyDialog, { data: { orgId: this.orgId(), tenants: this.tenants.value()?.items ?? [] }, disableClose: true })
+      .open(CreateApiKeyDialog, { data: { orgId: this.orgId() }, disableClose: true })
       .afterClosed()
       .subscribe(() => this.keys.reload());
   }

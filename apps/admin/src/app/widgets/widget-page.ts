@@ -218,7 +218,7 @@ export class WidgetPage {
 
   protected edit(widget: Widget): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenants: [], widget } })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget } })
       .afterClosed()
       .subscribe((saved?: Widget) => saved && this.widget.reload());
   }
