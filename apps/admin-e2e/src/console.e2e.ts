@@ -109,8 +109,20 @@ describe('the console in a real browser, served by the built API on an embedded 
     await screenshot(page, '03-tenants');
     expect(await unnamedControls(page)).toEqual([]);
 
+    // Hundreds of clients: the 201st and later are reached by typing in the picker (no list stops at 200).
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    for (let i = 1; i <= 260; i++) await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: `Café Cliente ${String(i).padStart(3, '0')}` });
+
     await nav('Widgets').click();
     await page.getByRole('button', { name: 'New widget' }).click();
+    const picker = page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' });
+    await picker.fill('cafe cliente 201');
+    await page.getByRole('option', { name: 'Café Cliente 201' }).waitFor();
+    expect(await page.getByRole('option').allTextContents()).toEqual(['Café Cliente 201']);
+    await screenshot(page, '04a-tenant-201-by-typing');
+    await picker.fill('client one');
+    await page.getByRole('option', { name: 'Client One' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Client One site');
     await page.getByRole('button', { name: 'Create widget' }).click();
     await page.getByRole('heading', { name: 'Client One site' }).waitFor();
@@ -149,6 +161,11 @@ describe('the console in a real browser, served by the built API on an embedded 
     await nav('API keys').click();
     await page.getByRole('button', { name: 'New API key' }).click();
     await page.getByLabel('Name').fill('Client One backend');
+    // No tenant is chosen in advance: creating without one is refused until the user picks it.
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText('Choose the tenant from the list.').waitFor();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' }).fill('Client One');
+    await page.getByRole('option', { name: 'Client One' }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = (await page.getByTestId('new-api-key').textContent())!.trim();
     expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
