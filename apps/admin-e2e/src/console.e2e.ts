@@ -40,8 +40,8 @@ describe('the console in a real browser, served by the built API on an embedded 
   }
 
   async function rotate(secret: string, expectedVersion: number) {
-    await page.getByRole('button', { name: expectedVersion === 1 ? 'Add the secret' : 'Rotate secret' }).click();
-    await page.getByRole('button', { name: 'I have copied the new key' }).click();
+    await page.getByRole('button', { name: expectedVersion === 1 ? 'Import the current key' : 'Rotate secret' }).click();
+    await page.getByRole('button', { name: expectedVersion === 1 ? 'I have copied the current key' : 'I have copied the new key' }).click();
     await page.getByTestId('secret-input').fill(`${secret}\n`);
     await page.getByTestId('secret-warning').getByText('starts or ends with white space').waitFor();
     await page.getByTestId('secret-input').fill(secret);

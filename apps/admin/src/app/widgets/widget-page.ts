@@ -57,14 +57,14 @@ import { WidgetFormDialog } from './widget-form-dialog';
                 <div><span class="label">Activated</span><span class="value">{{ active.activatedAt | date: 'medium' }}</span></div>
               </div>
             } @else {
-              <p data-testid="secret-status"><strong>No secret yet.</strong> Add the widget's key from the Huggy panel to start issuing userHashes.</p>
+              <p data-testid="secret-status"><strong>No secret yet.</strong> Import the key the widget uses today from the Huggy panel to start issuing userHashes.</p>
             }
             @if (session.can('secrets:rotate') && !w.archivedAt) {
               @if (rotating()) {
                 <kr-rotation-wizard [orgId]="orgId()" [widget]="w" [latestVersion]="latestVersion()" (activated)="rotated($event)" />
                 <button mat-button type="button" (click)="rotating.set(false)">Cancel</button>
               } @else {
-                <button mat-flat-button type="button" (click)="rotating.set(true)"><mat-icon>autorenew</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Add the secret' }}</button>
+                <button mat-flat-button type="button" (click)="rotating.set(true)"><mat-icon>{{ w.activeSecret ? 'autorenew' : 'key' }}</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Import the current key' }}</button>
               }
             }
           </mat-card-content>
