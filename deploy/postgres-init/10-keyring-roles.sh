@@ -5,6 +5,8 @@
 #   keyring_app    what the Keyring servers connect as; after each migration run the owner grants it reads and
 #                  writes on the tables, but only SELECT and INSERT on audit_events. Owning nothing, it cannot
 #                  ALTER TABLE … DISABLE TRIGGER; not a superuser, it cannot SET session_replication_role.
+# `npm run topology` runs this here-document too, through node (tools/topology/compose.mjs): keep one psql call with
+# `-v name="$VAR"` variables and the SQL between <<'SQL' and SQL.
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
   -v db="$POSTGRES_DB" -v owner_password="$KEYRING_DB_OWNER_PASSWORD" -v app_password="$KEYRING_DB_APP_PASSWORD" <<'SQL'

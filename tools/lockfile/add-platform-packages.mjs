@@ -71,8 +71,11 @@ for (const [name, { range, dev }] of missing) {
   console.log(`added ${name}@${meta.version}`);
 }
 
+// npm's own order (arborist compares paths with an 'en' collator: `string_decoder` before `string-length`); any other
+// order is rewritten by the next `npm install`, which leaves the lock file modified on a fresh clone.
+const npmOrder = new Intl.Collator('en').compare;
 lock.packages = Object.fromEntries(
-  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : npmOrder(a, b))),
 );
 writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`${missing.size} platform package(s) added to package-lock.json`);

@@ -1,11 +1,12 @@
 import { signUserHash } from '@keyring/signing';
 import type { Browser, Page } from 'playwright-core';
-import { tabOrder, unnamedControls } from './accessibility';
+import { axeViolations, tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
 import { startKeyring, type KeyringServer } from './keyring-server';
 
 const OWNER = { email: 'owner@agency.example', password: 'violet-harbor-engine-42' };
 const AUDITOR = { email: 'auditor@agency.example', password: 'quiet-lantern-meadow-17' };
+const OPERATOR = { email: 'operator@agency.example', password: 'amber-canyon-whistle-58' };
 const SECRET_V1 = 'a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b';
 const SECRET_V2 = 'f0e1d2c3b4a5968778695a4b3c2d1e0f';
 
@@ -16,6 +17,8 @@ describe('the console in a real browser, served by the built API on an embedded 
   let widgetUrl: string;
   /** What Chromium reports refusing under the console's Content-Security-Policy, on every page of this run. */
   const cspViolations: string[] = [];
+  /** axe-core's serious and critical findings, by page, gathered over the run and checked at its end. */
+  const axeFindings: string[] = [];
 
   beforeAll(async () => {
     keyring = await startKeyring();
@@ -29,6 +32,12 @@ describe('the console in a real browser, served by the built API on an embedded 
     await browser?.close();
     await keyring?.stop();
   });
+
+  /** A screenshot of the page as it is, and axe-core's check of it. */
+  async function look(name: string) {
+    await screenshot(page, name);
+    axeFindings.push(...(await axeViolations(page)).map((finding) => `${name}: ${finding}`));
+  }
 
   const nav = (name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
   const activeVersion = () => page.getByTestId('active-version').textContent();
@@ -58,7 +67,7 @@ describe('the console in a real browser, served by the built API on an embedded 
   it('first run: setup creates the owner and the organization, then the dashboard opens', async () => {
     await page.goto(keyring.baseUrl);
     await page.waitForURL('**/setup');
-    await screenshot(page, '01-setup');
+    await look('01-setup');
     await page.getByLabel('Setup token').fill(keyring.setupToken);
     await page.getByLabel('Organization name').fill('Agency One');
     await page.getByLabel('Your email').fill(OWNER.email);
@@ -79,7 +88,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(order.every((step) => step.outlined)).toBe(true);
     await signIn(OWNER.email, 'not-the-password-1');
     await page.getByRole('alert').getByText('The email or password is not correct.').waitFor();
-    await screenshot(page, '02-login');
+    await look('02-login');
     await signIn(OWNER.email, OWNER.password);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   });
@@ -106,7 +115,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByLabel('Client name').fill('Client One');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Client One', exact: true }).waitFor();
-    await screenshot(page, '03-tenants');
+    await look('03-tenants');
     expect(await unnamedControls(page)).toEqual([]);
 
     await nav('Widgets').click();
@@ -121,7 +130,7 @@ describe('the console in a real browser, served by the built API on an embedded 
 
     await rotate(SECRET_V1, 1);
     await rotate(SECRET_V2, 2);
-    await screenshot(page, '04-widget');
+    await look('04-widget');
     expect(await unnamedControls(page)).toEqual([]);
 
     const versionRow = (version: number) => page.locator(`tr[data-version="${version}"]`);
@@ -138,7 +147,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     // Wait for the re-render rather than read at once (the click returns before Angular has drawn the change).
     await revealed.filter({ hasText: SECRET_V2 }).waitFor();
     expect(await revealed.textContent()).toBe(SECRET_V2);
-    await screenshot(page, '05-reveal');
+    await look('05-reveal');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
     await versionRow(1).getByRole('button', { name: 'Roll back to v1' }).click();
@@ -159,7 +168,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = (await page.getByTestId('new-api-key').textContent())!.trim();
     expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
-    await screenshot(page, '06-api-key-created');
+    await look('06-api-key-created');
     await page.getByRole('button', { name: 'I have stored the key' }).click();
     await page.getByRole('button', { name: 'Revoke Client One backend' }).waitFor();
     expect(await page.content()).not.toContain(key);
@@ -193,16 +202,35 @@ describe('the console in a real browser, served by the built API on an embedded 
     await nav('Dashboard').click();
     await page.getByTestId('issued-total').filter({ hasText: '1 userHash issued' }).waitFor();
     expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
-    await screenshot(page, '07-dashboard');
+    await look('07-dashboard');
     expect(await unnamedControls(page)).toEqual([]);
 
     await nav('Audit log').click();
     await page.getByTestId('chain-badge').filter({ hasText: 'Chain verified' }).waitFor();
-    const log = await page.getByTestId('audit-events').textContent();
-    for (const action of ['setup.completed', 'tenant.created', 'widget.created', 'secret.rotated', 'secret.revealed', 'secret.rolled_back', 'api_key.created']) {
-      expect(log).toContain(action);
+    const sentences = await page.getByTestId('audit-events').locator('.sentence').allTextContents();
+    const log = sentences.map((sentence) => sentence.replace(/\s+/g, ' ').trim());
+    for (const sentence of [
+      `Keyring was set up: ${OWNER.email} owns Agency One`,
+      `${OWNER.email} created the tenant Client One`,
+      `${OWNER.email} created the widget Client One site (Client One)`,
+      `${OWNER.email} rotated the secret of Client One site (Client One) to v2`,
+      `${OWNER.email} revealed v2 of the secret of Client One site (Client One)`,
+      `${OWNER.email} rolled Client One site (Client One) back to v1 (from v2)`,
+      `${OWNER.email} created the API key “Client One backend”`,
+    ]) {
+      expect(log).toContain(sentence);
     }
-    await screenshot(page, '08-audit');
+    // The widget is a link to its page, and the raw record is one click away.
+    expect(await page.getByTestId('audit-events').getByRole('link', { name: 'Client One site' }).first().getAttribute('href')).toBe(new URL(widgetUrl).pathname);
+    await page.getByTestId('audit-events').getByText(/^Record #/).first().click();
+    await page.getByTestId('audit-events').locator('details[open] pre').first().waitFor();
+    // The action filter is a grouped list of words, not a code to know.
+    await page.getByRole('combobox', { name: 'Action' }).click();
+    await page.getByRole('group', { name: 'Secrets' }).getByRole('option', { name: 'Secret revealed' }).click();
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByTestId('audit-events').locator('.sentence').first().filter({ hasText: 'revealed v2' }).waitFor();
+    expect(await page.getByTestId('audit-events').locator('.sentence').count()).toBe(1);
+    await look('08-audit');
     expect(await unnamedControls(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Account' }).click();
@@ -223,7 +251,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.locator('tr[data-version="1"]').waitFor();
     expect(await page.getByRole('button', { name: 'Reveal' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Rotate secret|Roll back/ }).count()).toBe(0);
-    await screenshot(page, '09-widget-as-auditor');
+    await look('09-widget-as-auditor');
 
     const forced = await page.evaluate(async (url) => {
       const me = await (await fetch('/api/v1/auth/me')).json();
@@ -234,6 +262,144 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(forced.body).toMatchObject({ type: 'urn:keyring:problem:role-forbidden', detail: 'Your role (auditor) does not allow this: it needs the secrets:reveal permission.' });
   });
 
+  it('an invited operator sees who invited them to what, joins signed in, and pages they cannot see say why with a way back', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    const other = await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Client Two' });
+    const invited = await owner.post(`/api/v1/orgs/${organizationId}/members/invitations`, { email: OPERATOR.email, role: 'operator', tenantIds: [other.id] });
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+
+    await page.goto(`${keyring.baseUrl}/invitations/accept?token=${encodeURIComponent(invited.token)}`);
+    const details = (await page.getByTestId('invitation-details').textContent())!.replace(/\s+/g, ' ');
+    expect(details).toContain(`${OWNER.email} invites ${OPERATOR.email} to join Agency One as operator: Tenants, widgets, rotation and test tokens; never sees a secret.`);
+    expect(details).toMatch(/This link works until \w+ \d+, \d{4}/);
+    await page.getByLabel('Password').fill(OPERATOR.password);
+    await look('10-accept-invitation');
+    await page.getByRole('button', { name: 'Join' }).click();
+    // Joining signs the new member in: the dashboard of the organization, not a blank sign-in page.
+    await page.waitForURL(`**/orgs/${organizationId}/dashboard`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByText('Welcome to Agency One: you joined as operator.').waitFor();
+
+    // A widget of a tenant the operator is not given: a final state with the API's words, not an endless bar.
+    await page.goto(widgetUrl);
+    const outside = page.locator('[data-testid="state-not-found"], [data-testid="state-forbidden"]');
+    await outside.waitFor();
+    expect(await page.locator('mat-progress-bar').count()).toBe(0);
+    await look('11-widget-outside-tenants');
+    await outside.getByRole('link', { name: 'Back to the widgets' }).click();
+    await page.waitForURL(`**/orgs/${organizationId}/widgets`);
+
+    // A widget that does not exist (a deleted widget's URL).
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets/00000000-0000-4000-8000-000000000000`);
+    await page.getByTestId('state-not-found').waitFor();
+    expect(await page.getByTestId('state-not-found').textContent()).toMatch(/Not found.+widget/);
+
+    // The audit log, which an operator may not read.
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/audit`);
+    const forbidden = page.getByTestId('state-forbidden');
+    await forbidden.waitFor();
+    expect(await forbidden.textContent()).toContain('Your role (operator) does not allow this: it needs the audit:read permission.');
+    await look('12-audit-as-operator');
+    await forbidden.getByRole('link', { name: 'Back to the dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
+
+  it('on a phone (390×844): a drawer for the navigation, nothing wider than the screen, the wizard and the reveal fit', async () => {
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+
+    await page.getByTestId('count-tenants').waitFor();
+    await page.getByTestId('recent-activity').waitFor();
+    expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(false);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await look('20-phone-dashboard');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.locator('mat-sidenav.mat-drawer-opened').waitFor();
+    await page.waitForTimeout(500); // the drawer's slide-in, for the screenshot
+    await look('21-phone-drawer');
+    await nav('Widgets').click();
+    await page.getByRole('heading', { name: 'Widgets' }).waitFor();
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // closed after navigating
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await look('22-phone-widgets');
+
+    await page.goto(widgetUrl);
+    await page.getByRole('heading', { name: 'Client One site' }).waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await look('23-phone-widget');
+
+    // Keyboard: opening the wizard puts the focus in it; each step takes it along; cancelling gives it back.
+    await page.getByRole('button', { name: 'Rotate secret' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.closest('kr-rotation-wizard') !== null);
+    await page.getByRole('button', { name: 'I have copied the new key' }).click();
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes('Paste the key') === true);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    await look('24-phone-wizard');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes('Rotate secret') === true);
+
+    await page.locator('tr[data-version="1"]').getByRole('button', { name: 'Reveal' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const box = (await dialog.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.waitForFunction(() => document.activeElement?.closest('mat-dialog-container') !== null); // focus moved into the dialog
+    await look('25-phone-reveal');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('members: a created invitation is news, roles are explained, a pending invitation gets a new link or is revoked', async () => {
+    await nav('Members').click();
+    await page.getByLabel('Email to invite').fill('later@agency.example');
+    await page.getByTestId('role-description').filter({ hasText: 'never sees a secret' }).waitFor();
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.getByTestId('invitation-link').filter({ hasText: 'Invitation created.' }).waitFor();
+    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
+    const pending = page.getByTestId('pending-invitations');
+    await pending.getByText('later@agency.example').waitFor();
+    await pending.getByRole('button', { name: 'New link for later@agency.example' }).click();
+    await page.getByTestId('invitation-link').filter({ hasText: 'New link created' }).waitFor();
+    await look('13-members');
+    await pending.getByRole('button', { name: 'Revoke the invitation of later@agency.example' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('No pending invitations.').waitFor();
+  });
+
+  it("settings: the rotation policy, and a widget's token policy with what the client's backend must change", async () => {
+    await nav('Settings').click();
+    const days = page.getByLabel('Rotate every secret within (days)');
+    await days.fill('30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Secrets are now due for rotation after 30 days.').waitFor();
+    // axe read the snack bar's label mid-animation (faded: too little contrast); check the page once it has gone.
+    await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 10_000 });
+    await look('14-settings');
+
+    await page.goto(widgetUrl);
+    await page.getByRole('combobox', { name: 'Claims in each userHash' }).click();
+    await page.getByRole('option', { name: 'jti + iat + exp (and an expiry)' }).click();
+    await page.getByTestId('token-policy-backend').filter({ hasText: 'before the previous one expires' }).waitFor();
+    await page.getByLabel('Lifetime (seconds)').fill('600');
+    await page.getByRole('button', { name: 'Save the policy' }).click();
+    await page.getByRole('button', { name: 'Save the policy' }).and(page.locator('[disabled]')).waitFor();
+    await look('15-token-policy');
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const widget = await owner.get(new URL(widgetUrl).pathname.replace('/orgs/', '/api/v1/orgs/'));
+    expect(widget.tokenPolicy).toEqual({ claims: 'jti+iat+exp', ttlSeconds: 600 });
+  });
+
+  // After every other check: 260 tenants would fill the first pages of the lists above.
   it('hundreds of clients: the 201st tenant is found by typing in the widget dialog', async () => {
     const owner = await apiSession(keyring.baseUrl, OWNER);
     const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
@@ -250,7 +416,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await picker.fill('cafe cliente 201'); // no accent typed, any case
     await page.getByRole('option', { name: 'Café Cliente 201' }).waitFor();
     expect(await page.getByRole('option').allTextContents()).toEqual(['Café Cliente 201']);
-    await screenshot(page, '10-tenant-201-by-typing');
+    await look('16-tenant-201-by-typing');
     await page.getByRole('option', { name: 'Café Cliente 201' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Cliente 201 site');
     await page.getByRole('button', { name: 'Create widget' }).click();
@@ -260,7 +426,11 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?q=cliente%20201`);
     await page.getByRole('cell', { name: 'Café Cliente 201' }).waitFor();
     await page.getByText('1–1 of 1').waitFor();
-    await screenshot(page, '11-widgets-search-in-url');
+    await look('17-widgets-search-in-url');
+  });
+
+  it('axe-core found no serious or critical violation on any page above', () => {
+    expect(axeFindings).toEqual([]);
   });
 
   it('ran every page above under a CSP without inline scripts, and nothing was refused', async () => {

@@ -3,14 +3,16 @@ import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app/app.module';
-import { auditVerify } from './cli/audit-verify';
+import { AuditKeys } from './audit/audit-keys';
+import { auditVerify, auditVerifyOffline } from './cli/audit-verify';
 import { createOwner } from './cli/create-owner';
 import { doctor } from './cli/doctor';
 import { rewrapCommand } from './cli/rewrap';
 import { DomainError } from './common/problem/domain-error';
 import { ConfigError, loadConfig, type KeyringConfig } from './config/keyring-config';
 import { Envelope } from './crypto/envelope';
-import { resolveMasterKeys } from './crypto/master-keys';
+import { AuditWriter } from './audit/audit-writer.service';
+import { resolveMasterKeys, type MasterKeys } from './crypto/master-keys';
 import { installationDatabase } from './database/connect';
 import { dataSourceOptions, migrateDatabase } from './database/data-source';
 
@@ -22,7 +24,9 @@ Commands:
                    exit code 1, naming how many, if some are left on an older key
   create-owner   first-run setup without the console:
                    --email <email> --organization <name>, password in KEYRING_OWNER_PASSWORD (never on the command line)
-  audit-verify   re-check every organization's audit hash chain; exit code 1 if one is broken
+  audit-verify   re-check every organization's audit chain (MACs, links, checkpoints); exit code 1 if one is broken
+                 offline, with the public keys alone (no database, no master key):
+                   --export <audit.ndjson> --jwks <keyring-audit-keys.json> --checkpoint <file> [--checkpoint <file> …]
   doctor         check configuration, database, migrations, master keys, console and Redis; exit code 1 on a problem
 `;
 
@@ -37,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return command === undefined || (command as string) === 'help' ? 0 : 2;
   }
+  if (command === 'audit-verify' && argv.length > 1) return auditVerifyOfflineCommand(argv.slice(1));
   const config = loadConfig(process.env, process.cwd(), { masterKeysRequired: command !== 'migrate' });
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const database = await installationDatabase(config, (line) => logger.debug({ component: 'embedded-postgres' }, line));
@@ -51,18 +56,37 @@ async function main(argv: string[]): Promise<number> {
   try {
     const applied = command === 'audit-verify' ? [] : await migrateDatabase(database.migrationUrl, database.url);
     await dataSource.initialize();
-    if (command === 'audit-verify') return await auditVerify(dataSource, print);
+    const masterKeys = () => resolveMasterKeys(config, (message) => logger.warn(message));
+    if (command === 'audit-verify') return await auditVerify(dataSource, await loadAuditKeys(dataSource, await masterKeys()), print);
     if (command === 'create-owner') return await createOwnerCommand(argv.slice(1), config, database.url, logger);
     if (command === 'migrate') {
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Nothing to apply: the database is up to date.\n');
       return 0;
     }
-    const envelope = new Envelope(await resolveMasterKeys(config, (message) => logger.warn(message)));
-    return await rewrapCommand(dataSource, envelope, print);
+    const keys = await masterKeys();
+    return await rewrapCommand(dataSource, new Envelope(keys), new AuditWriter(await loadAuditKeys(dataSource, keys)), print);
   } finally {
     await dataSource.destroy().catch(() => undefined);
     await database.stop();
   }
+}
+
+async function loadAuditKeys(dataSource: DataSource, masterKeys: MasterKeys): Promise<AuditKeys> {
+  const keys = new AuditKeys(masterKeys, dataSource);
+  await keys.load();
+  return keys;
+}
+
+async function auditVerifyOfflineCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { export: { type: 'string' }, jwks: { type: 'string' }, checkpoint: { type: 'string', multiple: true } },
+  });
+  if (!values.export || !values.jwks || !values.checkpoint?.length) {
+    process.stderr.write('audit-verify offline needs --export, --jwks and at least one --checkpoint.\n');
+    return 2;
+  }
+  return auditVerifyOffline({ exportFile: values.export, jwksFile: values.jwks, checkpointFiles: values.checkpoint }, print);
 }
 
 async function createOwnerCommand(args: string[], config: KeyringConfig, databaseUrl: string, logger: Logger): Promise<number> {

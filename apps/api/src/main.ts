@@ -1,16 +1,19 @@
 import pino from 'pino';
 import { createKeyringApp } from './app/create-app';
+import { startBanner } from './app/start-banner';
 import { hasBuiltConsole } from './console/console.module';
 import { ConfigError, loadConfig } from './config/keyring-config';
 import { resolveMasterKeys } from './crypto/master-keys';
 import { drainAndClose } from './health/lifecycle';
+import { SetupService } from './setup/setup.service';
 import { MetricsServer } from './metrics/metrics-server';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  // On a terminal the log is written synchronously, so that the banner printed at the end comes after it.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: Boolean(process.stdout.isTTY) }));
 
   const embedded = config.databaseUrl
     ? undefined
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   if (embedded) logger.info(`Using the embedded PostgreSQL on port ${config.embeddedPostgresPort} (data in ${config.dataDir})`);
 
   if (!hasBuiltConsole(config.consoleDir)) {
-    logger.warn(`No built console in ${config.consoleDir}; serving the API only. Run \`npx nx build admin\`.`);
+    logger.warn(`No built console in ${config.consoleDir} yet; / says so until it is there (\`npx nx build admin\`).`);
   }
   const masterKeys = await resolveMasterKeys(config, (message) => logger.warn(message));
   const app = await createKeyringApp({
@@ -34,7 +37,8 @@ async function main(): Promise<void> {
     logger,
     masterKeys,
   });
-  await app.listen(config.port);
+  if (config.listenAddress) await app.listen(config.port, config.listenAddress);
+  else await app.listen(config.port);
   const metrics = app.get(MetricsServer).address();
   logger.info(`Metrics at http://${metrics.address}:${metrics.port}/metrics`);
 
@@ -47,13 +51,21 @@ async function main(): Promise<void> {
     await embedded?.stop().catch((error) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
     process.exit(0);
   };
+  // Importing embedded-postgres hooks SIGTERM and SIGINT (async-exit-hook) to exit at once: that would cut the
+  // graceful stop short — requests in flight reset, usage not flushed. Keyring stops its embedded PostgreSQL itself.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   logger.info({ port: config.port, startupSeconds: Number(seconds) }, 'Keyring is ready');
-  // One plain line for the person who typed `npm start`.
-  console.log(`\n  Keyring is ready at http://localhost:${config.port} (started in ${seconds} s)\n`);
+  // A few plain lines for the person who typed `npm start`, after the JSON of the start; only on a terminal, so
+  // that a log collector reads nothing but JSON.
+  if (process.stdout.isTTY) {
+    const setup = app.get(SetupService);
+    const url = `http://localhost:${config.port}`;
+    process.stdout.write(startBanner({ url, seconds, setupRequired: await setup.isRequired(), setupToken: setup.generatedToken }));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -2,3 +2,4 @@ export * from './lib/problem';
 export * from './lib/permissions';
 export * from './lib/api';
 export * from './lib/rules';
+export * from './lib/audit-actions';

@@ -2,6 +2,7 @@ import { createWidget } from '../../test/custody-fixtures';
 import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { UsageRecorder } from '../tenant-api/usage-recorder';
+import { UsageRollup } from '../tenant-api/usage-rollup';
 
 /**
  * The attack of issue #11: a member limited to tenant B (an admin, and an auditor) reads everything the API lets
@@ -32,6 +33,7 @@ describe('a member limited to one tenant sees nothing of another (real app, real
     });
     expect(issued.status).toBe(200);
     await keyring.app.get(UsageRecorder).flush();
+    await keyring.app.get(UsageRollup).run();
     await addMember(keyring, owner, orgId, 'member-of-a@agency.example', 'operator', [a.tenantId]);
     scoped = {
       admin: await addMember(keyring, owner, orgId, 'scoped-admin@agency.example', 'admin', [b.tenantId]),

@@ -18,6 +18,8 @@ import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
+import { MembershipDirectory } from '../identity/membership-directory';
+import { Memberships } from '../organizations/memberships.service';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SetupModule } from '../setup/setup.module';
 
@@ -37,9 +39,10 @@ export class AppModule {
   static register(options: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      // The configuration is read by every feature.
+      // Global: the configuration is read by every feature, and the bindings below reach the lower modules that
+      // declared what they need without importing the features above them.
       global: true,
-      exports: [KEYRING_CONFIG],
+      exports: [KEYRING_CONFIG, MembershipDirectory],
       imports: [
         LoggerModule.forRoot(loggerOptions(options.logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
@@ -60,6 +63,8 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // The guard every route goes through (access/), given sessions and memberships by the features above it.
         { provide: APP_GUARD, useClass: AccessGuard },
+        // Identity's session view lists the user's organizations: memberships are organizations' data, a layer above.
+        { provide: MembershipDirectory, useExisting: Memberships },
       ],
     };
   }

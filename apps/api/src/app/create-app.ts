@@ -33,7 +33,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   const metrics = app.get(Metrics);
   app.use(metrics.expressMiddleware);
   app.use(cookieParser());
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['healthz', 'readyz', 'metrics', '.well-known/keyring-audit-keys.json'] });
   app.useGlobalPipes(createValidationPipe());
   // The edge listener answers first (see edgeListener); the user-hash routes never reach Express.
   const server = app.getHttpServer();
@@ -41,7 +41,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.removeAllListeners('request');
   const express = app.getHttpAdapter().getInstance();
-  const trustProxy: (address: string | undefined, hop: number) => boolean = express.get('trust proxy fn');
+  const trustProxy = express.get('trust proxy fn') as (address: string | undefined, hop: number) => boolean;
   const leanRoutes = app.get(UserHashRoutes).routes;
   server.on(
     'request',

@@ -1,4 +1,7 @@
-import { assertNoSecretFields, auditEventHash, canonicalJson, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { assertNoSecretFields, auditEventMac, canonicalJson, GENESIS_HASH, storableDetails, storableText, type ChainedEvent } from './audit-chain';
+
+const key = new Uint8Array(32).fill(9);
+const auditEventHash = (event: ChainedEvent) => auditEventMac(event, key);
 
 const event: ChainedEvent = {
   organizationId: '6f1c1d7e-3c1a-4f59-9c63-1f8e0d3b2a10',
@@ -17,6 +20,7 @@ const event: ChainedEvent = {
   outcome: 'success',
   details: { role: 'operator', email: 'bob@agency.example' },
   prevHash: GENESIS_HASH,
+  keyId: 'test',
 };
 
 describe('canonicalJson', () => {
@@ -25,7 +29,20 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('auditEventHash', () => {
+describe('storableDetails', () => {
+  it('gives details as jsonb gives them back: dates as ISO strings, -0 as 0, no undefined, text PostgreSQL stores', () => {
+    const stored = storableDetails({ expiresAt: new Date('2027-01-01T00:00:00Z'), zero: -0, gone: undefined, list: [undefined, NaN], 'k\0': 'a\ud800b' });
+    expect(stored).toEqual({ expiresAt: '2027-01-01T00:00:00.000Z', zero: 0, list: [null, null], 'k\ufffd': 'a\ufffdb' });
+    expect(Object.is(stored['zero'], 0)).toBe(true);
+    expect(storableText('pair \ud83d\ude00 kept')).toBe('pair \ud83d\ude00 kept');
+  });
+});
+
+describe('auditEventMac', () => {
+  it('depends on the audit key', () => {
+    expect(auditEventMac(event, new Uint8Array(32).fill(8))).not.toBe(auditEventHash(event));
+  });
+
   it('does not depend on the order of keys in details', () => {
     const reordered = { ...event, details: { email: 'bob@agency.example', role: 'operator' } };
     expect(auditEventHash(reordered)).toBe(auditEventHash(event));

@@ -1,20 +1,20 @@
-import type { AuditEventView } from './audit.repository';
+import type { AuditEvent } from '@keyring/contracts';
 
 export const CSV_HEADER = [
   'seq', 'occurredAt', 'actorType', 'actorId', 'actorLabel', 'action', 'targetType', 'targetId', 'tenantId',
   'ip', 'userAgent', 'requestId', 'outcome', 'details', 'prevHash', 'hash',
 ];
 
-export function csvLine(event: AuditEventView): string {
+export function csvLine(event: AuditEvent): string {
   return [
     event.seq,
-    new Date(event.occurredAt).toISOString(),
+    event.occurredAt,
     event.actor.type,
     event.actor.id,
     event.actor.label,
     event.action,
-    event.target?.type,
-    event.target?.id,
+    event.target.type,
+    event.target.id,
     event.tenantId,
     event.ip,
     event.userAgent,

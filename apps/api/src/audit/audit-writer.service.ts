@@ -1,21 +1,27 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { AuditAction } from '@keyring/contracts';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { Metrics } from '../metrics/metrics';
 import {
   assertNoSecretFields,
-  auditEventHash,
+  auditEventMac,
   GENESIS_HASH,
+  storableDetails,
+  storableText,
   SYSTEM_CHAIN,
   type AuditOutcome,
   type ChainedEvent,
 } from './audit-chain';
+import { keepCheckpoint } from './audit-checkpoint';
+import { AuditKeys } from './audit-keys';
 
 export interface AuditRecord {
   /** The organization whose chain gets the event; null for the installation's own chain. */
   organizationId: string | null;
-  /** `<thing>.<verb in the past>`, e.g. `member.invited`, `secret.rotated`. */
-  action: string;
+  /** `<thing>.<verb in the past>`, e.g. `member.invited`, `secret.rotated`: one of libs/contracts' AUDIT_ACTION_GROUPS. */
+  action: AuditAction;
   target?: { type: string; id: string };
   tenantId?: string | null;
   outcome?: AuditOutcome;
@@ -23,14 +29,25 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** Checkpoint interval of the CLI, which has no configuration of the server's. */
+const DEFAULT_CHECKPOINT_EVENTS = 1000;
+
 /**
- * Appends events to an organization's hash chain inside the caller's transaction, so that an action and its
- * audit record commit together or not at all.
+ * Appends events to an organization's MAC chain inside the caller's transaction, so that an action and its
+ * audit record commit together or not at all; every `KEYRING_AUDIT_CHECKPOINT_EVENTS` events, a signed checkpoint.
  */
 @Injectable()
 export class AuditWriter {
-  /** Absent in the CLI, which has no metrics endpoint. */
-  constructor(@Optional() private readonly metrics?: Metrics) {}
+  private readonly checkpointEvents: number;
+
+  constructor(
+    private readonly keys: AuditKeys,
+    @Optional() @Inject(KEYRING_CONFIG) config?: KeyringConfig,
+    /** Absent in the CLI, which has no metrics endpoint. */
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    this.checkpointEvents = config?.auditCheckpointEvents ?? DEFAULT_CHECKPOINT_EVENTS;
+  }
 
   /**
    * An event about a user's own account (sign-in, two-factor changes): it goes to the chain of every organization
@@ -42,8 +59,8 @@ export class AuditWriter {
     userId: string | null,
     record: Omit<AuditRecord, 'organizationId' | 'target'>,
   ): Promise<void> {
-    const memberships: { organization_id: string }[] = userId
-      ? await manager.query('SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id', [userId])
+    const memberships = userId
+      ? await manager.query<{ organization_id: string }[]>('SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id', [userId])
       : [];
     const target = userId ? { type: 'user', id: userId } : undefined;
     const chains = memberships.length > 0 ? memberships.map((m) => m.organization_id) : [null];
@@ -63,39 +80,46 @@ export class AuditWriter {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('Audit events are written inside the transaction of the action they record');
     }
-    const details = record.details ?? {};
-    assertNoSecretFields(details);
-    const chain = record.organizationId ?? SYSTEM_CHAIN;
+    assertNoSecretFields(record.details ?? {});
+    // What is MACed is exactly what PostgreSQL gives back, so that verifying recomputes the same MAC.
+    const details = storableDetails(record.details ?? {});
+    const text = (value: string | null | undefined) => (value == null ? null : storableText(value));
+    // PostgreSQL gives UUIDs back in lower case, whatever case the caller (a route's :orgId) wrote them in.
+    const organizationId = record.organizationId?.toLowerCase() ?? null;
+    const chain = organizationId ?? SYSTEM_CHAIN;
+    const macKey = this.keys.activeMacKey;
     // Writers of one chain queue here until the transaction ends: no two events get the same seq or prev_hash.
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`audit:${chain}`]);
-    const [last] = await manager.query(
+    const [last] = await manager.query<({ seq: string; hash: string } | undefined)[]>(
       `SELECT seq, hash FROM audit_events
         WHERE COALESCE(organization_id, $2::uuid) = $1::uuid
         ORDER BY COALESCE(organization_id, $2::uuid), seq DESC LIMIT 1`,
       [chain, SYSTEM_CHAIN],
     );
     const event: ChainedEvent = {
-      organizationId: record.organizationId,
+      organizationId,
       seq: last ? Number(last.seq) + 1 : 1,
       occurredAt: new Date(),
       actorType: context.actor.type,
-      actorId: context.actor.id,
-      actorLabel: context.actor.label,
-      action: record.action,
-      targetType: record.target?.type ?? null,
-      targetId: record.target?.id ?? null,
-      tenantId: record.tenantId ?? null,
-      ip: context.ip,
-      userAgent: context.userAgent,
-      requestId: context.requestId,
+      actorId: text(context.actor.id),
+      actorLabel: text(context.actor.label),
+      action: storableText(record.action),
+      targetType: text(record.target?.type),
+      targetId: text(record.target?.id),
+      tenantId: record.tenantId?.toLowerCase() ?? null,
+      ip: text(context.ip),
+      userAgent: text(context.userAgent),
+      requestId: text(context.requestId),
       outcome: record.outcome ?? 'success',
       details,
       prevHash: last ? last.hash : GENESIS_HASH,
+      keyId: macKey.id,
     };
+    const hash = auditEventMac(event, macKey.key);
     await manager.query(
       `INSERT INTO audit_events (organization_id, seq, occurred_at, actor_type, actor_id, actor_label, action,
-         target_type, target_id, tenant_id, ip, user_agent, request_id, outcome, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         target_type, target_id, tenant_id, ip, user_agent, request_id, outcome, details, prev_hash, key_id, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         event.organizationId,
         event.seq,
@@ -113,8 +137,10 @@ export class AuditWriter {
         event.outcome,
         JSON.stringify(details),
         event.prevHash,
-        auditEventHash(event),
+        event.keyId,
+        hash,
       ],
     );
+    if (event.seq % this.checkpointEvents === 0) await keepCheckpoint(manager, this.keys.signer, chain, { seq: event.seq, hash });
   }
 }

@@ -1,15 +1,20 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { CurrentScope, RequirePermission } from '../access/access.decorators';
+import { CurrentScope, Public, RequirePermission } from '../access/access.decorators';
 import type { Scope } from '../access/scope';
+import { AuditCheckpoints } from './audit-checkpoints.service';
 import { csvLine, CSV_HEADER } from './audit-export';
-import { AuditExportDto, AuditFilterDto } from './audit.dto';
+import { AuditKeys } from './audit-keys';
+import { AuditExportDto, AuditFilterDto, VerifyWithCheckpointsDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
 @Controller('orgs/:orgId/audit-events')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly checkpoints: AuditCheckpoints,
+  ) {}
 
   @RequirePermission('audit:read')
   @Get()
@@ -22,6 +27,28 @@ export class AuditController {
   @Get('verify')
   verify(@CurrentScope() scope: Scope) {
     return this.audit.verify(scope);
+  }
+
+  /** Verification that also holds the chain to checkpoints the caller kept: events deleted or changed since show. */
+  @RequirePermission('audit:read')
+  @Post('verify')
+  @HttpCode(200)
+  verifyWithCheckpoints(@CurrentScope() scope: Scope, @Body() body: VerifyWithCheckpointsDto) {
+    return this.audit.verify(scope, body.checkpoints);
+  }
+
+  /** Starts a full re-verification in the background (or joins the running one); poll GET verify for its result. */
+  @RequirePermission('audit:read')
+  @Post('verify/full')
+  @HttpCode(202)
+  verifyFully(@CurrentScope() scope: Scope) {
+    return this.audit.startFullVerification(scope.organizationId);
+  }
+
+  @RequirePermission('audit:read')
+  @Get('checkpoint')
+  checkpoint(@CurrentScope() scope: Scope) {
+    return this.checkpoints.checkpoint(scope.organizationId);
   }
 
   /** Streams the matching events, oldest first, honouring back-pressure so that memory stays flat. */
@@ -39,5 +66,17 @@ export class AuditController {
       if (!res.write(line)) await once(res, 'drain');
     }
     res.end();
+  }
+}
+
+/** The public keys of audit checkpoints, for anyone to check them; outside `/api/v1`, at a well-known address. */
+@Public()
+@Controller('.well-known')
+export class AuditKeySetController {
+  constructor(private readonly keys: AuditKeys) {}
+
+  @Get('keyring-audit-keys.json')
+  keySet() {
+    return this.keys.jwks();
   }
 }

@@ -1,5 +1,5 @@
 import { IntersectionType } from '@nestjs/mapped-types';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { TimeRangeDto } from '../common/validation/time-range.dto';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 
@@ -33,4 +33,13 @@ export class AuditFilterDto extends IntersectionType(PageQueryDto, TimeRangeDto)
 export class AuditExportDto extends AuditFilterDto {
   @IsIn(['csv', 'ndjson'], { message: 'format must be csv or ndjson' })
   format!: 'csv' | 'ndjson';
+}
+
+export class VerifyWithCheckpointsDto {
+  @IsArray({ message: 'checkpoints must be a list of checkpoints (compact JWS)' })
+  @ArrayMinSize(1, { message: 'checkpoints must hold at least one checkpoint' })
+  @ArrayMaxSize(100, { message: 'checkpoints must hold at most 100 checkpoints' })
+  @IsString({ each: true, message: 'each checkpoint must be a compact JWS string' })
+  @MaxLength(4000, { each: true, message: 'each checkpoint must be at most 4000 characters' })
+  checkpoints!: string[];
 }

@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
+import { fullVerificationOf } from '../../test/audit-fixtures';
 import { addMember, completeSetup, OWNER, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { SYSTEM } from '../access/request-context';
+import { AuditWriter } from './audit-writer.service';
 
 describe('audit log (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -95,6 +98,19 @@ describe('audit log (real app, real PostgreSQL)', () => {
     expect(bad.body.detail).toBe('format must be csv or ndjson');
   });
 
+  it("answers the contracts' AuditEvent for any event the database holds: a refusal about no object included", async () => {
+    const appDb = keyring.app.get(DataSource);
+    const context = { actor: SYSTEM, ip: null, userAgent: null, requestId: null };
+    await appDb.transaction((manager) =>
+      keyring.app.get(AuditWriter).record(manager, context, { organizationId: orgId, action: 'test.refused', outcome: 'denied' }),
+    );
+    const listed = (await events(auditor, '?action=test.refused')).body.items;
+    expect(listed).toEqual([expect.objectContaining({ actor: { type: 'system', id: null, label: 'system' }, target: { type: null, id: null }, outcome: 'denied' })]);
+    const csv = await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/export?format=csv&action=test.refused`);
+    expect(csv.text.split('\r\n')[1]).toMatch(/^\d+,\d{4}-[^,]+Z,system,,system,test\.refused,,,,,,,denied,\{\},/);
+    expect((await events(auditor, '/verify')).body).toMatchObject({ valid: true });
+  });
+
   it('keeps sequence and chain intact under 50 concurrent audited actions', async () => {
     const before = (await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`)).body.checkedEvents;
     const responses = await Promise.all(
@@ -109,7 +125,7 @@ describe('audit log (real app, real PostgreSQL)', () => {
     const rows = await keyring.db.query<{ seq: string }>('SELECT seq FROM audit_events WHERE organization_id = $1 ORDER BY seq', [orgId]);
     expect(rows.map((row) => Number(row.seq))).toEqual(Array.from({ length: before + 50 }, (_, i) => i + 1));
     const verify = await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`);
-    expect(verify.body).toEqual({ valid: true, checkedEvents: before + 50 });
+    expect(verify.body).toEqual({ valid: true, checkedEvents: before + 50, fullVerification: null });
   });
 
   it('rolls the action back when its audit record cannot be written', async () => {
@@ -148,11 +164,12 @@ describe('audit log (real app, real PostgreSQL)', () => {
     await expect(keyring.db.query('TRUNCATE audit_events')).rejects.toThrow('audit_events is append-only: TRUNCATE is not allowed');
   });
 
-  it('names the first altered event when the trigger is bypassed', async () => {
+  it('names the first altered event when the trigger is bypassed: the full verification re-checks every MAC', async () => {
     const alter = (sql: string) =>
       keyring.db.query(`BEGIN; SET LOCAL session_replication_role = replica; ${sql}; COMMIT;`);
     await alter(`UPDATE audit_events SET details = '{"email":"mallory@evil.example"}' WHERE organization_id = '${orgId}' AND seq = 3`);
-    const verify = await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`);
-    expect(verify.body).toEqual({ valid: false, checkedEvents: 2, firstBrokenSeq: 3 });
+    const full = await fullVerificationOf(auditor, orgId);
+    expect(full).toMatchObject({ valid: false, checkedEvents: 2, firstBrokenSeq: 3, reason: 'Event 3 does not match its MAC.' });
   });
 });
+

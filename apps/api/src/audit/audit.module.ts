@@ -1,14 +1,17 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditCheckpoints } from './audit-checkpoints.service';
+import { AuditKeys } from './audit-keys';
 import { AuditWriter } from './audit-writer.service';
-import { AuditController } from './audit.controller';
+import { AuditController, AuditKeySetController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { ChainStateRepository } from './chain-state.repository';
 
 /** Global: every feature writes audit events in its own transactions. */
 @Global()
 @Module({
-  controllers: [AuditController],
-  providers: [AuditWriter, AuditRepository, AuditService],
+  controllers: [AuditController, AuditKeySetController],
+  providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints],
   exports: [AuditWriter],
 })
 export class AuditModule {}

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { tenantIdsParam, type Scope } from '../access/scope';
-import type { ActorType } from '../access/request-context';
-import type { AuditOutcome, ChainedEvent } from './audit-chain';
+import type { StoredAuditEvent } from './audit-chain';
+
+export type { StoredAuditEvent } from './audit-chain';
 
 export interface AuditFilter {
   action?: string;
@@ -14,15 +15,11 @@ export interface AuditFilter {
   to?: string;
 }
 
-export interface StoredAuditEvent extends ChainedEvent {
-  hash: string;
-}
-
 // seq is cast for JSON; ORDER BY names the table's column, or it would sort by the cast and skip the index.
-const COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
+export const EVENT_COLUMNS = `organization_id AS "organizationId", seq::int AS seq, occurred_at AS "occurredAt",
   actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action,
   target_type AS "targetType", target_id AS "targetId", tenant_id AS "tenantId", ip, user_agent AS "userAgent",
-  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", hash`;
+  request_id AS "requestId", outcome, details, prev_hash AS "prevHash", key_id AS "keyId", hash`;
 
 /**
  * What a scope sees of its organization's log ($1 the organization, $2 its tenants or null for all, $3 the member):
@@ -41,44 +38,19 @@ export class AuditRepository {
    * after the seq `afterSeq` in that order.
    */
   async page(scope: Scope, filter: AuditFilter, limit: number, afterSeq: number | null, ascending = false): Promise<StoredAuditEvent[]> {
-    const params: unknown[] = [scope.organizationId, tenantIdsParam(scope), scope.userId];
-    const where = [VISIBLE];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.action) add('action = ?', filter.action);
-    if (filter.actorId) add('actor_id = ?', filter.actorId);
-    if (filter.targetType) add('target_type = ?', filter.targetType);
-    if (filter.targetId) add('target_id = ?', filter.targetId);
-    if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
-    // A time window also becomes a seq range (two index look-ups), so the scan stays on a seq index; the time
-    // condition itself stays too, as clocks of several instances may disagree by a few milliseconds.
-    if (filter.from) {
-      add('occurred_at >= ?', filter.from);
-      where.push(`seq >= COALESCE((SELECT min(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at >= $${params.length}), 0)`);
-    }
-    if (filter.to) {
-      add('occurred_at < ?', filter.to);
-      where.push(`seq <= COALESCE((SELECT max(seq) FROM audit_events WHERE organization_id = $1 AND occurred_at < $${params.length}), 0)`);
-    }
-    if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
-    params.push(limit);
-    return this.db.query<StoredAuditEvent[]>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
-        ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
-      params,
-    );
+    const { sql, params } = auditPageQuery(scope, filter, limit, afterSeq, ascending);
+    return this.db.query<StoredAuditEvent[]>(sql, params);
   }
 
   /**
-   * A batch of the scope's organization's whole chain, in seq order: the one read that goes past the scope's tenants,
-   * since a chain can only be checked link by link; AuditService.verify tells a tenant-limited member only the verdict.
+   * A batch of an organization's whole chain, in seq order, for verification only (never answered): a chain can only
+   * be checked link by link, so this read goes past a tenant-limited member's scope; AuditService.verify tells such a
+   * member only the verdict and the count of the events they see.
    */
-  async chain(scope: Scope, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
+  async chain(organizationId: string, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
     return this.db.query<StoredAuditEvent[]>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE organization_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
-      [scope.organizationId, afterSeq, limit],
+      `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE organization_id = $1 AND seq > $2 ORDER BY audit_events.seq LIMIT $3`,
+      [organizationId, afterSeq, limit],
     );
   }
 
@@ -91,24 +63,65 @@ export class AuditRepository {
     ]);
     return row.count;
   }
+
+  /** Seq and hash of chosen events of an organization's chain (those that exist). */
+  async hashesAt(organizationId: string, seqs: number[]): Promise<Map<number, string>> {
+    const rows = await this.db.query<{ seq: number; hash: string }[]>(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 AND seq = ANY($2::bigint[])',
+      [organizationId, seqs],
+    );
+    return new Map(rows.map((row) => [row.seq, row.hash]));
+  }
+
+  /** The newest event's seq and hash; null for an empty chain. */
+  async head(organizationId: string): Promise<{ seq: number; hash: string } | null> {
+    const [row] = await this.db.query<{ seq: number; hash: string }[]>(
+      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY audit_events.seq DESC LIMIT 1',
+      [organizationId],
+    );
+    return row ?? null;
+  }
 }
 
-export function toAuditEventView(event: StoredAuditEvent) {
+/**
+ * How far apart the clocks of two instances may be. Events get their seq in write order and their time from the
+ * writer's clock, so time and seq agree only up to this much; a time window's seq bounds are taken this much outside
+ * the window, which keeps them exact for any skew below it.
+ */
+export const CLOCK_SKEW_MARGIN = '1 minute';
+
+/**
+ * The SQL of `AuditRepository.page` (also what the plan proof EXPLAINs). A time window becomes a seq range found by
+ * two probes of the time index — the seq of the last event before the window and of the first after it (each
+ * widened by the clock margin) — so the scan stays on a seq index whatever the window and the log's length; the
+ * time condition itself stays too. (min/max(seq) over the window would walk the seq index filtering by time on
+ * PostgreSQL 15: a cost that grows with the log.)
+ */
+export function auditPageQuery(scope: Scope, filter: AuditFilter, limit: number, afterSeq: number | null, ascending: boolean) {
+  const params: unknown[] = [scope.organizationId, tenantIdsParam(scope), scope.userId];
+  const where = [VISIBLE];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (filter.action) add('action = ?', filter.action);
+  if (filter.actorId) add('actor_id = ?', filter.actorId);
+  if (filter.targetType) add('target_type = ?', filter.targetType);
+  if (filter.targetId) add('target_id = ?', filter.targetId);
+  if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
+  if (filter.from) {
+    add(`occurred_at >= ? AND seq > COALESCE((SELECT seq FROM audit_events WHERE organization_id = $1
+      AND occurred_at < ?::timestamptz - interval '${CLOCK_SKEW_MARGIN}' ORDER BY occurred_at DESC LIMIT 1), 0)`, filter.from);
+  }
+  if (filter.to) {
+    add(`occurred_at < ? AND seq < COALESCE((SELECT seq FROM audit_events WHERE organization_id = $1
+      AND occurred_at >= ?::timestamptz + interval '${CLOCK_SKEW_MARGIN}' ORDER BY occurred_at LIMIT 1), ${Number.MAX_SAFE_INTEGER})`, filter.to);
+  }
+  if (afterSeq !== null) add(ascending ? 'seq > ?' : 'seq < ?', afterSeq);
+  params.push(limit);
   return {
-    seq: event.seq,
-    occurredAt: event.occurredAt,
-    actor: { type: event.actorType as ActorType, id: event.actorId, label: event.actorLabel },
-    action: event.action,
-    target: event.targetType ? { type: event.targetType, id: event.targetId } : null,
-    tenantId: event.tenantId,
-    ip: event.ip,
-    userAgent: event.userAgent,
-    requestId: event.requestId,
-    outcome: event.outcome as AuditOutcome,
-    details: event.details,
-    prevHash: event.prevHash,
-    hash: event.hash,
+    sql: `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}
+      ORDER BY audit_events.seq ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+    params,
   };
 }
-
-export type AuditEventView = ReturnType<typeof toAuditEventView>;

@@ -4,13 +4,23 @@ import type { Change, ChangeFeed } from './change-feed';
 /**
  * An in-memory cache that the change feed keeps honest: entries of a changed thing are dropped on every instance,
  * everything is dropped when the feed reconnects, and nothing is served from cache while the feed is down.
+ *
+ * Bounded: at most `maxEntries`, the least recently used going first (a Map keeps insertion order, and a hit moves
+ * its entry to the end). A change finds its entries through an index by id, so it costs what it drops, not the
+ * cache's size; and it spoils only the loads in flight of what it changed.
  */
 export class LiveCache<V extends { id: string }> {
   private readonly entries = new Map<string, V>();
-  /** Bumped by every invalidation, so that a load that raced with a change is not stored. */
-  private generation = 0;
+  /** The keys of the entries of each changed thing: `kind:id` → keys. */
+  private readonly index = new Map<string, Set<string>>();
+  /** A logical clock: when each load started, and when each thing last changed while loads were in flight. */
+  private clock = 0;
+  private clearedAt = 0;
+  private readonly changedAt = new Map<string, number>();
+  private inFlight = 0;
   hits = 0;
   misses = 0;
+  evictions = 0;
 
   /**
    * `owners`: other kinds of change that concern an entry, with the id of its owner of that kind (a widget's
@@ -19,41 +29,102 @@ export class LiveCache<V extends { id: string }> {
   constructor(
     private readonly feed: ChangeFeed,
     private readonly kind: Change['kind'],
+    private readonly maxEntries: number,
     private readonly owners: Partial<Record<Change['kind'], (value: V) => string>> = {},
   ) {
     feed.caches.set(kind, this);
     feed.subscribe((change) => {
       if (change === 'all') this.clear();
-      else if (change.kind === kind) this.invalidate(change.id, (value) => value.id);
-      else {
-        const ownerOf = this.owners[change.kind];
-        if (ownerOf) this.invalidate(change.id, ownerOf);
-      }
+      else this.invalidate(`${change.kind}:${change.id}`);
     });
   }
 
-  /** The cached value, synchronously when there is one; otherwise `load()`'s, kept if nothing changed meanwhile. */
-  get(key: string, load: () => Promise<V | null>): MaybePromise<V | null> {
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The cached value if there is one, without counting a look-up or making it recently used. */
+  peek(key: string): V | undefined {
+    return this.feed.live ? this.entries.get(key) : undefined;
+  }
+
+  /**
+   * The cached value, synchronously when there is one; otherwise `load()`'s, kept if nothing of it changed meanwhile.
+   * `load` may hand other entries it read along the way to `keepAlso` (a whole tenant's widgets), kept on the same terms.
+   */
+  get(key: string, load: (keepAlso: (entries: Iterable<[string, V]>) => void) => Promise<V | null>): MaybePromise<V | null> {
     const cached = this.feed.live ? this.entries.get(key) : undefined;
     if (cached) {
       this.hits += 1;
+      this.entries.delete(key);
+      this.entries.set(key, cached);
       return cached;
     }
     this.misses += 1;
-    const generation = this.generation;
-    return load().then((value) => {
-      if (value && this.feed.live && generation === this.generation) this.entries.set(key, value);
-      return value;
-    });
+    const started = ++this.clock;
+    this.inFlight += 1;
+    const keep = (entryKey: string, value: V) => {
+      if (this.feed.live && !this.changedSince(value, started)) this.set(entryKey, value);
+    };
+    return load((entries) => {
+      for (const [entryKey, value] of entries) keep(entryKey, value);
+    })
+      .then((value) => {
+        if (value) keep(key, value);
+        return value;
+      })
+      .finally(() => {
+        this.inFlight -= 1;
+        // Change times only matter to loads in flight: with none, they are forgotten (the map stays small).
+        if (this.inFlight === 0) this.changedAt.clear();
+      });
   }
 
-  private invalidate(id: string, idOf: (value: V) => string): void {
-    this.generation += 1;
-    for (const [key, value] of this.entries) if (idOf(value) === id) this.entries.delete(key);
+  private changedSince(value: V, started: number): boolean {
+    if (this.clearedAt > started) return true;
+    return this.tagsOf(value).some((tag) => (this.changedAt.get(tag) ?? 0) > started);
+  }
+
+  private set(key: string, value: V): void {
+    this.delete(key);
+    this.entries.set(key, value);
+    for (const tag of this.tagsOf(value)) {
+      const keys = this.index.get(tag) ?? new Set<string>();
+      keys.add(key);
+      this.index.set(tag, keys);
+    }
+    if (this.entries.size > this.maxEntries) {
+      this.delete(this.entries.keys().next().value as string);
+      this.evictions += 1;
+    }
+  }
+
+  private delete(key: string): void {
+    const value = this.entries.get(key);
+    if (!value) return;
+    this.entries.delete(key);
+    for (const tag of this.tagsOf(value)) {
+      const keys = this.index.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.index.delete(tag);
+    }
+  }
+
+  /** `kind:id` of the entry itself and of each of its owners. */
+  private tagsOf(value: V): string[] {
+    const tags = [`${this.kind}:${value.id}`];
+    for (const [kind, ownerOf] of Object.entries(this.owners)) tags.push(`${kind}:${ownerOf(value)}`);
+    return tags;
+  }
+
+  private invalidate(tag: string): void {
+    if (this.inFlight > 0) this.changedAt.set(tag, ++this.clock);
+    for (const key of [...(this.index.get(tag) ?? [])]) this.delete(key);
   }
 
   private clear(): void {
-    this.generation += 1;
+    this.clearedAt = ++this.clock;
     this.entries.clear();
+    this.index.clear();
   }
 }

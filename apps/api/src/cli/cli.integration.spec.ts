@@ -8,6 +8,7 @@ import { dataSourceOptions } from '../database/data-source';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, signIn } from '../../test/identity-fixtures';
 import { startTestApp, TEST_MASTER_KEYS, type TestApp } from '../../test/test-app';
+import { AuditKeys } from '../audit/audit-keys';
 import { auditVerify } from './audit-verify';
 import { createOwner } from './create-owner';
 import { doctor } from './doctor';
@@ -41,15 +42,16 @@ describe('operator commands (real PostgreSQL)', () => {
   });
 
   it('audit-verify says every chain holds, and exits 1 naming the event after a tampering', async () => {
-    expect(await auditVerify(dataSource, print)).toBe(0);
+    const keys = keyring.app.get(AuditKeys);
+    expect(await auditVerify(dataSource, keys, print)).toBe(0);
     expect(output).toEqual([expect.stringMatching(/^ok {6}Agency CLI \(.+\): \d+ events, chain holds$/), 'Every audit chain holds.']);
     output.length = 0;
     // A superuser bypassing the append-only trigger, as an attacker with database access would.
     await keyring.db.query(
       `BEGIN; SET LOCAL session_replication_role = replica; UPDATE audit_events SET details = '{"ownerEmail":"mallory@evil.example"}' WHERE action = 'setup.completed'; COMMIT;`,
     );
-    expect(await auditVerify(dataSource, print)).toBe(1);
-    expect(output[0]).toMatch(/^BROKEN {2}Agency CLI \(.+\): event 1 does not match its hash or link \(0 events before it hold\)$/);
+    expect(await auditVerify(dataSource, keys, print)).toBe(1);
+    expect(output[0]).toMatch(/^BROKEN {2}Agency CLI \(.+\): Event 1 does not match its MAC\. \(0 events before it hold\)$/);
     expect(output[1]).toBe('1 audit chain(s) broken.');
   });
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditWriter } from '../audit/audit-writer.service';
+import type { AuditWriter } from '../audit/audit-writer.service';
 import type { Envelope } from '../crypto/envelope';
 import { rewrapSecrets, type RewrapOptions, type RewrapProgress } from '../custody/rewrap';
 
@@ -10,10 +10,11 @@ import { rewrapSecrets, type RewrapOptions, type RewrapProgress } from '../custo
 export async function rewrapCommand(
   dataSource: DataSource,
   envelope: Envelope,
+  audit: AuditWriter,
   print: (line: string) => void,
   options: RewrapOptions = {},
 ): Promise<number> {
-  const result = await rewrapSecrets(dataSource, envelope, new AuditWriter(), { onProgress: progressBar(), ...options });
+  const result = await rewrapSecrets(dataSource, envelope, audit, { onProgress: progressBar(), ...options });
   print(`\nRe-wrapped ${result.done} secret version(s) and ${result.totpSecrets} two-factor secret(s) onto master key "${envelope.activeKeyId}".`);
   if (result.remaining === 0) return 0;
   print(

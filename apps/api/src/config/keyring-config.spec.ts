@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/srv/keyring')).toEqual({
       nodeEnv: 'development',
       port: 3000,
+      listenAddress: undefined,
       databaseUrl: undefined,
       dataDir: '/srv/keyring/.data',
       localKeyDir: join(homedir(), '.config', 'keyring'),
@@ -28,10 +29,17 @@ describe('loadConfig', () => {
       logLevel: 'info',
       setupToken: undefined,
       usageFlushSeconds: 10,
+      usageRollupSeconds: 60,
+      usageMinuteRetentionHours: 48,
+      usageHourRetentionDays: 35,
+      usageDayRetentionDays: 400,
+      tenantCacheEntries: 50000,
       rateLimitPerMinute: 60_000,
       shutdownGraceSeconds: 0,
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
+      auditCheckpointEvents: 1000,
+      auditCheckpointMinutes: 60,
     });
   });
 
@@ -40,6 +48,7 @@ describe('loadConfig', () => {
       {
         NODE_ENV: 'production',
         PORT: '8080',
+        KEYRING_LISTEN_ADDRESS: '127.0.0.1',
         DATABASE_URL: 'postgres://keyring:pw@db:5432/keyring',
         DATABASE_MIGRATION_URL: 'postgres://keyring_owner:pw2@db:5432/keyring',
         KEYRING_DATA_DIR: '/var/lib/keyring',
@@ -51,6 +60,11 @@ describe('loadConfig', () => {
         KEYRING_MASTER_KEYS: `old:${KEY_A},new:${KEY_B}`,
         KEYRING_ACTIVE_MASTER_KEY: 'new',
         KEYRING_USAGE_FLUSH_SECONDS: '5',
+        KEYRING_USAGE_ROLLUP_SECONDS: '30',
+        KEYRING_USAGE_MINUTE_RETENTION_HOURS: '72',
+        KEYRING_USAGE_HOUR_RETENTION_DAYS: '90',
+        KEYRING_USAGE_DAY_RETENTION_DAYS: '730',
+        KEYRING_TENANT_CACHE_ENTRIES: '1000',
         KEYRING_RATE_LIMIT_PER_MINUTE: '600',
         REDIS_URL: 'rediss://:pw@cache:6380/1',
         KEYRING_SHUTDOWN_GRACE_SECONDS: '0',
@@ -58,12 +72,15 @@ describe('loadConfig', () => {
         KEYRING_METRICS_PORT: '9100',
         KEYRING_METRICS_HOST: '0.0.0.0',
         KEYRING_METRICS_TOKEN: 'a-metrics-token-of-at-least-32-chars',
+        KEYRING_AUDIT_CHECKPOINT_EVENTS: '500',
+        KEYRING_AUDIT_CHECKPOINT_MINUTES: '15',
       },
       '/srv/keyring',
     );
     expect(config).toEqual({
       nodeEnv: 'production',
       port: 8080,
+      listenAddress: '127.0.0.1',
       databaseUrl: 'postgres://keyring:pw@db:5432/keyring',
       databaseMigrationUrl: 'postgres://keyring_owner:pw2@db:5432/keyring',
       dataDir: '/var/lib/keyring',
@@ -73,6 +90,11 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       setupToken: 'a-setup-token-of-24-chars',
       usageFlushSeconds: 5,
+      usageRollupSeconds: 30,
+      usageMinuteRetentionHours: 72,
+      usageHourRetentionDays: 90,
+      usageDayRetentionDays: 730,
+      tenantCacheEntries: 1000,
       rateLimitPerMinute: 600,
       redisUrl: 'rediss://:pw@cache:6380/1',
       shutdownGraceSeconds: 0,
@@ -80,6 +102,8 @@ describe('loadConfig', () => {
       metricsPort: 9100,
       metricsHost: '0.0.0.0',
       metricsToken: 'a-metrics-token-of-at-least-32-chars',
+      auditCheckpointEvents: 500,
+      auditCheckpointMinutes: 15,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
@@ -97,9 +121,16 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     ]);
     expect(problemsOf({ KEYRING_RATE_LIMIT_PER_MINUTE: '0' })).toEqual(['KEYRING_RATE_LIMIT_PER_MINUTE must be a whole number above 0 (got "0")']);
+    expect(problemsOf({ KEYRING_USAGE_MINUTE_RETENTION_HOURS: '24' })).toEqual([
+      'KEYRING_USAGE_MINUTE_RETENTION_HOURS must be a whole number of at least 26 (got "24")',
+    ]);
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',
     ]);
+    expect(problemsOf({ KEYRING_LISTEN_ADDRESS: 'localhost' })).toEqual([
+      'KEYRING_LISTEN_ADDRESS must be an IPv4 or IPv6 address, such as 127.0.0.1 or :: (got "localhost")',
+    ]);
+    expect(loadConfig({ KEYRING_LISTEN_ADDRESS: '::1' }).listenAddress).toBe('::1');
   });
 
   it('keeps the local master key under the user configuration folder ($XDG_CONFIG_HOME, else ~/.config)', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseMasterKeys, type MasterKeys } from '../crypto/master-keys';
@@ -9,6 +10,8 @@ export const KEYRING_CONFIG = Symbol('KeyringConfig');
 export interface KeyringConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** The address the HTTP server listens on (e.g. 127.0.0.1 behind a proxy on the same machine); all when absent. */
+  listenAddress?: string;
   /** Where to find PostgreSQL, as the app's own role; when absent, `npm start` runs an embedded one. */
   databaseUrl?: string;
   /**
@@ -31,6 +34,20 @@ export interface KeyringConfig {
   setupToken?: string;
   /** How often tenant-API usage counted in memory is written; a crash loses at most this much. */
   usageFlushSeconds: number;
+  /**
+   * Usage rollups (UsageRollup): how often per-minute counts are summed into hours and days, and how long each
+   * level is kept. The minimums keep every span the usage chart accepts (a day of minutes, 31 days of hours,
+   * 366 days) answerable, and the last hour rollable.
+   */
+  usageRollupSeconds: number;
+  usageMinuteRetentionHours: number;
+  usageHourRetentionDays: number;
+  usageDayRetentionDays: number;
+  /**
+   * Entries each tenant-API cache (widgets' decrypted signing material, API keys) holds at most, the least
+   * recently used going first: ~1 KB each.
+   */
+  tenantCacheEntries: number;
   /** userHashes one API key may ask for per minute (a batch counts each identifier). */
   rateLimitPerMinute: number;
   /** When set, the rate limit is shared by all instances through Redis; otherwise each instance counts alone. */
@@ -48,6 +65,10 @@ export interface KeyringConfig {
   metricsHost: string;
   /** When set, /metrics is also served on the app's port, to `Authorization: Bearer <this token>` only. */
   metricsToken?: string;
+  /** The audit log signs a checkpoint of a chain every this many events… */
+  auditCheckpointEvents: number;
+  /** …and, for a chain that moved, at least this often. */
+  auditCheckpointMinutes: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -72,6 +93,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
   const config: KeyringConfig = {
     nodeEnv: read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
     port: read.port('PORT', 3000),
+    listenAddress: read.ipAddress('KEYRING_LISTEN_ADDRESS'),
     databaseUrl: read.url('DATABASE_URL', ['postgres', 'postgresql'], 'postgres://user:password@host:5432/database'),
     databaseMigrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], 'postgres://owner:password@host:5432/database'),
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss'], 'redis://:password@host:6379/0'),
@@ -82,12 +104,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     setupToken: read.secret('KEYRING_SETUP_TOKEN', 16),
     usageFlushSeconds: read.positiveInt('KEYRING_USAGE_FLUSH_SECONDS', 10),
+    usageRollupSeconds: read.positiveInt('KEYRING_USAGE_ROLLUP_SECONDS', 60),
+    usageMinuteRetentionHours: read.atLeast('KEYRING_USAGE_MINUTE_RETENTION_HOURS', 48, 26),
+    usageHourRetentionDays: read.atLeast('KEYRING_USAGE_HOUR_RETENTION_DAYS', 35, 33),
+    usageDayRetentionDays: read.atLeast('KEYRING_USAGE_DAY_RETENTION_DAYS', 400, 368),
+    tenantCacheEntries: read.positiveInt('KEYRING_TENANT_CACHE_ENTRIES', 50_000),
     rateLimitPerMinute: read.positiveInt('KEYRING_RATE_LIMIT_PER_MINUTE', 60_000),
     shutdownGraceSeconds: read.nonNegativeInt('KEYRING_SHUTDOWN_GRACE_SECONDS', env['NODE_ENV'] === 'production' ? 5 : 0),
     trustProxy: read.trustProxy('KEYRING_TRUST_PROXY'),
     metricsPort: read.port('KEYRING_METRICS_PORT', 9464),
     metricsHost: read.host('KEYRING_METRICS_HOST', '127.0.0.1'),
     metricsToken: read.secret('KEYRING_METRICS_TOKEN', 32),
+    auditCheckpointEvents: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_EVENTS', 1000),
+    auditCheckpointMinutes: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_MINUTES', 60),
   };
   if (config.databaseMigrationUrl && !config.databaseUrl) {
     problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the app\'s own role on the same database)');
@@ -144,11 +173,16 @@ class EnvReader {
     return this.wholeNumber(name, fallback, 0);
   }
 
-  private wholeNumber(name: string, fallback: number, min: 0 | 1): number {
+  atLeast(name: string, fallback: number, min: number): number {
+    return this.wholeNumber(name, fallback, min);
+  }
+
+  private wholeNumber(name: string, fallback: number, min: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     if (/^\d+$/.test(value) && Number(value) >= min) return Number(value);
-    this.problems.push(`${name} must be a whole number${min === 1 ? ' above 0' : ''} (got "${value}")`);
+    const bound = min === 0 ? '' : min === 1 ? ' above 0' : ` of at least ${min}`;
+    this.problems.push(`${name} must be a whole number${bound} (got "${value}")`);
     return fallback;
   }
 
@@ -172,6 +206,13 @@ class EnvReader {
     if (value === undefined) return undefined;
     if (value.length >= minLength) return value;
     this.problems.push(`${name} must have at least ${minLength} characters`);
+    return undefined;
+  }
+
+  ipAddress(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined || isIP(value) !== 0) return value;
+    this.problems.push(`${name} must be an IPv4 or IPv6 address, such as 127.0.0.1 or :: (got "${value}")`);
     return undefined;
   }
 

@@ -66,7 +66,7 @@ export class ListWidgetsQueryDto extends PageQueryDto {
 
   /** true lists archived widgets instead of live ones. */
   @IsOptional()
-  @Transform(({ value }) => ({ true: true, false: false })[value as string] ?? value)
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'archived must be true or false' })
   archived?: boolean;
 }

@@ -12,7 +12,7 @@ export interface MasterKeyUsage {
 
 /** Every master key id stored values are under, with their counts (versions through the index on master_key_id). */
 export async function masterKeyUsage(db: DataSource): Promise<MasterKeyUsage[]> {
-  const versions: { keyId: string; versions: number }[] = await db.query(
+  const versions = await db.query<{ keyId: string; versions: number }[]>(
     'SELECT master_key_id AS "keyId", count(*)::int AS versions FROM secret_versions WHERE ciphertext IS NOT NULL GROUP BY 1',
   );
   const totp = await totpSecretKeyUsage(db.manager);

@@ -1,14 +1,19 @@
 import { createWidget } from '../../test/custody-fixtures';
-import { addMember, completeSetup } from '../../test/identity-fixtures';
+import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
 
 describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
+  let organizationId: string;
+  let owner: Session;
   afterAll(() => keyring.close());
 
-  it("counts tenants, widgets, widgets without a secret or overdue and live API keys, within the member's tenants", async () => {
+  beforeAll(async () => {
     keyring = await startTestApp();
-    const { organizationId, owner } = await completeSetup(keyring);
+  });
+
+  it("counts tenants, widgets, widgets without a secret or overdue and live API keys, within the member's tenants", async () => {
+    ({ organizationId, owner } = await completeSetup(keyring));
     const path = `/api/v1/orgs/${organizationId}/overview`;
     expect((await owner.request('GET', path)).body).toEqual({
       tenants: 0, widgets: 0, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, rotationMaxAgeDays: 90,
@@ -29,5 +34,36 @@ describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
     expect((await scoped.request('GET', path)).body).toEqual({
       tenants: 1, widgets: 1, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, rotationMaxAgeDays: 90,
     });
+  });
+
+  it('keeps the widget counts with every change, and reads them, not the widgets', async () => {
+    const path = `/api/v1/orgs/${organizationId}/overview`;
+    const widgetsPath = `/api/v1/orgs/${organizationId}/widgets`;
+    const { tenantId, widgetId: archived } = await createWidget(owner, organizationId, { tenantName: 'Counted', secret: 'counted-secret-0001' });
+    const { widgetId: later } = await createWidget(owner, organizationId, { tenantId, widgetName: 'Gets a secret later' });
+    await createWidget(owner, organizationId, { tenantId, widgetName: 'Never gets one' });
+    expect((await owner.request('POST', `${widgetsPath}/${archived}/archive`)).status).toBe(200);
+    expect((await owner.request('POST', `${widgetsPath}/${later}/secret-versions`, { body: { secret: 'counted-secret-0002' } })).status).toBe(201);
+    const member = await addMember(keyring, owner, organizationId, 'counted@agency.example', 'auditor', [tenantId]);
+    const counts = async () => {
+      const { widgets, widgetsWithoutSecret } = (await member.request('GET', path)).body;
+      return { widgets, widgetsWithoutSecret };
+    };
+    const [recount] = await keyring.db.query(
+      `SELECT count(*)::int AS widgets, count(*) FILTER (WHERE active_version IS NULL)::int AS "widgetsWithoutSecret"
+         FROM widgets WHERE tenant_id = $1 AND archived_at IS NULL`,
+      [tenantId],
+    );
+    expect(await counts()).toEqual({ widgets: 2, widgetsWithoutSecret: 1 });
+    expect(recount).toEqual({ widgets: 2, widgetsWithoutSecret: 1 });
+
+    await owner.request('POST', `/api/v1/orgs/${organizationId}/tenants/${tenantId}/archive`);
+    expect(await counts()).toEqual({ widgets: 0, widgetsWithoutSecret: 0 });
+    await owner.request('POST', `/api/v1/orgs/${organizationId}/tenants/${tenantId}/unarchive`);
+    expect(await counts()).toEqual({ widgets: 2, widgetsWithoutSecret: 1 });
+
+    // The figure is the counter's: the overview does not count widgets on each view.
+    await keyring.db.query('UPDATE tenant_widget_counts SET live = 5000 WHERE tenant_id = $1', [tenantId]);
+    expect(await counts()).toEqual({ widgets: 5000, widgetsWithoutSecret: 1 });
   });
 });

@@ -59,7 +59,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
     const killedAt = new Error('killed');
     const progress: number[] = [];
     await expect(
-      rewrapSecrets(db, envelope, new AuditWriter(), {
+      rewrapSecrets(db, envelope, keyring.app.get(AuditWriter), {
         batchSize: 100,
         onProgress: ({ done }) => {
           progress.push(done);
@@ -81,7 +81,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
       await envelopeOf(OLD).encrypt('JBSWY3DPEHPK3PXP', totpBinding),
     ]);
 
-    const result = await rewrapSecrets(db, envelope, new AuditWriter(), { batchSize: 100 });
+    const result = await rewrapSecrets(db, envelope, keyring.app.get(AuditWriter), { batchSize: 100 });
     expect(result).toEqual({ done: 500, total: 500, totpSecrets: 1, remaining: 0 });
     expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
     const [{ totp_secret_enc: totpSecret }] = await keyring.db.query<{ totp_secret_enc: string }>('SELECT totp_secret_enc FROM users WHERE id = $1', [owner.userId]);
@@ -144,7 +144,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
     it('waits for the locked version and finishes every one once the lock is released', async () => {
       const startedAt = Date.now();
       setTimeout(() => void locker.query('COMMIT'), 400);
-      const result = await rewrapSecrets(keyring.app.get(DataSource), envelopeOf(NEW, OLD), new AuditWriter(), { batchSize: 2, lockWaitMs: 10_000 });
+      const result = await rewrapSecrets(keyring.app.get(DataSource), envelopeOf(NEW, OLD), keyring.app.get(AuditWriter), { batchSize: 2, lockWaitMs: 10_000 });
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(350);
       expect(result).toEqual({ done: 5, total: 5, totpSecrets: 0, remaining: 0 });
       expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
@@ -153,7 +153,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
 
     it('exits non-zero naming how many are left and why when the lock is kept, and audits no completion', async () => {
       const output: string[] = [];
-      const code = await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), (line) => output.push(line), { batchSize: 2, lockWaitMs: 200, onProgress: () => undefined });
+      const code = await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), keyring.app.get(AuditWriter), (line) => output.push(line), { batchSize: 2, lockWaitMs: 200, onProgress: () => undefined });
       expect(code).toBe(1);
       expect(output).toEqual([
         `\nRe-wrapped 4 secret version(s) and 0 two-factor secret(s) onto master key "${NEW.id}".`,
@@ -168,7 +168,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
 
       // Once the rotation is over, the next run carries on.
       await locker.query('COMMIT');
-      expect(await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), () => undefined, { onProgress: () => undefined })).toBe(0);
+      expect(await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), keyring.app.get(AuditWriter), () => undefined, { onProgress: () => undefined })).toBe(0);
       expect(await countByKey()).toEqual({ [NEW.id]: COUNT });
     });
   });

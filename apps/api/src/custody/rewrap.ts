@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditAction } from '@keyring/contracts';
 import { systemContext } from '../access/request-context';
 import type { AuditWriter } from '../audit/audit-writer.service';
 import type { Envelope } from '../crypto/envelope';
@@ -44,9 +45,9 @@ export async function rewrapSecrets(db: DataSource, envelope: Envelope, audit: A
   const batchSize = options.batchSize ?? 500;
   const lockWaitMs = options.lockWaitMs ?? 30_000;
   const active = envelope.activeKeyId;
-  const oldKeyIds: string[] = (
-    await db.query('SELECT DISTINCT master_key_id AS id FROM secret_versions WHERE ciphertext IS NOT NULL AND master_key_id <> $1', [active])
-  ).map((row: { id: string }) => row.id);
+  const oldKeyIds = (
+    await db.query<{ id: string }[]>('SELECT DISTINCT master_key_id AS id FROM secret_versions WHERE ciphertext IS NOT NULL AND master_key_id <> $1', [active])
+  ).map((row) => row.id);
   const total = await countUnder(db.manager, oldKeyIds);
   await record(db, audit, 'master_key.rewrap_started', { activeMasterKeyId: active, fromMasterKeyIds: oldKeyIds, versionsToRewrap: total });
   let done = 0;
@@ -88,7 +89,7 @@ interface Batch {
 /** Re-encrypts up to one batch of versions under the active key, in the caller's transaction; how many moved. */
 async function moveBatch(manager: EntityManager, { envelope, oldKeyIds, batchSize, waitMs }: Batch): Promise<number> {
   if (waitMs !== null) await waitForLocks(manager, waitMs);
-  const rows: { widget_id: string; version: number; organization_id: string; ciphertext: string }[] = await manager.query(
+  const rows = await manager.query<{ widget_id: string; version: number; organization_id: string; ciphertext: string }[]>(
     // By master key id (indexed): rows already moved fall out of the range instead of being scanned again.
     `SELECT widget_id, version, organization_id, ciphertext FROM secret_versions
       WHERE ciphertext IS NOT NULL AND master_key_id = ANY($1)
@@ -122,7 +123,7 @@ function lockTimeoutAsZero(error: unknown): number {
 }
 
 async function countUnder(manager: EntityManager, keyIds: string[]): Promise<number> {
-  const [{ count }] = await manager.query(
+  const [{ count }] = await manager.query<{ count: number }[]>(
     'SELECT count(*)::int AS count FROM secret_versions WHERE ciphertext IS NOT NULL AND master_key_id = ANY($1)',
     [keyIds],
   );
@@ -135,6 +136,6 @@ async function totpUnderOtherKeys(manager: EntityManager, active: string): Promi
   return count;
 }
 
-function record(db: DataSource, audit: AuditWriter, action: string, details: Record<string, unknown>): Promise<unknown> {
+function record(db: DataSource, audit: AuditWriter, action: AuditAction, details: Record<string, unknown>): Promise<unknown> {
   return db.transaction((manager) => audit.record(manager, systemContext(), { organizationId: null, action, details }));
 }

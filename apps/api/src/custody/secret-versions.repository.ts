@@ -66,6 +66,17 @@ export class SecretVersionsRepository {
     );
   }
 
+  /** `findActiveAndPrevious` of every widget of the scope that is not archived, in one query. */
+  async activeAndPreviousInScope(scope: Scope): Promise<(StoredSecret & { widgetId: string })[]> {
+    return this.db.query(
+      `SELECT v.widget_id AS "widgetId", ${STORED} FROM secret_versions v JOIN widgets w ON w.id = v.widget_id
+        WHERE v.organization_id = $1 AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))
+          AND w.archived_at IS NULL AND v.state IN ('active', 'previous')
+        ORDER BY v.widget_id, v.state = 'active' DESC`,
+      [scope.organizationId, tenantIdsParam(scope)],
+    );
+  }
+
   async nextVersion(manager: EntityManager, scope: Scope, widgetId: string): Promise<number> {
     const [row] = await manager.query<{ next: number }[]>(
       `SELECT COALESCE(max(v.version), 0)::int + 1 AS next FROM secret_versions v WHERE ${OF_WIDGET_IN_SCOPE}`,
@@ -100,7 +111,7 @@ export class SecretVersionsRepository {
    */
   async swapActiveAndPrevious(manager: EntityManager, scope: Scope, widgetId: string, activeVersion: number, previousVersion: number): Promise<void> {
     const setState = (version: number, state: SecretState, activate = false) =>
-      manager.query(
+      manager.query<unknown>(
         `UPDATE secret_versions v SET state = $5${activate ? ', activated_at = now()' : ''} WHERE ${OF_WIDGET_IN_SCOPE} AND v.version = $4`,
         params(scope, widgetId, version, state),
       );

@@ -71,7 +71,7 @@ export class TenantsRepository {
 
   async rename(manager: EntityManager, scope: Scope, id: string, name: string): Promise<void> {
     await this.uniqueName(name, () =>
-      manager.query(`UPDATE tenants t SET name = $4, updated_at = now() WHERE ${IN_SCOPE} AND t.id = $3`, [...scopeParams(scope), id, name]),
+      manager.query<unknown>(`UPDATE tenants t SET name = $4, updated_at = now() WHERE ${IN_SCOPE} AND t.id = $3`, [...scopeParams(scope), id, name]),
     );
   }
 

@@ -150,6 +150,12 @@ export class WidgetsRepository {
     return row ? toView(row) : null;
   }
 
+  /** Every widget of the scope that is not archived: what the tenant API warms its cache with. */
+  async liveInScope(scope: Scope): Promise<WidgetView[]> {
+    const rows = await this.db.query<Row[]>(`${select()} WHERE ${IN_SCOPE} AND w.archived_at IS NULL`, scopeParams(scope));
+    return rows.map(toView);
+  }
+
   /** Locks the widget row: every change of one widget (fields, archive, its secret) happens one at a time. */
   async lock(manager: EntityManager, scope: Scope, id: string): Promise<LockedWidget | null> {
     const [locked] = await manager.query<{ tenantArchived: boolean }[]>(

@@ -5,7 +5,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
  * Tables the app may read and append to but never change: the owner's triggers refuse UPDATE and DELETE, and the
  * app's role is not granted them either, so it can neither rewrite a row nor turn the triggers off.
  */
-export const APPEND_ONLY_TABLES = ['audit_events'] as const;
+export const APPEND_ONLY_TABLES = ['audit_events', 'audit_checkpoints'] as const;
 
 /** The role a PostgreSQL URL connects as. */
 export function roleOf(url: string): string {
@@ -42,7 +42,7 @@ export async function ensureLoginRole(adminUrl: string, role: string, password: 
  * lock: concurrent GRANTs on one table fail with "tuple concurrently updated".
  */
 export async function grantAppRole(owner: QueryRunner, role: string): Promise<void> {
-  const [{ self }] = await owner.query('SELECT current_user = $1 AS self', [role]);
+  const [{ self }] = await owner.manager.query<{ self: boolean }[]>('SELECT current_user = $1 AS self', [role]);
   if (self) return; // one role for both: nothing to grant, and a REVOKE below would strip the owner itself
   const grantee = `"${role.replace(/"/g, '""')}"`;
   await owner.query(`GRANT USAGE ON SCHEMA public TO ${grantee}`);
@@ -60,7 +60,7 @@ export async function grantAppRole(owner: QueryRunner, role: string): Promise<vo
  * TRUNCATE rights are one such step away.
  */
 export async function auditRewriteRisks(db: DataSource): Promise<{ role: string; risks: string[] }> {
-  const [row] = await db.query(
+  const [row] = await db.query<{ role: string; superuser: boolean; owner: boolean; update: boolean; delete: boolean; truncate: boolean }[]>(
     `SELECT current_user AS role, r.rolsuper AS superuser,
             pg_has_role(current_user, c.relowner, 'USAGE') AS owner,
             has_table_privilege('audit_events', 'UPDATE') AS "update",

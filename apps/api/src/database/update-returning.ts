@@ -5,6 +5,6 @@ import type { EntityManager } from 'typeorm';
  * the rows (unlike a SELECT or an INSERT), which is easy to misread as "one row came back".
  */
 export async function updateReturning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const [rows] = (await manager.query(sql, params)) as [T[], number];
+  const [rows] = await manager.query<[T[], number]>(sql, params);
   return rows;
 }

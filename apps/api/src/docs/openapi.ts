@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, SchemaObject } from './openapi-types';
+import type { OperationObject, SchemaObject } from '../common/http/openapi-types';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { UserHashRoute } from '../tenant-api/user-hash.routes';
 import { TENANT_API_OPERATIONS } from '../tenant-api/user-hash.openapi';

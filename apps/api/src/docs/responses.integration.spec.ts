@@ -94,7 +94,11 @@ describe('OpenAPI success bodies (real app, real PostgreSQL)', () => {
     await call('GET /api/v1/orgs/:orgId/usage', `${o}/usage`);
     await call('GET /api/v1/orgs/:orgId/audit-events', `${o}/audit-events`);
     await call('GET /api/v1/orgs/:orgId/audit-events/verify', `${o}/audit-events/verify`);
+    const { checkpoint } = (await call('GET /api/v1/orgs/:orgId/audit-events/checkpoint', `${o}/audit-events/checkpoint`)).body;
+    await call('POST /api/v1/orgs/:orgId/audit-events/verify', `${o}/audit-events/verify`, { checkpoints: [checkpoint] });
+    await call('POST /api/v1/orgs/:orgId/audit-events/verify/full', `${o}/audit-events/verify/full`);
+    matchesDocument('GET /.well-known/keyring-audit-keys.json', await keyring.request('GET', '/.well-known/keyring-audit-keys.json'));
     await call('POST /api/v1/orgs/:orgId/tenants/:tenantId/archive', `${o}/tenants/${tenant.body.id}/archive`);
-    expect(checked.size).toBeGreaterThanOrEqual(35);
+    expect(checked.size).toBeGreaterThanOrEqual(39);
   });
 });

@@ -1,4 +1,4 @@
-import type { SchemaObject } from './openapi-types';
+import type { SchemaObject } from '../common/http/openapi-types';
 
 /** A type of libs/contracts, by name (its schema is generated into contract-schemas.json). */
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` }) as SchemaObject;
@@ -33,8 +33,12 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'POST /api/v1/orgs': object({ id: string, name: string }),
   'GET /api/v1/orgs/:orgId/members': page('Member'),
   'POST /api/v1/orgs/:orgId/members/invitations': object({ invitation: ref('Invitation'), token: { type: 'string', description: 'Shown this once: send it as a link.' } }),
+  'GET /api/v1/orgs/:orgId/members/invitations': list('PendingInvitation'),
+  'POST /api/v1/orgs/:orgId/members/invitations/:invitationId/resend': object({ invitation: ref('Invitation'), token: { type: 'string', description: 'The new link, shown this once; the old one no longer works.' } }),
+  'DELETE /api/v1/orgs/:orgId/members/invitations/:invitationId': null,
   'PATCH /api/v1/orgs/:orgId/members/:userId': ref('Member'),
   'DELETE /api/v1/orgs/:orgId/members/:userId': null,
+  'POST /api/v1/invitations/preview': ref('InvitationPreview'),
   'POST /api/v1/invitations/accept': { ...userAndOrganization, properties: { ...userAndOrganization.properties, role: ref('Role') }, required: ['user', 'organization', 'role'] },
   'GET /api/v1/orgs/:orgId/settings': ref('OrganizationSettings'),
   'PATCH /api/v1/orgs/:orgId/settings': ref('OrganizationSettings'),
@@ -66,5 +70,9 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'GET /api/v1/orgs/:orgId/usage': ref('Usage'),
   'GET /api/v1/orgs/:orgId/audit-events': page('AuditEvent'),
   'GET /api/v1/orgs/:orgId/audit-events/verify': ref('AuditVerification'),
+  'POST /api/v1/orgs/:orgId/audit-events/verify': ref('AuditVerification'),
+  'POST /api/v1/orgs/:orgId/audit-events/verify/full': ref('AuditFullVerification'),
+  'GET /api/v1/orgs/:orgId/audit-events/checkpoint': ref('AuditCheckpoint'),
+  'GET /.well-known/keyring-audit-keys.json': ref('AuditKeySet'),
   'GET /api/v1/orgs/:orgId/audit-events/export': { type: 'string', description: 'CSV (text/csv) or NDJSON (application/x-ndjson), oldest event first.' },
 };

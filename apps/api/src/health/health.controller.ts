@@ -30,7 +30,7 @@ export class HealthController {
       throw new ServiceUnavailableException({ detail: 'Not ready: this instance is shutting down.', checks: { draining: true } });
     }
     const database = await this.dataSource
-      .query('SELECT 1')
+      .query<unknown>('SELECT 1')
       .then(() => 'up' as const)
       .catch(() => 'down' as const);
     const migrations =

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup } from '../../test/identity-fixtures';
 import { startTestApp } from '../../test/test-app';
@@ -34,6 +34,38 @@ describe('graceful stop (real app, real PostgreSQL)', () => {
 
     const [usage] = await keyring.db.query('SELECT sum(issued)::int AS issued FROM usage_minutes WHERE widget_id = $1', [widgetId]);
     expect(usage.issued).toBe(2);
+    await keyring.db.drop();
+  });
+
+  it('retires keep-alive connections while draining and answers a connection accepted before the listener closed', async () => {
+    const keyring = await startTestApp();
+    const { port } = new URL(keyring.baseUrl);
+    const open = async () => {
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      return socket;
+    };
+    /** Sends a keep-alive request; resolves with everything the server sent until it closed the connection. */
+    const ask = (socket: Socket) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk)).once('close', () => resolve(answer));
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+    // A proxy's pooled connection, opened before the stop and used only after the listener has closed.
+    const pooled = await open();
+
+    const closing = drainAndClose(keyring.app, 400);
+    const duringGrace = await ask(await open());
+    expect(duringGrace).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(duringGrace).toMatch(/\r\nConnection: close\r\n/i);
+
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect(open()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const afterListenerClosed = await ask(pooled);
+    expect(afterListenerClosed).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(afterListenerClosed).toMatch(/\r\nConnection: close\r\n/i);
+    await closing;
     await keyring.db.drop();
   });
 });

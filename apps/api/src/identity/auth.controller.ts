@@ -74,6 +74,7 @@ export class AuthController {
   @SignedIn()
   @Get('me')
   me(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<SessionView> {
-    return this.auth.view(principal.userId, req.cookies[SESSION_COOKIE]);
+    // @SignedIn(): the guard found a live session for this cookie.
+    return this.auth.view(principal.userId, req.cookies[SESSION_COOKIE] as string);
   }
 }

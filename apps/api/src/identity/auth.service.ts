@@ -99,7 +99,7 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(newPassword);
     await this.db.transaction(async (manager) => {
       await manager.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
-      const [{ closed }] = await manager.query(
+      const [{ closed }] = await manager.query<{ closed: number }[]>(
         'WITH gone AS (DELETE FROM sessions WHERE user_id = $1 AND id <> $2 RETURNING 1) SELECT count(*)::int AS closed FROM gone',
         [userId, sessionId],
       );

@@ -23,7 +23,7 @@ export class CredentialThrottle {
 
   /** Seconds until a credential of this account may be tried again from this IP; 0 when it may be tried now. */
   async retryAfterSeconds(email: string, ip: string | null): Promise<number> {
-    const rows: { wait: string }[] = await this.db.query(
+    const rows = await this.db.query<{ wait: string }[]>(
       `SELECT COALESCE(MAX(CEIL(EXTRACT(EPOCH FROM locked_until - now()))), 0) AS wait
          FROM login_throttle WHERE key = ANY($1) AND locked_until > now()`,
       [keysFor(email, ip).map(([key]) => key)],

@@ -12,7 +12,7 @@ import { UsersRepository } from './users.repository';
 
 /**
  * Users, passwords, sessions, two-factor sign-in and re-authentication. Exports services only. The session view's
- * memberships come from MembershipDirectory, which OrganizationsModule (global) provides.
+ * memberships come from MembershipDirectory, declared here and bound to organizations' Memberships by app.module.
  */
 @Module({
   controllers: [AuthController],

@@ -14,8 +14,8 @@ const SHAPE = /^[a-z2-9]{4}-[a-z2-9]{4}$/;
  * stored before; migration 1764400200000 wrapped those digests in argon2id, so they keep working unchanged.
  */
 
-/** Argon2id of a stored SHA-256 digest: the upgrade of a code stored the old way, and the last step of a new one. */
-export function hashRecoveryDigest(digest: Buffer): Promise<string> {
+/** Argon2id of a code's SHA-256 digest (as migration 1764400200000 upgraded the codes stored the old way). */
+function hashRecoveryDigest(digest: Buffer): Promise<string> {
   return hash(digest.toString('hex'), ARGON2ID_OPTIONS);
 }
 
@@ -37,7 +37,7 @@ export async function spendRecoveryCode(manager: EntityManager, userId: string, 
   const normalized = code.toLowerCase();
   if (!SHAPE.test(normalized)) return false;
   const digest = sha256(normalized).toString('hex');
-  const unused: { code_hash: string }[] = await manager.query('SELECT code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
+  const unused = await manager.query<{ code_hash: string }[]>('SELECT code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
   for (const { code_hash } of unused) {
     // One after the other: on two shared cores, parallel argon2id runs are no faster and hold more memory.
     if (await verify(code_hash, digest).catch(() => false)) {

@@ -35,7 +35,7 @@ export class SessionsService implements SessionLookup {
 
   /** The session of a token, if neither idle nor absolute expiry has passed. */
   async find(token: string): Promise<ActiveSession | null> {
-    const rows: { session_id: string; user_id: string; email: string; stale: boolean }[] = await this.db.query(
+    const rows = await this.db.query<{ session_id: string; user_id: string; email: string; stale: boolean }[]>(
       `SELECT s.id AS session_id, s.user_id, u.email,
               s.last_seen_at < now() - make_interval(secs => $3) AS stale
          FROM sessions s JOIN users u ON u.id = s.user_id

@@ -18,7 +18,7 @@ const SELECT_TOTP = 'SELECT id, totp_secret_enc, totp_pending_enc FROM users WHE
  */
 export async function totpSecretKeyUsage(manager: EntityManager): Promise<Map<string, number>> {
   const usage = new Map<string, number>();
-  for (const row of (await manager.query(SELECT_TOTP)) as TotpRow[]) {
+  for (const row of await manager.query<TotpRow[]>(SELECT_TOTP)) {
     for (const jwe of [row.totp_secret_enc, row.totp_pending_enc]) {
       if (jwe !== null) usage.set(keyIdOf(jwe), (usage.get(keyIdOf(jwe)) ?? 0) + 1);
     }
@@ -31,7 +31,7 @@ export async function totpSecretKeyUsage(manager: EntityManager): Promise<Map<st
  * users' row locks (a sign-in checking a code holds the same lock); how many values moved.
  */
 export async function rewrapTotpSecrets(manager: EntityManager, envelope: Envelope): Promise<number> {
-  const rows: TotpRow[] = await manager.query(`${SELECT_TOTP} FOR UPDATE`);
+  const rows = await manager.query<TotpRow[]>(`${SELECT_TOTP} FOR UPDATE`);
   let moved = 0;
   const rewrap = async (userId: string, jwe: string | null): Promise<string | null> => {
     if (jwe === null || keyIdOf(jwe) === envelope.activeKeyId) return jwe;

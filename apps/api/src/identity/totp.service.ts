@@ -40,7 +40,10 @@ export class TotpService {
     const attempt = { account, purpose: 'totp-confirm', factor: 'totp', context, refusal: () => wrongCode('That code is not valid; check the time on your device and try the next one.') } as const;
     return this.reauthentication.run(attempt, (wrong) =>
       this.db.transaction(async (manager) => {
-        const [row] = await manager.query('SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE', [userId]);
+        const [row] = await manager.query<{ totp_pending_enc: string | null; totp_enabled_at: Date | null }[]>(
+          'SELECT totp_pending_enc, totp_enabled_at FROM users WHERE id = $1 FOR UPDATE',
+          [userId],
+        );
         if (row.totp_enabled_at) throw new IdentityError(IdentityErrorCode.TotpAlreadyOn, 'Two-factor sign-in is already on.');
         if (!row.totp_pending_enc) throw new IdentityError(IdentityErrorCode.TotpNotStarted, 'Start enrolment first (POST /api/v1/auth/totp/enrol).');
         const secret = await this.envelope.decrypt(row.totp_pending_enc, totpSecretBinding(userId));
@@ -84,7 +87,11 @@ export class TotpService {
    * code, which is then spent.
    */
   async accept(manager: EntityManager, userId: string, code: string, context: RequestContext): Promise<boolean> {
-    const [row] = await manager.query('SELECT totp_secret_enc, totp_last_step FROM users WHERE id = $1 FOR UPDATE', [userId]);
+    // totp_last_step is a bigint, which pg hands over as a string.
+    const [row] = await manager.query<({ totp_secret_enc: string | null; totp_last_step: string | null } | undefined)[]>(
+      'SELECT totp_secret_enc, totp_last_step FROM users WHERE id = $1 FOR UPDATE',
+      [userId],
+    );
     if (!row?.totp_secret_enc) return false;
     if (/^\d{6}$/.test(code)) {
       const secret = await this.envelope.decrypt(row.totp_secret_enc, totpSecretBinding(userId));

@@ -103,7 +103,9 @@ export class Metrics {
   readonly expressMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     res.once('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // Express types the matched route as any.
+      const pattern = (req.route as { path?: string } | undefined)?.path;
+      const route = pattern ? `${req.baseUrl}${pattern}` : 'unmatched';
       this.observeRequest(req.method, route, res.statusCode, (performance.now() - startedAt) / 1000);
     });
     next();

@@ -5,12 +5,15 @@ import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
 import { mapPage } from '../common/http/cursor';
 import { PageQueryDto } from '../common/validation/page-query.dto';
-import { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
+import { AcceptInvitationDto, InvitationTokenDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
 import { toMember } from './member.mapper';
 
 const USER_ID = new ParseUUIDPipe({ exceptionFactory: () => memberNotFound() });
+const INVITATION_ID = new ParseUUIDPipe({
+  exceptionFactory: () => new MembersError(MembersErrorCode.InvitationNotFound, 'No pending invitation with this id in this organization.'),
+});
 
 @Controller('orgs/:orgId/members')
 export class MembersController {
@@ -31,6 +34,31 @@ export class MembersController {
     @Context() context: RequestContext,
   ) {
     return this.members.invite(scope.organizationId, dto, principal.userId, context);
+  }
+
+  @RequirePermission('members:manage')
+  @Get('invitations')
+  invitations(@CurrentScope() scope: Scope) {
+    return this.members.listInvitations(scope.organizationId);
+  }
+
+  @RequirePermission('members:manage')
+  @Post('invitations/:invitationId/resend')
+  @HttpCode(200)
+  resend(
+    @CurrentScope() scope: Scope,
+    @Param('invitationId', INVITATION_ID) invitationId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Context() context: RequestContext,
+  ) {
+    return this.members.resendInvitation(scope.organizationId, invitationId, principal.userId, context);
+  }
+
+  @RequirePermission('members:manage')
+  @Delete('invitations/:invitationId')
+  @HttpCode(204)
+  async revoke(@CurrentScope() scope: Scope, @Param('invitationId', INVITATION_ID) invitationId: string, @Context() context: RequestContext) {
+    await this.members.revokeInvitation(scope.organizationId, invitationId, context);
   }
 
   @RequirePermission('members:manage')
@@ -55,6 +83,14 @@ export class MembersController {
 @Controller('invitations')
 export class InvitationsController {
   constructor(private readonly members: MembersService) {}
+
+  /** Public: the invitation token is the credential (in the body, not the URL, to keep it out of logs). */
+  @Public()
+  @Post('preview')
+  @HttpCode(200)
+  preview(@Body() dto: InvitationTokenDto) {
+    return this.members.previewInvitation(dto.token);
+  }
 
   /** Public: the invitation token is the credential. */
   @Public()

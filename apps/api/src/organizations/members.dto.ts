@@ -43,11 +43,13 @@ export class UpdateMemberDto {
   tenantIds?: string[] | null;
 }
 
-export class AcceptInvitationDto {
+export class InvitationTokenDto {
   @IsString()
   @Length(1, 512)
   token!: string;
+}
 
+export class AcceptInvitationDto extends InvitationTokenDto {
   @IsString()
   @Length(1, 1024)
   password!: string;

@@ -5,6 +5,7 @@ export enum MembersErrorCode {
   LastOwner = 'last-owner',
   AlreadyMember = 'already-member',
   InvitationInvalid = 'invitation-invalid',
+  InvitationNotFound = 'invitation-not-found',
   InvitationLimit = 'invitation-limit',
 }
 
@@ -13,6 +14,7 @@ const STATUS: Record<MembersErrorCode, number> = {
   [MembersErrorCode.LastOwner]: 409,
   [MembersErrorCode.AlreadyMember]: 409,
   [MembersErrorCode.InvitationInvalid]: 404,
+  [MembersErrorCode.InvitationNotFound]: 404,
   [MembersErrorCode.InvitationLimit]: 429,
 };
 

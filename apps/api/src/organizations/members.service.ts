@@ -69,6 +69,48 @@ export class MembersService {
     });
   }
 
+  listInvitations(organizationId: string) {
+    return this.invitations.listPending(organizationId).then((items) => ({ items }));
+  }
+
+  /** A new link for a pending invitation (the old one stops working), shown this once like the first. */
+  async resendInvitation(organizationId: string, invitationId: string, sentBy: string, context: RequestContext) {
+    const token = newToken();
+    return this.db.transaction(async (manager) => {
+      await this.refuseOverInvitationLimit(manager, organizationId, sentBy);
+      const renewed = await this.invitations.renew(manager, organizationId, invitationId, { tokenHash: sha256(token), invitedBy: sentBy, validDays: INVITATION_VALID_DAYS });
+      if (!renewed) throw invitationNotFound();
+      await this.audit.record(manager, context, {
+        organizationId,
+        action: 'member.invitation_resent',
+        target: { type: 'invitation', id: invitationId },
+        details: { email: renewed.email, role: renewed.role },
+      });
+      const { createdAt: _createdAt, ...invitation } = renewed;
+      return { invitation, token };
+    });
+  }
+
+  async revokeInvitation(organizationId: string, invitationId: string, context: RequestContext): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const revoked = await this.invitations.revoke(manager, organizationId, invitationId);
+      if (!revoked) throw invitationNotFound();
+      await this.audit.record(manager, context, {
+        organizationId,
+        action: 'member.invitation_revoked',
+        target: { type: 'invitation', id: invitationId },
+        details: { email: revoked.email, role: revoked.role },
+      });
+    });
+  }
+
+  /** What an invitation link is for, told to its holder before they choose a password. */
+  async previewInvitation(token: string) {
+    const preview = await this.invitations.preview(sha256(token));
+    if (!preview) throw invitationInvalid();
+    return preview;
+  }
+
   /**
    * Each invitation lets its holder try a password (see accept): how many an organization and an inviter (who can
    * create organizations at will) may make in an hour is capped. Counted under a lock per organization and per
@@ -175,6 +217,10 @@ export class MembersService {
       });
     });
   }
+}
+
+function invitationNotFound(): MembersError {
+  return new MembersError(MembersErrorCode.InvitationNotFound, 'No pending invitation with this id in this organization.');
 }
 
 function invitationInvalid(): MembersError {

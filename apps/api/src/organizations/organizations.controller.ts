@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { IsString, Length, Matches } from 'class-validator';
-import { NOT_BLANK_PATTERN } from '@keyring/contracts';
+import { NOT_BLANK_PATTERN, type Membership } from '@keyring/contracts';
 import { Context, CurrentPrincipal, SignedIn } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
@@ -24,7 +24,7 @@ export class OrganizationsController {
   /** The organizations the caller belongs to, with their role in each: the console's organization switcher. */
   @SignedIn()
   @Get()
-  async list(@CurrentPrincipal() principal: Principal) {
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: Membership[] }> {
     return { items: await this.memberships.listForUser(principal.userId) };
   }
 

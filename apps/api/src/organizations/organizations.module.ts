@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MembershipLookup } from '../access/access-lookups';
 import { IdentityModule } from '../identity/identity.module';
-import { MembershipDirectory } from '../identity/membership-directory';
 import { InvitationsRepository } from './invitations.repository';
 import { InvitationsController, MembersController } from './members.controller';
 import { MembersService } from './members.service';
@@ -11,10 +10,9 @@ import { OrganizationsController } from './organizations.controller';
 import { OrganizationsService } from './organizations.service';
 
 /**
- * Organizations and their memberships. Global, because what it provides to the layers below it (the access guard's
- * MembershipLookup, identity's MembershipDirectory) must reach them without their importing it.
+ * Organizations and their memberships. Memberships also answer the lookups declared by the layers below (the access
+ * guard's MembershipLookup here; identity's MembershipDirectory, which identity cannot import, is bound by app.module).
  */
-@Global()
 @Module({
   imports: [IdentityModule],
   controllers: [OrganizationsController, MembersController, InvitationsController],
@@ -25,8 +23,7 @@ import { OrganizationsService } from './organizations.service';
     OrganizationsService,
     Memberships,
     { provide: MembershipLookup, useExisting: Memberships },
-    { provide: MembershipDirectory, useExisting: Memberships },
   ],
-  exports: [Memberships, MembershipLookup, MembershipDirectory],
+  exports: [Memberships, MembershipLookup],
 })
 export class OrganizationsModule {}

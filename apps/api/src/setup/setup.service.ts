@@ -10,10 +10,18 @@ import { assertStrongPassword } from '../identity/password-policy';
 import { newToken, sha256 } from '../identity/secret-tokens';
 import { Memberships } from '../organizations/memberships.service';
 
+/** The single row of setup_state: the hash of the pending setup token, and when setup was done. */
+interface SetupState {
+  token_hash: Buffer | null;
+  completed_at: Date | null;
+}
+
 /** First run: the person holding the setup token creates the first owner and organization, once. */
 @Injectable()
 export class SetupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Setup');
+  /** The token this process generated at first start, for the terminal banner; null once given or when set. */
+  generatedToken: string | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -30,12 +38,13 @@ export class SetupService implements OnApplicationBootstrap {
     }
     // Only the first instance to get here generates a token, and it is printed this once.
     const token = newToken();
-    const [{ claimed }] = await this.db.query(
+    const [{ claimed }] = await this.db.query<{ claimed: number }[]>(
       `WITH claim AS (UPDATE setup_state SET token_hash = $1 WHERE completed_at IS NULL AND token_hash IS NULL RETURNING 1)
        SELECT count(*)::int AS claimed FROM claim`,
       [sha256(token)],
     );
     if (claimed > 0) {
+      this.generatedToken = token;
       this.logger.warn(`First run: open the console and complete setup with this one-time setup token: ${token}`);
     } else if (await this.isRequired()) {
       this.logger.warn('Setup is pending: use the setup token printed at first start, or set KEYRING_SETUP_TOKEN.');
@@ -43,7 +52,7 @@ export class SetupService implements OnApplicationBootstrap {
   }
 
   async isRequired(): Promise<boolean> {
-    const [state] = await this.db.query('SELECT completed_at FROM setup_state');
+    const [state] = await this.db.query<Pick<SetupState, 'completed_at'>[]>('SELECT completed_at FROM setup_state');
     return state.completed_at === null;
   }
 
@@ -66,12 +75,12 @@ export class SetupService implements OnApplicationBootstrap {
     dto: Omit<SetupDto, 'setupToken'>,
     context: RequestContext,
     via: 'console' | 'cli',
-    checkToken: (state: { token_hash: Buffer | null }) => void,
+    checkToken: (state: SetupState) => void,
   ) {
     // Before the transaction: a weak password is refused without waiting for the setup lock.
     assertStrongPassword(dto.password, dto.email);
     return this.db.transaction(async (manager) => {
-      const [state] = await manager.query('SELECT token_hash, completed_at FROM setup_state FOR UPDATE');
+      const [state] = await manager.query<SetupState[]>('SELECT token_hash, completed_at FROM setup_state FOR UPDATE');
       if (state.completed_at !== null) {
         throw new IdentityError(IdentityErrorCode.SetupAlreadyDone, 'Setup has already been done; sign in instead.');
       }

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ApiKeyScope } from '@keyring/contracts';
 import { ChangeFeed } from '../changes/change-feed';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { LiveCache } from '../changes/live-cache';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { sha256 } from '../identity/secret-tokens';
@@ -24,8 +25,9 @@ export class ApiKeyAuthenticator {
   constructor(
     private readonly keys: ApiKeysRepository,
     changes: ChangeFeed,
+    @Inject(KEYRING_CONFIG) config: KeyringConfig,
   ) {
-    this.cache = new LiveCache(changes, 'api-key');
+    this.cache = new LiveCache(changes, 'api-key', config.tenantCacheEntries);
   }
 
   authenticate(header: string | undefined, scope: ApiKeyScope): MaybePromise<ApiKeyPrincipal> {

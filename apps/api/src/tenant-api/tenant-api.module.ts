@@ -7,6 +7,7 @@ import { ApiKeysService } from './api-keys.service';
 import { RateLimiter } from './rate-limiter';
 import { UsageController } from './usage.controller';
 import { UsageRecorder } from './usage-recorder';
+import { UsageRollup } from './usage-rollup';
 import { UserHashRoutes } from './user-hash.routes';
 import { UserHashService } from './user-hash.service';
 
@@ -14,7 +15,7 @@ import { UserHashService } from './user-hash.service';
 @Module({
   imports: [CustodyModule],
   controllers: [ApiKeysController, UsageController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UserHashRoutes],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UsageRollup, UserHashRoutes],
   exports: [UserHashRoutes],
 })
 export class TenantApiModule {}

@@ -30,7 +30,7 @@ export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush().catch((error) => this.logger.error({ err: error }, 'Usage flush failed')), this.config.usageFlushSeconds * 1000);
+    this.timer = setInterval(() => void this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'Usage flush failed')), this.config.usageFlushSeconds * 1000);
     this.timer.unref();
   }
 

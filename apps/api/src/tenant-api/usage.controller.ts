@@ -9,6 +9,16 @@ import { iso } from '../common/http/iso';
 
 const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
 type Granularity = keyof typeof MAX_SPAN_DAYS;
+/**
+ * Each granularity reads its own level (UsageRollup), so a chart reads at most one row per widget and bucket
+ * (minutes: per key too). Buckets are UTC and counted whole: the first one starts at or before `from`. Hours and
+ * days are as fresh as the last rollup round (KEYRING_USAGE_ROLLUP_SECONDS).
+ */
+const SOURCE: Record<Granularity, { table: string; column: string }> = {
+  minute: { table: 'usage_minutes', column: 'minute' },
+  hour: { table: 'usage_hours', column: 'bucket' },
+  day: { table: 'usage_days', column: 'bucket' },
+};
 
 export class UsageQueryDto extends TimeRangeDto {
   @IsOptional()
@@ -37,10 +47,11 @@ export class UsageController {
         `from must be before to, at most ${MAX_SPAN_DAYS[granularity]} day(s) apart with granularity ${granularity}.`,
       );
     }
+    const { table, column } = SOURCE[granularity];
     const rows = await this.db.query<{ bucket: Date; issued: number; verified: number }[]>(
-      `SELECT date_trunc($4, u.minute) AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
-         FROM usage_minutes u JOIN widgets w ON w.id = u.widget_id
-        WHERE u.organization_id = $1 AND u.minute >= $2 AND u.minute < $3
+      `SELECT date_trunc($4, u.${column}, 'UTC') AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
+         FROM ${table} u JOIN widgets w ON w.id = u.widget_id
+        WHERE u.organization_id = $1 AND u.${column} >= date_trunc($4, $2::timestamptz, 'UTC') AND u.${column} < $3
           AND ($5::uuid IS NULL OR u.widget_id = $5)
           AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
         GROUP BY 1 ORDER BY 1`,

@@ -3,6 +3,7 @@ import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { UsageRecorder } from './usage-recorder';
+import { UsageRollup } from './usage-rollup';
 
 describe('usage counting and rate limits (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -66,6 +67,7 @@ describe('usage counting and rate limits (real app, real PostgreSQL)', () => {
     );
     expect(row.issued).toBe(1001);
     expect(row.last_used_at).not.toBeNull();
+    await keyring.app.get(UsageRollup).run();
     const usage = await owner.request('GET', `/api/v1/orgs/${orgId}/usage?granularity=hour&from=${new Date(Date.now() - 3_600_000).toISOString()}`);
     expect(usage.status).toBe(200);
     expect(usage.body.items).toEqual([{ bucket: expect.any(String), issued: 1001, verified: 0 }]);

@@ -1,4 +1,4 @@
-import type { OperationObject } from '../docs/openapi-types';
+import type { OperationObject } from '../common/http/openapi-types';
 import { USER_IDENTIFIER_MAX_LENGTH } from '../common/validation/user-identifier';
 import { USER_HASH_BATCH_MAX } from './user-hash.requests';
 

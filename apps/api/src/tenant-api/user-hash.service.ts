@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
 import { fastUserHashSigner } from '@keyring/signing/node';
 import { ChangeFeed } from '../changes/change-feed';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { apiKeyScope } from '../access/scope';
-import { WidgetSigningSource } from '../custody/widget-signing.service';
+import { WidgetSigningSource, type SigningMaterial } from '../custody/widget-signing.service';
 import type { ApiKeyPrincipal } from './api-keys.repository';
 import { RateLimiter } from './rate-limiter';
 import { noActiveSecret, tenantArchived, widgetNotFound } from './tenant-api.errors';
@@ -37,6 +38,11 @@ interface SigningState {
 @Injectable()
 export class UserHashService {
   readonly cache: LiveCache<SigningState>;
+  /**
+   * Tenants whose widgets were loaded into the cache all at once ('warm'), or are being loaded: the first miss of
+   * a tenant loads all its widgets in one go; later misses (a new, evicted or changed widget) load that widget alone.
+   */
+  private readonly tenants = new Map<string, Promise<void> | 'warm'>();
 
   constructor(
     private readonly custody: WidgetSigningSource,
@@ -44,9 +50,15 @@ export class UserHashService {
     private readonly usage: UsageRecorder,
     private readonly metrics: Metrics,
     changes: ChangeFeed,
+    @Inject(KEYRING_CONFIG) config: KeyringConfig,
   ) {
     // Archiving or unarchiving a tenant drops its widgets, here and on every other instance.
-    this.cache = new LiveCache(changes, 'widget', { tenant: (widget) => widget.tenantId });
+    this.cache = new LiveCache(changes, 'widget', config.tenantCacheEntries, { tenant: (widget) => widget.tenantId });
+    // After a reconnect (the cache was emptied) or a change of the tenant, its next miss warms it again.
+    changes.subscribe((change) => {
+      if (change === 'all') this.tenants.clear();
+      else if (change.kind === 'tenant') this.tenants.delete(change.id);
+    });
   }
 
   issue(key: ApiKeyPrincipal, widgetId: string, userIdentifiers: string[]): MaybePromise<IssuedUserHash[]> {
@@ -96,7 +108,7 @@ export class UserHashService {
   /** The widget if the key may use it: same organization and tenant, in the key's allow-list, not archived. */
   private signingState(key: ApiKeyPrincipal, widgetId: string): MaybePromise<SigningState> {
     return andThen(
-      this.cache.get(widgetId, () => this.load(key, widgetId)),
+      this.cache.get(widgetId, (keepAlso) => this.load(key, widgetId, keepAlso)),
       (widget) => {
         const allowed =
           widget &&
@@ -112,16 +124,42 @@ export class UserHashService {
     );
   }
 
-  /** Within the key's scope: a widget of another tenant is not found, and so not cached for it. */
-  private async load(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState | null> {
-    const material = await this.custody.signingMaterial(apiKeyScope(key.organizationId, key.tenantId), widgetId);
-    if (!material) return null;
-    const { tokenPolicy, versions, ...widget } = material;
-    return {
-      ...widget,
-      organizationId: key.organizationId,
-      signOptions: { claims: tokenPolicy.claims, ttlSeconds: tokenPolicy.ttlSeconds ?? undefined },
-      versions: versions.map((version) => ({ ...version, sign: fastUserHashSigner(version.secret) })),
-    };
+  /** The first miss of a tenant loads all its widgets (others missing meanwhile wait for it); later ones, one widget. */
+  private async load(key: ApiKeyPrincipal, widgetId: string, keepAlso: (entries: Iterable<[string, SigningState]>) => void): Promise<SigningState | null> {
+    const tenant = this.tenants.get(key.tenantId);
+    if (tenant === 'warm') return this.loadOne(key, widgetId);
+    if (tenant) {
+      await tenant.catch(() => undefined);
+      return this.cache.peek(widgetId) ?? this.loadOne(key, widgetId);
+    }
+    let found: SigningState | undefined;
+    const warming = this.custody.tenantSigningMaterial(apiKeyScope(key.organizationId, key.tenantId), key.tenantId).then((materials) => {
+      const states = materials.map((material) => toSigningState(key, material));
+      keepAlso(states.map((state) => [state.id, state]));
+      found = states.find((state) => state.id === widgetId);
+    });
+    this.tenants.set(key.tenantId, warming);
+    try {
+      await warming;
+    } finally {
+      // Unless a change of the tenant came meanwhile (then its next miss warms it again).
+      if (this.tenants.get(key.tenantId) === warming) this.tenants.set(key.tenantId, 'warm');
+    }
+    return found ?? this.loadOne(key, widgetId);
   }
+
+  /** Within the key's scope: a widget of another tenant is not found, and so not cached for it. */
+  private async loadOne(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState | null> {
+    const material = await this.custody.signingMaterial(apiKeyScope(key.organizationId, key.tenantId), widgetId);
+    return material && toSigningState(key, material);
+  }
+}
+
+function toSigningState(key: ApiKeyPrincipal, { tokenPolicy, versions, ...widget }: SigningMaterial): SigningState {
+  return {
+    ...widget,
+    organizationId: key.organizationId,
+    signOptions: { claims: tokenPolicy.claims, ttlSeconds: tokenPolicy.ttlSeconds ?? undefined },
+    versions: versions.map((version) => ({ ...version, sign: fastUserHashSigner(version.secret) })),
+  };
 }

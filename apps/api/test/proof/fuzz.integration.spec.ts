@@ -28,7 +28,8 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     const { tenantId, widgetId } = await createWidget(owner, organizationId, { secret: 'fuzzed-widget-secret-01' });
     const created = await owner.request('POST', `/api/v1/orgs/${organizationId}/api-keys`, { body: { name: 'fuzz', tenantId, scopes: ['user-hash:issue', 'user-hash:verify'] } });
     apiKey = created.body.key;
-    Object.assign(real, { orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id });
+    const invited = await owner.request('POST', `/api/v1/orgs/${organizationId}/members/invitations`, { body: { email: 'fuzz@example.com', role: 'auditor' } });
+    Object.assign(real, { orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id, invitationId: invited.body.invitation.id });
     auth = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
     // Signing out would end the fuzzing session; everything else is fair game.
     routes = routesOf(keyring.app).filter((route) => route !== 'POST /api/v1/auth/logout');

@@ -108,6 +108,22 @@ export interface Invitation {
   expiresAt: string;
 }
 
+/** An invitation not yet accepted, as its organization's owners see it. */
+export interface PendingInvitation extends Invitation {
+  createdAt: string;
+  /** The email of who sent the current link. */
+  invitedBy: string | null;
+}
+
+/** What an invitation link is for, shown to its holder before joining. */
+export interface InvitationPreview {
+  email: string;
+  organizationName: string;
+  role: Role;
+  invitedBy: string | null;
+  expiresAt: string;
+}
+
 export interface AuditEvent {
   seq: number;
   occurredAt: string;
@@ -118,13 +134,47 @@ export interface AuditEvent {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
-  outcome: 'success' | 'failure';
+  /** `denied`: the caller was refused (authorization), as the database allows. */
+  outcome: 'success' | 'failure' | 'denied';
   details: Record<string, unknown>;
   prevHash: string;
+  /** The audit key the event's MAC (`hash`) is under; null for an event written before the chain was keyed. */
+  keyId: string | null;
   hash: string;
 }
 
-export type AuditVerification = { valid: true; checkedEvents: number } | { valid: false; checkedEvents: number; firstBrokenSeq: number };
+/** A full re-verification of a chain, run in the background: running while `finishedAt` is null. */
+export interface AuditFullVerification {
+  startedAt: string;
+  finishedAt: string | null;
+  valid: boolean | null;
+  checkedEvents: number | null;
+  firstBrokenSeq: number | null;
+  reason: string | null;
+}
+
+export interface AuditVerification {
+  /** Whether the chain holds up to `checkedEvents` (and matches the checkpoints given). */
+  valid: boolean;
+  checkedEvents: number;
+  firstBrokenSeq?: number;
+  reason?: string;
+  /** Events beyond `checkedEvents`, left to the full verification then running. */
+  pendingEvents?: number;
+  fullVerification: AuditFullVerification | null;
+}
+
+export interface AuditCheckpoint {
+  /** A compact JWS (EdDSA, Ed25519) of `{ organizationId, seq, hash, issuedAt }` at the newest event. */
+  checkpoint: string;
+  /** The checkpoint that sealed the events written before the chain was keyed (it adds `legacyDigest`); null if none. */
+  legacySeal: string | null;
+}
+
+/** The public keys of audit checkpoints (JWKS, RFC 7517). */
+export interface AuditKeySet {
+  keys: { kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }[];
+}
 
 export interface UsagePoint {
   bucket: string;

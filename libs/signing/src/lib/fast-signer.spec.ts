@@ -6,7 +6,7 @@ import { UserHashError } from './user-hash-error';
 
 // The same independent vectors as signUserHash's (made with PyJWT and PHP).
 const vectors: { secret: string; userIdentifier: string; userHash: string }[] = JSON.parse(
-  readFileSync(join(__dirname, '../../../../../shared/vectors/huggy-user-hash.sign.json'), 'utf8'),
+  readFileSync(join(__dirname, '../../test/vectors/huggy-user-hash.sign.json'), 'utf8'),
 );
 
 describe('fastUserHashSigner', () => {

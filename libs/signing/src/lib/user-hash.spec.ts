@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { signUserHash, verifyUserHash } from './user-hash';
 import { UserHashError } from './user-hash-error';
 
-// The vectors were made with PyJWT and PHP, independently of this code (see ../shared/vectors).
-const vectorsDir = join(__dirname, '../../../../../shared/vectors');
+// The vectors were made with PyJWT and PHP, independently of this code (provenance: libs/signing/test/vectors).
+const vectorsDir = join(__dirname, '../../test/vectors');
 const signVectors: { secret: string; userIdentifier: string; userHash: string }[] = JSON.parse(
   readFileSync(join(vectorsDir, 'huggy-user-hash.sign.json'), 'utf8'),
 );

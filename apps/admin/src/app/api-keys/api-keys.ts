@@ -15,6 +15,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { tenantOptions } from '../tenants/tenant-options';
 import { CreateApiKeyDialog } from './create-api-key-dialog';
+import { loaded } from '../shared/loaded';
 
 /** The keys tenants' backends use to ask for userHashes: create (shown once), list, revoke. */
 @Component({
@@ -24,12 +25,12 @@ import { CreateApiKeyDialog } from './create-api-key-dialog';
     <div class="page-header">
       <h1>API keys</h1>
       @if (session.can('api-keys:manage')) {
-        <button mat-flat-button type="button" [disabled]="!tenants.value()?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New API key</button>
+        <button mat-flat-button type="button" [disabled]="!loaded(tenants)?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New API key</button>
       }
     </div>
     <p class="muted">A key belongs to one tenant and signs only for that tenant's widgets. Keyring stores only a hash of each key.</p>
     <kr-list-state [of]="keys" empty="No API keys yet: create one for each client backend that asks for userHashes.">
-      <table mat-table [dataSource]="keys.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(keys)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
           <td mat-cell *matCellDef="let key">{{ key.name }}<br /><span class="mono muted">{{ key.prefix }}…</span></td>
@@ -77,6 +78,7 @@ import { CreateApiKeyDialog } from './create-api-key-dialog';
   `,
 })
 export class ApiKeys {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);

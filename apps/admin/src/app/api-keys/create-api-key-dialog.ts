@@ -22,7 +22,7 @@ import { TenantPicker } from '../tenants/tenant-picker';
       <h2 mat-dialog-title>API key created</h2>
       <mat-dialog-content>
         <p class="warning-box" role="alert"><strong>Copy this key now.</strong> Keyring keeps only a hash of it: it will never be shown again. Store it in the client's backend as a secret (e.g. KEYRING_API_KEY).</p>
-        <div class="key-row"><span class="mono key" data-testid="new-api-key">{{ created.key }}</span><kr-copy-button [value]="created.key" label="Copy the API key" /></div>
+        <div class="key-row"><span class="mono key" data-testid="new-api-key">{{ created.key }}</span><kr-copy-button [value]="created.key" secret label="Copy the API key" /></div>
       </mat-dialog-content>
       <mat-dialog-actions align="end"><button mat-flat-button type="button" [mat-dialog-close]="true">I have stored the key</button></mat-dialog-actions>
     } @else {

@@ -21,6 +21,9 @@ import { errorText, showFieldErrors } from '../shared/forms';
         <mat-card-title><h1>Sign in to Keyring</h1></mat-card-title>
       </mat-card-header>
       <mat-card-content>
+        @if (joined()) {
+          <p class="note-box" role="status">You joined {{ joined() }}. Sign in with your two-factor code to continue.</p>
+        }
         <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
           @if (!totpStep()) {
             <mat-form-field appearance="outline">
@@ -55,6 +58,8 @@ export class Login {
   private readonly session = inject(Session);
   private readonly router = inject(Router);
   readonly returnUrl = input<string>();
+  /** Set by the invitation page when the new member still has to sign in (two-factor sign-in). */
+  readonly joined = input<string>();
   protected readonly busy = signal(false);
   protected readonly totpStep = signal(false);
   protected readonly message = signal<string | null>(null);

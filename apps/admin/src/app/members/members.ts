@@ -1,10 +1,9 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
@@ -13,7 +12,6 @@ import { ROLES, type Invitation, type Member, type Page, type Role, type Tenant 
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
-import { CopyButton } from '../shared/copy-button';
 import { runAction } from '../shared/actions';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { errorText } from '../shared/forms';
@@ -21,15 +19,19 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { Submission } from '../shared/submission';
 import { tenantOptions } from '../tenants/tenant-options';
+import { InvitationLink, invitationUrl } from './invitation-link';
+import { PendingInvitations } from './pending-invitations';
+import { ROLE_DESCRIPTIONS } from './role-descriptions';
+import { loaded } from '../shared/loaded';
 
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
 @Component({
   selector: 'kr-members',
-  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, CopyButton, ListState, Pager],
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTableModule, InvitationLink, ListState, Pager, PendingInvitations],
   template: `
     <div class="page-header"><h1>Members</h1></div>
     @if (manage()) {
-      <form class="toolbar-row" [formGroup]="invite" (ngSubmit)="sendInvitation()" novalidate aria-label="Invite a member">
+      <form class="toolbar-row invite" [formGroup]="invite" (ngSubmit)="sendInvitation()" novalidate aria-label="Invite a member">
         <mat-form-field>
           <mat-label>Email to invite</mat-label>
           <input matInput type="email" formControlName="email" autocomplete="off" />
@@ -42,11 +44,12 @@ import { tenantOptions } from '../tenants/tenant-options';
               <mat-option [value]="role">{{ role }}</mat-option>
             }
           </mat-select>
+          <mat-hint data-testid="role-description">{{ roleDescriptions[invite.controls.role.value] }}</mat-hint>
         </mat-form-field>
         <mat-form-field>
           <mat-label>Tenants</mat-label>
           <mat-select formControlName="tenantIds" multiple placeholder="All tenants">
-            @for (tenant of tenants.value()?.items; track tenant.id) {
+            @for (tenant of loaded(tenants)?.items; track tenant.id) {
               <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
             }
           </mat-select>
@@ -58,14 +61,12 @@ import { tenantOptions } from '../tenants/tenant-options';
         <p class="form-error" role="alert">{{ inviting.message() }}</p>
       }
       @if (invitation(); as sent) {
-        <div class="warning-box" role="status">
-          Send this link to {{ sent.invitation.email }} (valid until {{ sent.invitation.expiresAt | date: 'medium' }}, shown only now):
-          <div class="toolbar-row"><span class="mono">{{ sent.link }}</span><kr-copy-button [value]="sent.link" label="Copy the invitation link" /></div>
-        </div>
+        <kr-invitation-link headline="Invitation created." [email]="sent.invitation.email" [expiresAt]="sent.invitation.expiresAt" [link]="sent.link" />
       }
     }
+    <h2>Members</h2>
     <kr-list-state [of]="members" empty="No members.">
-      <table mat-table [dataSource]="members.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(members)?.items ?? []">
         <ng-container matColumnDef="email">
           <th mat-header-cell *matHeaderCellDef>Email</th>
           <td mat-cell *matCellDef="let member">{{ member.email }}</td>
@@ -89,7 +90,7 @@ import { tenantOptions } from '../tenants/tenant-options';
           <td mat-cell *matCellDef="let member">
             @if (manage()) {
               <mat-select multiple [value]="member.tenantIds ?? []" placeholder="All tenants" (selectionChange)="update(member, { tenantIds: $event.value.length ? $event.value : null })" [attr.aria-label]="'Tenants of ' + member.email">
-                @for (tenant of tenants.value()?.items; track tenant.id) {
+                @for (tenant of loaded(tenants)?.items; track tenant.id) {
                   <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
                 }
               </mat-select>
@@ -115,9 +116,13 @@ import { tenantOptions } from '../tenants/tenant-options';
       </table>
       <kr-pager [pager]="pager" />
     </kr-list-state>
+    @if (manage()) {
+      <kr-pending-invitations [orgId]="orgId()" />
+    }
   `,
 })
 export class Members {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
@@ -125,6 +130,10 @@ export class Members {
   protected readonly errorText = errorText;
   readonly orgId = input.required<string>();
   protected readonly roles = ROLES;
+  protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
+  /** To reset the form's submitted state too, so that the emptied field does not show "Required." at once. */
+  private readonly inviteForm = viewChild(FormGroupDirective);
+  private readonly pending = viewChild(PendingInvitations);
   protected readonly columns = ['email', 'role', 'tenants', 'since', 'actions'];
   protected readonly manage = computed(() => this.session.can('members:manage'));
   protected readonly invitation = signal<{ invitation: Invitation; link: string } | null>(null);
@@ -147,8 +156,9 @@ export class Members {
     return this.inviting.run(async () => {
       const { email, role, tenantIds } = this.invite.getRawValue();
       const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
-      this.invitation.set({ invitation: sent.invitation, link: `${location.origin}/invitations/accept?token=${encodeURIComponent(sent.token)}` });
-      this.invite.reset();
+      this.invitation.set({ invitation: sent.invitation, link: invitationUrl(sent.token) });
+      this.pending()?.reload();
+      this.inviteForm()?.resetForm({ email: '', role, tenantIds: [] });
     });
   }
 

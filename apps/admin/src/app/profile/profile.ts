@@ -3,6 +3,7 @@ import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { toDataURL } from 'qrcode';
@@ -10,12 +11,13 @@ import { Api } from '../core/api';
 import { problemOf } from '../core/problem';
 import { Session } from '../core/session';
 import { CopyButton } from '../shared/copy-button';
+import { downloadText } from '../shared/download';
 import { errorText, showFieldErrors } from '../shared/forms';
 
 /** The signed-in user's security: two-factor sign-in (QR code, recovery codes) and password. */
 @Component({
   selector: 'kr-profile',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, CopyButton],
+  imports: [ReactiveFormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatIconModule, MatInputModule, CopyButton],
   template: `
     <div class="page-header"><h1>Profile and security</h1></div>
     <p>Signed in as <strong>{{ session.user()?.email }}</strong>.</p>
@@ -24,9 +26,14 @@ import { errorText, showFieldErrors } from '../shared/forms';
       <mat-card-header><mat-card-title><h2>Two-factor sign-in</h2></mat-card-title></mat-card-header>
       <mat-card-content>
         @if (recoveryCodes(); as codes) {
-          <p class="warning-box" role="alert">Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone, and they are not shown again.</p>
-          <pre class="mono codes" data-testid="recovery-codes">{{ codes.join('\n') }}</pre>
-          <kr-copy-button [value]="codes.join('\n')" label="Copy the recovery codes" />
+          <div class="note-box" role="status">
+            <p>Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once if you lose your phone, and they are not shown again.</p>
+            <pre class="mono codes" data-testid="recovery-codes">{{ codes.join('\n') }}</pre>
+            <div class="toolbar-row">
+              <button mat-stroked-button type="button" (click)="downloadCodes(codes)"><mat-icon>download</mat-icon>Download as a text file</button>
+              <kr-copy-button [value]="codes.join('\n')" label="Copy the recovery codes" secret />
+            </div>
+          </div>
         } @else if (session.user()?.totpEnabled) {
           <p>Two-factor sign-in is <strong>on</strong>.</p>
           <form class="toolbar-row" [formGroup]="disableForm" (ngSubmit)="disable()" novalidate>
@@ -79,6 +86,11 @@ export class Profile {
   protected readonly errorText = errorText;
   protected readonly enrolment = signal<{ secret: string; qr: string } | null>(null);
   protected readonly recoveryCodes = signal<string[] | null>(null);
+
+  protected downloadCodes(codes: string[]): void {
+    const heading = `Keyring recovery codes for ${this.session.user()?.email} (each works once)`;
+    downloadText('keyring-recovery-codes.txt', [heading, '', ...codes, ''].join('\n'), 'text/plain');
+  }
   protected readonly totpMessage = signal<string | null>(null);
   protected readonly passwordMessage = signal<string | null>(null);
   private readonly fb = inject(FormBuilder).nonNullable;

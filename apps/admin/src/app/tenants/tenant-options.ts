@@ -1,6 +1,7 @@
 import { computed, inject, resource } from '@angular/core';
 import type { Page, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
+import { loaded } from '../shared/loaded';
 
 /**
  * The organization's tenants (up to 200), for the selects and labels of other pages, with their names by id.
@@ -9,6 +10,6 @@ import { Api } from '../core/api';
 export function tenantOptions(orgId: () => string) {
   const api = inject(Api);
   const tenants = resource({ params: orgId, loader: ({ params }) => api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 200 }) });
-  const names = computed(() => new Map((tenants.value()?.items ?? []).map((tenant) => [tenant.id, tenant.name])));
+  const names = computed(() => new Map((loaded(tenants)?.items ?? []).map((tenant) => [tenant.id, tenant.name])));
   return Object.assign(tenants, { names });
 }

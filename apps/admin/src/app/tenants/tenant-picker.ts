@@ -5,6 +5,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { Page, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
+import { loaded } from '../shared/loaded';
 
 /** How many matches the picker offers at once: typing more narrows them, however many tenants there are. */
 const MATCHES = 20;
@@ -37,7 +38,7 @@ const TYPING_PAUSE_MS = 200;
         @if (allowNone()) {
           <mat-option value="">{{ placeholder() }}</mat-option>
         }
-        @for (tenant of matches.value()?.items; track tenant.id) {
+        @for (tenant of loaded(matches)?.items; track tenant.id) {
           <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
         }
       </mat-autocomplete>
@@ -47,6 +48,7 @@ const TYPING_PAUSE_MS = 200;
   styles: '.fill { width: 100%; }',
 })
 export class TenantPicker implements ControlValueAccessor {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   readonly orgId = input.required<string>();
   readonly label = input('Tenant');
@@ -61,7 +63,7 @@ export class TenantPicker implements ControlValueAccessor {
     params: () => (this.written() ? { orgId: this.orgId(), id: this.written() } : undefined),
     loader: async ({ params: { orgId, id } }) => (await this.api.get<Tenant>(`/orgs/${orgId}/tenants/${id}`)).name,
   });
-  protected readonly shown = computed(() => this.text() ?? this.writtenName.value() ?? '');
+  protected readonly shown = computed(() => this.text() ?? loaded(this.writtenName) ?? '');
   private readonly query = signal('');
   protected readonly disabled = signal(false);
   private onChange: (id: string) => void = () => undefined;

@@ -18,6 +18,7 @@ import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { NameDialog, type NameDialogData } from '../shared/name-dialog';
 import { Pager } from '../shared/pager';
+import { loaded } from '../shared/loaded';
 
 /** The agency's clients: search, create, rename, archive. */
 @Component({
@@ -36,7 +37,7 @@ import { Pager } from '../shared/pager';
       <input matInput [ngModel]="query()" (ngModelChange)="search($event)" />
     </mat-form-field>
     <kr-list-state [of]="tenants" [empty]="query() ? 'No tenant matches this search.' : 'No tenants yet: create one for each client whose widgets you manage.'">
-      <table mat-table [dataSource]="tenants.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(tenants)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
           <td mat-cell *matCellDef="let tenant"><a [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ tenantId: tenant.id }">{{ tenant.name }}</a></td>
@@ -67,6 +68,7 @@ import { Pager } from '../shared/pager';
   styles: '.search { width: 360px; max-width: 100%; }',
 })
 export class Tenants {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);

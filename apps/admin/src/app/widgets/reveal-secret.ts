@@ -32,7 +32,7 @@ export interface RevealData {
           <button mat-icon-button type="button" [attr.aria-label]="shown() ? 'Hide the secret' : 'Show the secret'" (click)="shown.set(!shown())">
             <mat-icon>{{ shown() ? 'visibility_off' : 'visibility' }}</mat-icon>
           </button>
-          <kr-copy-button [value]="revealed.secret" label="Copy the secret" />
+          <kr-copy-button [value]="revealed.secret" label="Copy the secret" secret />
         </div>
       } @else {
         <form (ngSubmit)="reveal()" id="reveal-form">

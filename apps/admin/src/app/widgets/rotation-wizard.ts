@@ -1,4 +1,4 @@
-import { Component, computed, inject, input, output, signal } from '@angular/core';
+import { afterNextRender, Component, computed, ElementRef, inject, Injector, input, output, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -27,7 +27,7 @@ export function pastedSecretWarning(secret: string): string | null {
   selector: 'kr-rotation-wizard',
   imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatStepperModule],
   template: `
-    <mat-stepper linear orientation="vertical" #stepper>
+    <mat-stepper linear orientation="vertical" #stepper (selectionChange)="focusAfterRender()">
       <mat-step [label]="importing() ? 'Copy the current key from Huggy' : 'Get the new key from Huggy'" [completed]="true">
         <ol class="huggy-steps">
           <li>Open the Huggy panel and go to <strong>Settings → Channels → Widget</strong>.</li>
@@ -84,6 +84,21 @@ export function pastedSecretWarning(secret: string): string | null {
 })
 export class RotationWizard {
   private readonly api = inject(Api);
+  private readonly host: HTMLElement = inject(ElementRef).nativeElement;
+
+  private readonly injector = inject(Injector);
+
+  constructor() {
+    this.focusAfterRender();
+  }
+
+  /**
+   * Focus follows the wizard: into it when it opens, and to the current step after each move, instead of falling
+   * to the page when the button just pressed is hidden with its step.
+   */
+  protected focusAfterRender(): void {
+    afterNextRender(() => this.host.querySelector<HTMLElement>('.mat-step-header[aria-current="step"]')?.focus(), { injector: this.injector });
+  }
   readonly orgId = input.required<string>();
   readonly widget = input.required<Widget>();
   /** The highest version ever stored (destroyed ones included), to name the next one. */

@@ -8,7 +8,8 @@ import { CopyButton } from '../shared/copy-button';
   template: `
     <div class="snippet">
       <div class="head"><span>{{ title() }}</span><kr-copy-button [value]="code()" [label]="'Copy ' + title()" /></div>
-      <pre class="mono"><code>{{ code() }}</code></pre>
+      <!-- Focusable, so that a keyboard can scroll a long line sideways; named by its title. -->
+      <pre class="mono" tabindex="0" role="region" [attr.aria-label]="title()"><code>{{ code() }}</code></pre>
     </div>
   `,
   styles: `

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, resource, signal } from '@angular/core';
+import { afterNextRender, Component, computed, ElementRef, inject, Injector, input, resource, signal, viewChild } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -22,21 +22,23 @@ import { backendSnippets } from './backend-snippets';
 import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
+import { TokenPolicy } from './token-policy';
 import { WidgetFormDialog } from './widget-form-dialog';
+import { loaded } from '../shared/loaded';
 
 /** One widget: its secret and history, rotation, rollback, reveal, destroy, a test userHash and the snippets. */
 @Component({
   selector: 'kr-widget-page',
   imports: [
     DatePipe, FormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatIconModule, MatInputModule, MatTableModule, MatTabsModule, RouterLink,
-    ListState, RotationWizard, SnippetBlock,
+    ListState, RotationWizard, SnippetBlock, TokenPolicy,
   ],
   template: `
-    <kr-list-state [of]="widget" [isEmpty]="never">
-      @if (widget.value(); as w) {
+    <kr-list-state [of]="widget" [isEmpty]="never" [back]="{ label: 'Back to the widgets', link: ['/orgs', orgId(), 'widgets'] }">
+      @if (loaded(widget); as w) {
         <div class="page-header">
           <h1>{{ w.name }}</h1>
-          <span class="muted">{{ tenant.value()?.name }}</span>
+          <span class="muted">{{ loaded(tenant)?.name }}</span>
           @if (w.archivedAt) {
             <span class="chip bad">Archived</span>
           }
@@ -62,17 +64,20 @@ import { WidgetFormDialog } from './widget-form-dialog';
             @if (session.can('secrets:rotate') && !w.archivedAt) {
               @if (rotating()) {
                 <kr-rotation-wizard [orgId]="orgId()" [widget]="w" [latestVersion]="latestVersion()" (activated)="rotated($event)" />
-                <button mat-button type="button" (click)="rotating.set(false)">Cancel</button>
+                <button mat-button type="button" (click)="closeWizard()">Cancel</button>
               } @else {
-                <button mat-flat-button type="button" (click)="rotating.set(true)"><mat-icon>{{ w.activeSecret ? 'autorenew' : 'key' }}</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Import the current key' }}</button>
+                <button mat-flat-button type="button" #rotateTrigger (click)="rotating.set(true)"><mat-icon>{{ w.activeSecret ? 'autorenew' : 'key' }}</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Import the current key' }}</button>
               }
             }
           </mat-card-content>
         </mat-card>
 
+        <h2>Token policy</h2>
+        <kr-token-policy [orgId]="orgId()" [widget]="w" [editable]="session.can('widgets:write') && !w.archivedAt" (saved)="widget.set($event)" />
+
         <h2>Version history</h2>
         <kr-list-state [of]="versions" empty="No version yet.">
-          <table mat-table [dataSource]="versions.value()?.items ?? []" data-testid="versions">
+          <table mat-table [dataSource]="loaded(versions)?.items ?? []" data-testid="versions">
             <ng-container matColumnDef="version">
               <th mat-header-cell *matHeaderCellDef>Version</th>
               <td mat-cell *matCellDef="let v">{{ v.version }}</td>
@@ -151,6 +156,7 @@ import { WidgetFormDialog } from './widget-form-dialog';
   `,
 })
 export class WidgetPage {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
@@ -160,6 +166,8 @@ export class WidgetPage {
   readonly widgetId = input.required<string>();
   protected readonly versionColumns = ['version', 'state', 'fingerprint', 'created', 'actions'];
   protected readonly rotating = signal(false);
+  private readonly rotateTrigger = viewChild<ElementRef<HTMLButtonElement>>('rotateTrigger');
+  private readonly injector = inject(Injector);
   protected readonly userIdentifier = signal('');
   protected readonly tested = signal<TestUserHash | null>(null);
   protected readonly testing = new Submission();
@@ -173,10 +181,10 @@ export class WidgetPage {
     loader: ({ params }) => this.api.get<{ items: SecretVersion[] }>(`/orgs/${params.orgId}/widgets/${params.widgetId}/secret-versions`),
   });
   protected readonly tenant = resource({
-    params: () => (this.widget.value() ? { orgId: this.orgId(), tenantId: this.widget.value()!.tenantId } : undefined),
+    params: () => (loaded(this.widget) ? { orgId: this.orgId(), tenantId: loaded(this.widget)!.tenantId } : undefined),
     loader: ({ params }) => this.api.get<Tenant>(`/orgs/${params.orgId}/tenants/${params.tenantId}`),
   });
-  protected readonly latestVersion = computed(() => Math.max(0, ...(this.versions.value()?.items ?? []).map((v) => v.version)));
+  protected readonly latestVersion = computed(() => Math.max(0, ...(loaded(this.versions)?.items ?? []).map((v) => v.version)));
   protected readonly backend = computed(() => backendSnippets(location.origin, this.widgetId()));
 
   protected readonly never = () => false;
@@ -185,8 +193,14 @@ export class WidgetPage {
     return Math.floor((Date.now() - new Date(activatedAt).getTime()) / 86_400_000);
   }
 
-  protected rotated(version: SecretVersion): void {
+  /** Closes the wizard and gives the focus back to the button that opened it. */
+  protected closeWizard(): void {
     this.rotating.set(false);
+    afterNextRender(() => this.rotateTrigger()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  protected rotated(version: SecretVersion): void {
+    this.closeWizard();
     this.snackBar.open(`Version ${version.version} is active (fingerprint ${version.fingerprint}).`, undefined, { duration: 5000 });
     this.reload();
   }

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input } from '@angular/core';
+import { Component, computed, inject, input, resource } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,7 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
-import { WIDGET_SEARCH_MIN_LENGTH, type Widget, type WidgetPage } from '@keyring/contracts';
+import { WIDGET_SEARCH_MIN_LENGTH, type Page, type Tenant, type Widget, type WidgetPage } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { CursorPager, PAGE_SIZE, pagedResource } from '../shared/cursor-pager';
@@ -17,6 +17,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { TenantPicker } from '../tenants/tenant-picker';
 import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
+import { loaded } from '../shared/loaded';
 
 /** The list's filters, as the API and the URL name them ('archived' is a flag of its own). */
 const FILTERS = [
@@ -35,7 +36,7 @@ const FILTERS = [
     <div class="page-header">
       <h1>Widgets</h1>
       @if (session.can('widgets:write')) {
-        <button mat-flat-button type="button" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
+        <button mat-flat-button type="button" [disabled]="!hasTenants()" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
       }
     </div>
     <div class="toolbar-row">
@@ -55,8 +56,11 @@ const FILTERS = [
         </mat-select>
       </mat-form-field>
     </div>
+    @if (hasTenants() === false) {
+      <p class="muted">Widgets belong to a tenant: <a [routerLink]="['/orgs', orgId(), 'tenants']">create a tenant</a> first.</p>
+    }
     <kr-list-state [of]="widgets" [empty]="q() || status() ? 'No widget matches this search.' : 'No widgets yet.'">
-      <table mat-table [dataSource]="widgets.value()?.items ?? []">
+      <table mat-table [dataSource]="loaded(widgets)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
           <td mat-cell *matCellDef="let widget"><a [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">{{ widget.name }}</a></td>
@@ -89,6 +93,7 @@ const FILTERS = [
   styles: '.search { width: 360px; max-width: 100%; }',
 })
 export class Widgets {
+  protected readonly loaded = loaded;
   private readonly api = inject(Api);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
@@ -102,6 +107,15 @@ export class Widgets {
   protected readonly minSearch = WIDGET_SEARCH_MIN_LENGTH;
   protected readonly columns = ['name', 'tenant', 'secret', 'rotated'];
   protected readonly pager = new CursorPager();
+  /** Whether the organization has a tenant at all (a widget needs one); undefined while unknown. */
+  private readonly firstTenant = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 1 }),
+  });
+  protected readonly hasTenants = computed(() => {
+    const page = loaded(this.firstTenant);
+    return page && page.items.length > 0;
+  });
   protected readonly widgets = pagedResource(
     this.pager,
     () => ({ orgId: this.orgId(), q: this.q() ?? '', tenantId: this.tenantId(), status: this.status() }),
@@ -116,7 +130,7 @@ export class Widgets {
   );
   /** "1–50 of 409" */
   protected readonly range = computed(() => {
-    const page = this.widgets.value();
+    const page = loaded(this.widgets);
     if (!page?.items.length) return '';
     const first = (this.pager.page() - 1) * PAGE_SIZE + 1;
     const total = `${page.total.toLocaleString('en')}${page.totalExact ? '' : '+'}`;

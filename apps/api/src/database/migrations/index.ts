@@ -4,8 +4,11 @@ import { AddTotp1763900200000 } from './1763900200000-AddTotp';
 import { CreateCustody1763900300000 } from './1763900300000-CreateCustody';
 import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
 import { CreateUsage1763900500000 } from './1763900500000-CreateUsage';
+import { KeyAuditChain1764400100000 } from './1764400100000-KeyAuditChain';
 import { HashRecoveryCodesWithArgon21764400200000 } from './1764400200000-HashRecoveryCodesWithArgon2';
 import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTenants';
+import { CreateUsageRollups1764400600000 } from './1764400600000-CreateUsageRollups';
+import { CountWidgetsPerTenant1764400600001 } from './1764400600001-CountWidgetsPerTenant';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -15,6 +18,9 @@ export const MIGRATIONS = [
   CreateCustody1763900300000,
   CreateApiKeys1763900400000,
   CreateUsage1763900500000,
+  KeyAuditChain1764400100000,
   HashRecoveryCodesWithArgon21764400200000,
   SearchAcrossTenants1764400500000,
+  CreateUsageRollups1764400600000,
+  CountWidgetsPerTenant1764400600001,
 ];

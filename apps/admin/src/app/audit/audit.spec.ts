@@ -1,0 +1,63 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideNoopAnimations } from '@angular/platform-browser/animations';
+import type { AuditFullVerification, AuditVerification } from '@keyring/contracts';
+import { AuditLog } from './audit';
+
+const VERIFY = '/api/v1/orgs/o/audit-events/verify';
+const running: AuditFullVerification = { startedAt: '2026-11-29T10:00:00Z', finishedAt: null, valid: null, checkedEvents: null, firstBrokenSeq: null, reason: null };
+
+describe('AuditLog chain badge', () => {
+  afterEach(() => jest.useRealTimers());
+
+  async function render() {
+    jest.useFakeTimers();
+    TestBed.configureTestingModule({ imports: [AuditLog], providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations()] });
+    const fixture = TestBed.createComponent(AuditLog);
+    fixture.componentRef.setInput('orgId', 'o');
+    fixture.detectChanges();
+    const http = TestBed.inject(HttpTestingController);
+    http.match((request) => request.url === '/api/v1/orgs/o/audit-events').forEach((request) => request.flush({ items: [], nextCursor: null }));
+    const element = fixture.nativeElement as HTMLElement;
+    const settle = async () => {
+      await jest.runOnlyPendingTimersAsync();
+      fixture.detectChanges();
+    };
+    const answerVerify = async (body: AuditVerification) => {
+      http.expectOne(VERIFY).flush(body);
+      await settle();
+    };
+    const text = (testId: string) => element.querySelector(`[data-testid="${testId}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
+    const button = () => [...element.querySelectorAll('button')].find((candidate) => candidate.textContent?.includes('Full check')) as HTMLButtonElement;
+    return { fixture, http, settle, answerVerify, text, button };
+  }
+
+  it('says when the chain was last fully verified, starts a full check and follows it to its end', async () => {
+    const { http, settle, answerVerify, text, button } = await render();
+    await answerVerify({ valid: true, checkedEvents: 12, fullVerification: null });
+    expect(text('chain-badge')).toBe('verified Chain verified: 12 events');
+    expect(text('full-check')).toBe('Never fully checked');
+
+    button().click();
+    http.expectOne({ method: 'POST', url: `${VERIFY}/full` }).flush(running);
+    await settle();
+    await answerVerify({ valid: true, checkedEvents: 12, fullVerification: running });
+    expect(text('full-check')).toMatch(/^Full check running since .+…$/);
+    expect(button().disabled).toBe(true);
+
+    await settle(); // the poll
+    await answerVerify({ valid: true, checkedEvents: 12, fullVerification: { ...running, finishedAt: '2026-11-29T10:05:00Z', valid: true, checkedEvents: 12 } });
+    expect(text('full-check')).toMatch(/^Last full check .+2026.+: every event holds$/);
+    expect(button().disabled).toBe(false);
+    http.verify();
+  });
+
+  it('names the first broken event of the chain and of the last full check', async () => {
+    const { answerVerify, text } = await render();
+    const broken = { ...running, finishedAt: '2026-11-29T10:05:00Z', valid: false, checkedEvents: 2, firstBrokenSeq: 3, reason: 'Event 3 does not match its MAC.' };
+    await answerVerify({ valid: false, checkedEvents: 2, firstBrokenSeq: 3, reason: 'Event 3 does not match its MAC.', fullVerification: broken });
+    expect(text('chain-badge')).toBe('report Chain broken at event 3');
+    expect(text('full-check')).toMatch(/: broken at event 3$/);
+  });
+});
