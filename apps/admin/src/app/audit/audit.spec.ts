@@ -18,7 +18,9 @@ describe('AuditLog chain badge', () => {
     fixture.componentRef.setInput('orgId', 'o');
     fixture.detectChanges();
     const http = TestBed.inject(HttpTestingController);
-    http.match((request) => request.url === '/api/v1/orgs/o/audit-events').forEach((request) => request.flush({ items: [], nextCursor: null }));
+    // The event list, and the names its sentences use (tenants, widgets, members): empty pages.
+    const lists = ['audit-events', 'tenants', 'widgets', 'members'].map((list) => `/api/v1/orgs/o/${list}`);
+    http.match((request) => lists.includes(request.url)).forEach((request) => request.flush({ items: [], nextCursor: null }));
     const element = fixture.nativeElement as HTMLElement;
     const settle = async () => {
       await jest.runOnlyPendingTimersAsync();
