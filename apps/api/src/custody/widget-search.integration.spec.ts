@@ -95,15 +95,11 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
       const gone = await createWidget(operator, orgId, { tenantId: stale.tenantId, widgetName: 'Retired site' });
       await operator.request('POST', api(`/widgets/${gone.widgetId}/archive`));
       await keyring.db.query("UPDATE secret_versions SET activated_at = now() - interval '91 days' WHERE widget_id = $1", [stale.widgetId]);
-      const [key] = await keyring.db.query(
-        `INSERT INTO api_keys (organization_id, tenant_id, name, prefix, key_hash, scopes)
-         VALUES ($1, $2, 'usage', 'kr_test', '\\x00', '{user-hash:issue}') RETURNING id`,
-        [orgId, stale.tenantId],
-      );
+      // Usage days old lives only in the daily rollup: minutes are pruned after hours.
       await keyring.db.query(
-        `INSERT INTO usage_minutes (organization_id, api_key_id, widget_id, minute, issued) VALUES ($1, $2, $3, date_trunc('minute', now()) - interval '2 days', 5),
-           ($1, $2, $4, date_trunc('minute', now()) - interval '40 days', 5)`,
-        [orgId, key.id, used.widgetId, stale.widgetId],
+        `INSERT INTO usage_days (organization_id, widget_id, bucket, issued, verified) VALUES ($1, $2, date_trunc('day', now() - interval '2 days', 'UTC'), 5, 0),
+           ($1, $3, date_trunc('day', now() - interval '40 days', 'UTC'), 5, 0)`,
+        [orgId, used.widgetId, stale.widgetId],
       );
     });
 

@@ -61,8 +61,13 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   'no-secret': () => 'w.active_version IS NULL',
   stale: () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
                   AND sv.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1)))`,
-  unused: (days) => `NOT EXISTS (SELECT 1 FROM usage_minutes u
-                       WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= now() - make_interval(days => ${days()}))`,
+  // Minutes are kept only for hours (#14's retention): older usage is read from the daily rollup, whose buckets are
+  // whole UTC days (a use early in the first day still counts), and the newest from the minutes not yet rolled up.
+  unused: (days) => {
+    const since = `now() - make_interval(days => ${days()})`;
+    return `NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.widget_id = w.id AND d.issued > 0 AND d.bucket >= date_trunc('day', ${since}, 'UTC'))
+        AND NOT EXISTS (SELECT 1 FROM usage_minutes u WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= ${since})`;
+  },
 };
 
 /**
