@@ -198,7 +198,8 @@ describe('the console in a real browser, served by the built API on an embedded 
   });
 
   it('the dashboard chart counts the userHash, the audit log shows every step and a verified chain, then sign out', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // one usage flush
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // one usage flush and one rollup round
+    await page.reload(); // the dashboard is open already (the organization switch): read the usage again
     await nav('Dashboard').click();
     await page.getByTestId('issued-total').filter({ hasText: '1 userHash issued' }).waitFor();
     expect(await page.locator('kr-usage-chart canvas').count()).toBe(1);
@@ -383,7 +384,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Secrets are now due for rotation after 30 days.').waitFor();
     // axe read the snack bar's label mid-animation (faded: too little contrast); check the page once it has gone.
-    await page.locator('mat-snack-bar-container').waitFor({ state: 'detached', timeout: 10_000 });
+    // (All of them: the members test's snack bar may still be leaving.)
+    await page.waitForFunction(() => document.querySelector('mat-snack-bar-container') === null, null, { timeout: 10_000 });
     await look('14-settings');
 
     await page.goto(widgetUrl);

@@ -45,8 +45,9 @@ export async function startKeyring(): Promise<KeyringServer> {
       KEYRING_METRICS_PORT: String(await freePort()),
       KEYRING_SETUP_TOKEN: setupToken,
       NODE_ENV: 'development',
-      // Usage counts reach the dashboard's chart within a second.
+      // Usage counts reach the dashboard's chart within two seconds: flushed to minutes, then rolled up into days (#14).
       KEYRING_USAGE_FLUSH_SECONDS: '1',
+      KEYRING_USAGE_ROLLUP_SECONDS: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
