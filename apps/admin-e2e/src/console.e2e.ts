@@ -49,8 +49,8 @@ describe('the console in a real browser, served by the built API on an embedded 
   }
 
   async function rotate(secret: string, expectedVersion: number) {
-    await page.getByRole('button', { name: expectedVersion === 1 ? 'Add the secret' : 'Rotate secret' }).click();
-    await page.getByRole('button', { name: 'I have copied the new key' }).click();
+    await page.getByRole('button', { name: expectedVersion === 1 ? 'Import the current key' : 'Rotate secret' }).click();
+    await page.getByRole('button', { name: expectedVersion === 1 ? 'I have copied the current key' : 'I have copied the new key' }).click();
     await page.getByTestId('secret-input').fill(`${secret}\n`);
     await page.getByTestId('secret-warning').getByText('starts or ends with white space').waitFor();
     await page.getByTestId('secret-input').fill(secret);
@@ -120,6 +120,8 @@ describe('the console in a real browser, served by the built API on an embedded 
 
     await nav('Widgets').click();
     await page.getByRole('button', { name: 'New widget' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' }).fill('client one');
+    await page.getByRole('option', { name: 'Client One' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Client One site');
     await page.getByRole('button', { name: 'Create widget' }).click();
     await page.getByRole('heading', { name: 'Client One site' }).waitFor();
@@ -158,6 +160,11 @@ describe('the console in a real browser, served by the built API on an embedded 
     await nav('API keys').click();
     await page.getByRole('button', { name: 'New API key' }).click();
     await page.getByLabel('Name').fill('Client One backend');
+    // No tenant is chosen in advance: creating without one is refused until the user picks it.
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText('Choose the tenant from the list.').waitFor();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' }).fill('Client One');
+    await page.getByRole('option', { name: 'Client One' }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
     const key = (await page.getByTestId('new-api-key').textContent())!.trim();
     expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
@@ -391,6 +398,36 @@ describe('the console in a real browser, served by the built API on an embedded 
     const owner = await apiSession(keyring.baseUrl, OWNER);
     const widget = await owner.get(new URL(widgetUrl).pathname.replace('/orgs/', '/api/v1/orgs/'));
     expect(widget.tokenPolicy).toEqual({ claims: 'jti+iat+exp', ttlSeconds: 600 });
+  });
+
+  // After every other check: 260 tenants would fill the first pages of the lists above.
+  it('hundreds of clients: the 201st tenant is found by typing in the widget dialog', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    for (let i = 1; i <= 260; i++) await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: `Café Cliente ${String(i).padStart(3, '0')}` });
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+    await signIn(OWNER.email, OWNER.password);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets`);
+
+    await page.getByRole('button', { name: 'New widget' }).click();
+    const picker = page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' });
+    await picker.fill('cafe cliente 201'); // no accent typed, any case
+    await page.getByRole('option', { name: 'Café Cliente 201' }).waitFor();
+    expect(await page.getByRole('option').allTextContents()).toEqual(['Café Cliente 201']);
+    await look('16-tenant-201-by-typing');
+    await page.getByRole('option', { name: 'Café Cliente 201' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Cliente 201 site');
+    await page.getByRole('button', { name: 'Create widget' }).click();
+    await page.getByRole('heading', { name: 'Cliente 201 site' }).waitFor();
+
+    // The list carries the tenant's name from the API (the 201st tenant is no "—"), and the search lives in the URL.
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?q=cliente%20201`);
+    await page.getByRole('cell', { name: 'Café Cliente 201' }).waitFor();
+    await page.getByText('1–1 of 1').waitFor();
+    await look('17-widgets-search-in-url');
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {

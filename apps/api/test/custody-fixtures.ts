@@ -15,7 +15,8 @@ export async function createWidget(
   const widget = await session.request('POST', `/api/v1/orgs/${organizationId}/widgets`, {
     body: {
       tenantId,
-      name: options.widgetName ?? 'Site chat',
+      // A tenant's live widgets have distinct names: another in an existing tenant gets its own.
+      name: options.widgetName ?? (options.tenantId ? `Site chat ${Math.random()}` : 'Site chat'),
       huggyWidgetUuid: '7c1b0f7e-0000-4000-8000-000000000001',
       huggyCompanyId: '4242',
       ...(options.secret && { secret: options.secret }),

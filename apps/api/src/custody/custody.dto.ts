@@ -1,6 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -11,10 +12,11 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { NOT_BLANK_PATTERN } from '@keyring/contracts';
+import { NOT_BLANK_PATTERN, WIDGET_SEARCH_MIN_LENGTH, WIDGET_STATUS_FILTERS, type WidgetStatusFilter } from '@keyring/contracts';
 import { USER_HASH_CLAIMS, type UserHashClaims } from '@keyring/signing';
 import { IsUserIdentifier } from '../common/validation/user-identifier';
 import { PageQueryDto } from '../common/validation/page-query.dto';
@@ -38,10 +40,35 @@ export class ListQueryDto extends PageQueryDto {
   q?: string;
 }
 
-export class ListWidgetsQueryDto extends ListQueryDto {
+export class ListWidgetsQueryDto extends PageQueryDto {
+  /** Part of the widget's name, its tenant's name or its Huggy widget uuid, any case and accents. */
+  @IsOptional()
+  @IsString()
+  @MinLength(WIDGET_SEARCH_MIN_LENGTH, { message: `q must be at least ${WIDGET_SEARCH_MIN_LENGTH} characters to search widgets` })
+  @MaxLength(200)
+  q?: string;
+
   @IsOptional()
   @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
   tenantId?: string;
+
+  @IsOptional()
+  @IsIn(WIDGET_STATUS_FILTERS, { message: `status must be one of ${WIDGET_STATUS_FILTERS.join(', ')}` })
+  status?: WidgetStatusFilter;
+
+  /** For status=unused: no userHash issued for this many days (30 unless given). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'unusedDays must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  unusedDays?: number;
+
+  /** true lists archived widgets instead of live ones. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'archived must be true or false' })
+  archived?: boolean;
 }
 
 export class TokenPolicyDto {

@@ -22,6 +22,7 @@ export function toWidget(widget: WidgetView): Widget {
   return {
     id: widget.id,
     tenantId: widget.tenantId,
+    tenantName: widget.tenantName,
     name: widget.name,
     huggyWidgetUuid: widget.huggyWidgetUuid,
     huggyCompanyId: widget.huggyCompanyId,

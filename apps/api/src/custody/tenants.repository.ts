@@ -20,9 +20,12 @@ const COLUMNS = `t.id, t.name, t.created_at AS "createdAt", t.updated_at AS "upd
 const IN_SCOPE = 't.organization_id = $1 AND ($2::uuid[] IS NULL OR t.id = ANY($2))';
 const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
 
-/** Substring search: `%`, `_` and `\` in the query are literal characters. */
+/**
+ * Substring search: `%`, `_` and `\` in the query are literal characters. Compare it with `keyring_fold(pattern)`
+ * against a folded column (`search_name`), so that case and accents do not matter.
+ */
 export function likePattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
 @Injectable()
@@ -57,7 +60,7 @@ export class TenantsRepository {
     return this.db.query<TenantView[]>(
       `SELECT ${COLUMNS} FROM tenants t
         WHERE ${IN_SCOPE}
-          AND ($3::text IS NULL OR lower(t.name) LIKE $3)
+          AND ($3::text IS NULL OR t.search_name LIKE keyring_fold($3))
           AND ($4 OR t.archived_at IS NULL)
           AND ($5::text IS NULL OR (lower(t.name), t.id) > (lower($5::text), $6::uuid))
         ORDER BY lower(t.name), t.id

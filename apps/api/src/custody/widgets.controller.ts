@@ -3,6 +3,7 @@ import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../a
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
+import type { WidgetPage } from '@keyring/contracts';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 import { CreateWidgetDto, ListWidgetsQueryDto, RevealSecretDto, RotateSecretDto, TestUserHashDto, UpdateWidgetDto } from './custody.dto';
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
@@ -32,8 +33,9 @@ export class WidgetsController {
 
   @RequirePermission('widgets:read')
   @Get()
-  async list(@CurrentScope() scope: Scope, @Query() query: ListWidgetsQueryDto) {
-    return mapPage(await this.widgets.list(scope, query), toWidget);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListWidgetsQueryDto): Promise<WidgetPage> {
+    const page = await this.widgets.list(scope, query);
+    return { ...mapPage(page, toWidget), total: page.total, totalExact: page.totalExact };
   }
 
   /** The dashboard's "needs attention": no secret yet, or one older than the rotation policy allows. */

@@ -3,6 +3,7 @@ import type { UserHashClaims } from '@keyring/signing';
 import { DataSource, type EntityManager } from 'typeorm';
 import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
+import { CustodyError, CustodyErrorCode } from './custody.errors';
 import { likePattern } from './tenants.repository';
 
 export interface TokenPolicy {
@@ -13,6 +14,7 @@ export interface TokenPolicy {
 export interface WidgetView {
   id: string;
   tenantId: string;
+  tenantName: string;
   name: string;
   huggyWidgetUuid: string | null;
   huggyCompanyId: string | null;
@@ -38,18 +40,82 @@ export type LockedWidget = WidgetView & { tenantArchived: boolean };
 const IN_SCOPE = 'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
 const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
 
-const OF_LIVE_TENANT = 'NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = w.tenant_id AND t.archived_at IS NOT NULL)';
+const OF_LIVE_TENANT = 't.archived_at IS NULL';
 
-/** How many names in order a search looks through before it turns to the trigram index. */
-const SEARCH_SCAN_CAP = 2000;
+/** What a list of widgets selects: every condition given must hold. */
+export interface WidgetFilter {
+  /** Part of the widget's name, its tenant's name or its Huggy widget uuid; case and accents do not matter. */
+  q?: string;
+  tenantId?: string;
+  /** Archived widgets instead of live ones. */
+  archived: boolean;
+  status?: WidgetStatusFilter;
+  /** For `unused`: no userHash issued for this many days. */
+  unusedDays: number;
+}
+
+export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
+
+/** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
+const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
+  'no-secret': () => 'w.active_version IS NULL',
+  stale: () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
+                  AND sv.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1)))`,
+  // Minutes are kept only for hours (#14's retention): older usage is read from the daily rollup, whose buckets are
+  // whole UTC days (a use early in the first day still counts), and the newest from the minutes not yet rolled up.
+  unused: (days) => {
+    const since = `now() - make_interval(days => ${days()})`;
+    return `NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.widget_id = w.id AND d.issued > 0 AND d.bucket >= date_trunc('day', ${since}, 'UTC'))
+        AND NOT EXISTS (SELECT 1 FROM usage_minutes u WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= ${since})`;
+  },
+};
+
+/**
+ * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
+ * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. The search
+ * is a union of three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches,
+ * then their widgets): one OR over the three leads the planner to read every widget of the organization.
+ */
+function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = scopeParams(scope);
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = [IN_SCOPE, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL'];
+  if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
+  if (filter.q) {
+    const pattern = `keyring_fold(${param(likePattern(filter.q))})`;
+    where.push(`w.id IN (
+      SELECT id FROM widgets WHERE organization_id = $1 AND search_name LIKE ${pattern}
+      UNION SELECT id FROM widgets WHERE organization_id = $1 AND lower(huggy_widget_uuid) LIKE ${pattern}
+      UNION SELECT x.id FROM tenants st JOIN widgets x ON x.organization_id = $1 AND x.tenant_id = st.id
+             WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})`);
+  }
+  if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
+  return { where: where.join(' AND '), params };
+}
+
+const WIDGETS_WITH_TENANT_AND_SECRET = `
+  FROM widgets w
+  JOIN tenants t ON t.id = w.tenant_id
+  LEFT JOIN secret_versions v ON v.widget_id = w.id AND v.state = 'active'`;
+
+/** Names are unique among a tenant's live widgets; the unique index decides. */
+async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'widgets_tenant_name_key') {
+      throw new CustodyError(CustodyErrorCode.WidgetNameTaken, `This tenant already has a widget named "${name}".`);
+    }
+    throw error;
+  }
+}
 
 const select = () => `
-  SELECT w.id, w.tenant_id AS "tenantId", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
+  SELECT w.id, w.tenant_id AS "tenantId", t.name AS "tenantName", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
          w.huggy_company_id AS "huggyCompanyId", w.token_claims, w.token_ttl_seconds,
          w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at AS "archivedAt",
          v.version AS active_version, v.fingerprint AS active_fingerprint, v.activated_at AS active_activated_at
-    FROM widgets w
-    LEFT JOIN secret_versions v ON v.widget_id = w.id AND v.state = 'active'`;
+  ${WIDGETS_WITH_TENANT_AND_SECRET}`;
 
 type Row = Omit<WidgetView, 'tokenPolicy' | 'activeSecret'> & {
   token_claims: UserHashClaims;
@@ -73,11 +139,13 @@ export class WidgetsRepository {
   constructor(private readonly db: DataSource) {}
 
   async insert(manager: EntityManager, scope: Scope, tenantId: string, fields: WidgetFields): Promise<string> {
-    const [row] = await manager.query<{ id: string }[]>(
-      `INSERT INTO widgets (organization_id, tenant_id, name, huggy_widget_uuid, huggy_company_id, token_claims, token_ttl_seconds)
+    const [row] = await uniqueName(fields.name, () =>
+      manager.query<{ id: string }[]>(
+        `INSERT INTO widgets (organization_id, tenant_id, name, huggy_widget_uuid, huggy_company_id, token_claims, token_ttl_seconds)
        SELECT $1, $3, $4, $5, $6, $7, $8 WHERE $2::uuid[] IS NULL OR $3 = ANY($2)
        RETURNING id`,
-      [...scopeParams(scope), tenantId, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+        [...scopeParams(scope), tenantId, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+      ),
     );
     return row.id;
   }
@@ -104,39 +172,30 @@ export class WidgetsRepository {
     return widget && { ...widget, tenantArchived: locked.tenantArchived };
   }
 
-  async list(
-    scope: Scope,
-    options: { q?: string; tenantId?: string },
-    limit: number,
-    after?: { name: string; id: string },
-  ): Promise<WidgetView[]> {
-    const searching = Boolean(options.q);
-    const page = (scanCap: number | null) =>
-      this.db.query<Row[]>(
-        `${select()}
-          WHERE w.id IN (
-            SELECT id FROM (
-              SELECT id, name FROM widgets
-               WHERE organization_id = $1 AND ($2::uuid[] IS NULL OR tenant_id = ANY($2)) AND archived_at IS NULL
-                 AND ($4::uuid IS NULL OR tenant_id = $4)
-                 AND ($5::text IS NULL OR (lower(name), id) > (lower($5::text), $6::uuid))
-                 ${scanCap === null ? 'AND ($3::text IS NULL OR lower(name) LIKE $3)' : ''}
-               -- On the trigram pass, "|| ''" keeps the planner off the name index: walking it in order while
-               -- filtering is what makes a frequent word that sorts late slow.
-               ORDER BY ${searching && scanCap === null ? "lower(name) || ''" : 'lower(name)'}, id
-               LIMIT ${scanCap === null ? '$7' : scanCap}
-            ) candidates
-            WHERE ($3::text IS NULL OR lower(name) LIKE $3)
-            ORDER BY lower(name), id
-            LIMIT $7)
-          ORDER BY lower(w.name), w.id`,
-        [...scopeParams(scope), options.q ? likePattern(options.q) : null, options.tenantId ?? null, after?.name ?? null, after?.id ?? null, limit],
-      );
-    // A search for a common word finds its page among the first names in order; a rare one needs the trigram
-    // index. Trying the first, cheap way before the second keeps both fast (a single plan is slow for one of them).
-    let rows = searching ? await page(SEARCH_SCAN_CAP) : [];
-    if (rows.length < limit) rows = await page(null);
+  /** A keyset page of the widgets that `filter` selects, ordered by name. */
+  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
+    const { where, params } = filterSql(scope, filter);
+    const rows = await this.db.query<Row[]>(
+      `${select()}
+        WHERE ${where}
+          AND ($${params.length + 1}::text IS NULL OR (lower(w.name), w.id) > (lower($${params.length + 1}::text), $${params.length + 2}::uuid))
+        ORDER BY lower(w.name), w.id
+        LIMIT $${params.length + 3}`,
+      [...params, after?.name ?? null, after?.id ?? null, limit],
+    );
     return rows.map(toView);
+  }
+
+  /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */
+  async count(scope: Scope, filter: WidgetFilter, cap: number): Promise<number> {
+    const { where, params } = filterSql(scope, filter);
+    const [{ total }] = await this.db.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total FROM (
+         SELECT 1 FROM widgets w WHERE ${where}
+          LIMIT $${params.length + 1}) selected`,
+      [...params, cap],
+    );
+    return total;
   }
 
   /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
@@ -161,17 +220,22 @@ export class WidgetsRepository {
           )
         : [];
     return [
-      ...noSecret.map((row) => ({ ...toView(row), reason: 'no-secret' as const })),
+      ...noSecret.map((row) => ({
+        ...toView(row),
+        reason: 'no-secret' as const,
+      })),
       ...overdue.map((row) => ({ ...toView(row), reason: 'overdue' as const })),
     ];
   }
 
   async update(manager: EntityManager, scope: Scope, id: string, fields: WidgetFields): Promise<void> {
-    await manager.query(
-      `UPDATE widgets w SET name = $4, huggy_widget_uuid = $5, huggy_company_id = $6, token_claims = $7, token_ttl_seconds = $8,
+    await uniqueName(fields.name, () =>
+      manager.query(
+        `UPDATE widgets w SET name = $4, huggy_widget_uuid = $5, huggy_company_id = $6, token_claims = $7, token_ttl_seconds = $8,
               updated_at = now()
         WHERE ${IN_SCOPE} AND w.id = $3`,
-      [...scopeParams(scope), id, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+        [...scopeParams(scope), id, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+      ),
     );
   }
 

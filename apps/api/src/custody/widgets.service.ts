@@ -6,13 +6,16 @@ import type { Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
-import type { CreateWidgetDto, UpdateWidgetDto } from './custody.dto';
+import type { CreateWidgetDto, ListWidgetsQueryDto, UpdateWidgetDto } from './custody.dto';
 import { widgetNotFound } from './custody.errors';
 import { liveWidget, SecretVersionsService } from './secret-versions.service';
 import { TenantsService } from './tenants.service';
-import { WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetView } from './widgets.repository';
+import { WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
 
 const DEFAULT_PAGE = 50;
+/** Past this many, a list says "10,000+" rather than count every widget. */
+const TOTAL_CAP = 10_000;
+const DEFAULT_UNUSED_DAYS = 30;
 const DEFAULT_POLICY: TokenPolicy = { claims: 'jti', ttlSeconds: null };
 
 @Injectable()
@@ -49,16 +52,22 @@ export class WidgetsService {
     });
   }
 
-  async list(scope: Scope, query: { q?: string; tenantId?: string; limit?: number; cursor?: string }) {
+  /** A page of the widgets the query selects, with how many there are in all (counted up to TOTAL_CAP). */
+  async list(scope: Scope, query: ListWidgetsQueryDto) {
     const limit = query.limit ?? DEFAULT_PAGE;
     const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
-    const rows = await this.widgets.list(
-      scope,
-      { q: query.q, tenantId: query.tenantId },
-      limit + 1,
-      after ? { name: String(after[0]), id: String(after[1]) } : undefined,
-    );
-    return keysetPage(rows, limit, (widget) => [widget.name, widget.id]);
+    const filter: WidgetFilter = {
+      q: query.q,
+      tenantId: query.tenantId,
+      archived: query.archived ?? false,
+      status: query.status,
+      unusedDays: query.unusedDays ?? DEFAULT_UNUSED_DAYS,
+    };
+    const [rows, total] = await Promise.all([
+      this.widgets.list(scope, filter, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
+      this.widgets.count(scope, filter, TOTAL_CAP + 1),
+    ]);
+    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, TOTAL_CAP), totalExact: total <= TOTAL_CAP };
   }
 
   async needingRotation(scope: Scope, limit = DEFAULT_PAGE) {

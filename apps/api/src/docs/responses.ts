@@ -49,7 +49,7 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'PATCH /api/v1/orgs/:orgId/tenants/:tenantId': ref('Tenant'),
   'POST /api/v1/orgs/:orgId/tenants/:tenantId/archive': ref('Tenant'),
   'POST /api/v1/orgs/:orgId/tenants/:tenantId/unarchive': ref('Tenant'),
-  'GET /api/v1/orgs/:orgId/widgets': page('Widget'),
+  'GET /api/v1/orgs/:orgId/widgets': ref('WidgetPage'),
   'POST /api/v1/orgs/:orgId/widgets': ref('Widget'),
   'GET /api/v1/orgs/:orgId/widgets/needs-attention': {
     type: 'object',

@@ -10,6 +10,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A page of widgets with how many the list holds in all: exact up to 10,000, then `totalExact` is false. */
+export interface WidgetPage extends Page<Widget> {
+  total: number;
+  totalExact: boolean;
+}
+
 export interface Membership {
   organizationId: string;
   organizationName: string;
@@ -36,6 +42,7 @@ export type UserHashClaims = 'jti' | 'jti+iat' | 'jti+iat+exp';
 export interface Widget {
   id: string;
   tenantId: string;
+  tenantName: string;
   name: string;
   huggyWidgetUuid: string | null;
   huggyCompanyId: string | null;

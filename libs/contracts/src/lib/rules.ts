@@ -35,3 +35,13 @@ export function secretProblem(value: unknown): string | null {
   if (hasControlCharacter(value)) return 'secret must not contain control characters';
   return null;
 }
+
+/**
+ * Widget search is served by trigram indexes, which need three characters: a shorter query is refused (400) rather
+ * than answered by reading every widget.
+ */
+export const WIDGET_SEARCH_MIN_LENGTH = 3;
+
+/** The widget list's `status` filter: no active secret, one older than the rotation policy, no userHash issued lately. */
+export const WIDGET_STATUS_FILTERS = ['no-secret', 'stale', 'unused'] as const;
+export type WidgetStatusFilter = (typeof WIDGET_STATUS_FILTERS)[number];

@@ -95,7 +95,7 @@ export class ApiKeys {
 
   protected create(): void {
     this.dialog
-      .open(CreateApiKeyDialog, { data: { orgId: this.orgId(), tenants: loaded(this.tenants)?.items ?? [] }, disableClose: true })
+      .open(CreateApiKeyDialog, { data: { orgId: this.orgId() }, disableClose: true })
       .afterClosed()
       .subscribe(() => this.keys.reload());
   }

@@ -6,16 +6,17 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import type { ApiKey, ApiKeyScope, Tenant } from '@keyring/contracts';
+import type { ApiKey, ApiKeyScope } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { CopyButton } from '../shared/copy-button';
 import { errorText, NAME_VALIDATORS } from '../shared/forms';
 import { Submission } from '../shared/submission';
+import { TenantPicker } from '../tenants/tenant-picker';
 
 /** Name, tenant, scopes and expiry; then the key, shown this once. */
 @Component({
   selector: 'kr-create-api-key-dialog',
-  imports: [ReactiveFormsModule, MatButtonModule, MatCheckboxModule, MatDialogModule, MatFormFieldModule, MatInputModule, MatSelectModule, CopyButton],
+  imports: [ReactiveFormsModule, MatButtonModule, MatCheckboxModule, MatDialogModule, MatFormFieldModule, MatInputModule, MatSelectModule, CopyButton, TenantPicker],
   template: `
     @if (created(); as created) {
       <h2 mat-dialog-title>API key created</h2>
@@ -34,15 +35,11 @@ import { Submission } from '../shared/submission';
             <mat-hint>Where it will be used, e.g. "Client X production backend".</mat-hint>
             <mat-error>{{ error('name') }}</mat-error>
           </mat-form-field>
-          <mat-form-field>
-            <mat-label>Tenant</mat-label>
-            <mat-select formControlName="tenantId">
-              @for (tenant of data.tenants; track tenant.id) {
-                <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
-              }
-            </mat-select>
-            <mat-error>{{ error('tenantId') }}</mat-error>
-          </mat-form-field>
+          <!-- No tenant chosen in advance: a key made for the wrong client would sign for its widgets. -->
+          <kr-tenant-picker formControlName="tenantId" [orgId]="data.orgId" />
+          @if (form.controls.tenantId.touched && form.controls.tenantId.invalid) {
+            <p class="form-error" role="alert">Choose the tenant from the list.</p>
+          }
           <fieldset>
             <legend>Scopes</legend>
             <mat-checkbox formControlName="issue">Issue userHashes (user-hash:issue)</mat-checkbox>
@@ -72,12 +69,12 @@ import { Submission } from '../shared/submission';
   `,
 })
 export class CreateApiKeyDialog {
-  protected readonly data = inject<{ orgId: string; tenants: Tenant[] }>(MAT_DIALOG_DATA);
+  protected readonly data = inject<{ orgId: string }>(MAT_DIALOG_DATA);
   private readonly api = inject(Api);
   protected readonly created = signal<{ apiKey: ApiKey; key: string } | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     name: ['', NAME_VALIDATORS],
-    tenantId: [this.data.tenants[0]?.id ?? '', Validators.required],
+    tenantId: ['', Validators.required],
     issue: [true],
     verify: [false],
     expiresOn: [''],

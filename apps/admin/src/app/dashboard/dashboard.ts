@@ -24,9 +24,9 @@ const DAYS = 30;
       @if (loaded(overview); as counts) {
         <section class="counts" aria-label="Counts">
           <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-tenants">{{ counts.tenants }}</div>tenants</mat-card-content></mat-card>
-          <mat-card appearance="outlined"><mat-card-content><div class="count" data-testid="count-widgets">{{ counts.widgets }}</div>widgets</mat-card-content></mat-card>
-          <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsWithoutSecret }}</div>without a secret</mat-card-content></mat-card>
-          <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.widgetsOverdue }}</div>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-widgets" [routerLink]="['/orgs', orgId(), 'widgets']">{{ counts.widgets }}</a>widgets</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'no-secret' }">{{ counts.widgetsWithoutSecret }}</a>without a secret</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'stale' }">{{ counts.widgetsOverdue }}</a>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
         </section>
       }
@@ -79,7 +79,7 @@ const DAYS = 30;
   `,
   styles: `
     .counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
-    .count { font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
+    .count { display: block; text-decoration: none; font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
     .activity { list-style: none; margin: 0; padding: 0; }
     .activity li { display: flex; flex-direction: column; padding: 8px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
     .activity .chip { margin-left: 6px; }

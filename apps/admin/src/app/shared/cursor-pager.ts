@@ -33,7 +33,7 @@ export const PAGE_SIZE = 50;
 export type PageQuery = { cursor: string | null; limit: number };
 
 /** A list resource paged by `pager`: reloads when `params` or the page change, and tells the pager the next cursor. */
-export function pagedResource<T, P>(pager: CursorPager, params: () => P, load: (params: P, page: PageQuery) => Promise<Page<T>>) {
+export function pagedResource<T extends Page<unknown>, P>(pager: CursorPager, params: () => P, load: (params: P, page: PageQuery) => Promise<T>) {
   return resource({
     params: () => ({ params: params(), cursor: pager.cursor() }),
     loader: async ({ params: { params: current, cursor } }) => {

@@ -9,6 +9,7 @@ import { pastedSecretWarning, RotationWizard } from './rotation-wizard';
 const WIDGET: Widget = {
   id: '4f9c1d2e-8a7b-4c6d-9e0f-1a2b3c4d5e6f',
   tenantId: 't',
+  tenantName: 'Tenant',
   name: 'Site',
   huggyWidgetUuid: null,
   huggyCompanyId: null,
@@ -33,11 +34,11 @@ describe('pastedSecretWarning', () => {
 });
 
 describe('RotationWizard', () => {
-  function render() {
+  function render(widget: Widget = WIDGET) {
     TestBed.configureTestingModule({ imports: [RotationWizard], providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations()] });
     const fixture = TestBed.createComponent(RotationWizard);
     fixture.componentRef.setInput('orgId', 'org-1');
-    fixture.componentRef.setInput('widget', WIDGET);
+    fixture.componentRef.setInput('widget', widget);
     fixture.componentRef.setInput('latestVersion', 4);
     fixture.detectChanges();
     const wizard = fixture.componentInstance as unknown as { secret: { set(v: string): void }; pasteOk(): boolean; fingerprint(): string | null; nextVersion(): number };
@@ -78,5 +79,17 @@ describe('RotationWizard', () => {
     await done;
     fixture.detectChanges();
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('Someone rotated this widget meanwhile');
+  });
+
+  it('imports the current key when the widget has none (no refresh, no rollback promised), rotates when it has one', () => {
+    const text = (widget: Widget) => (render(widget).fixture.nativeElement as HTMLElement).textContent ?? '';
+    const importing = text({ ...WIDGET, activeSecret: null });
+    expect(importing).toContain('Copy the current key from Huggy');
+    expect(importing).toContain('Do not click Refresh Key');
+    expect(importing).not.toContain('rollback');
+    TestBed.resetTestingModule();
+    const rotating = text(WIDGET);
+    expect(rotating).toContain('Click Refresh Key');
+    expect(rotating).toContain('version 3 stays available for rollback');
   });
 });

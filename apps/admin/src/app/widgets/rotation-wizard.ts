@@ -19,26 +19,36 @@ export function pastedSecretWarning(secret: string): string | null {
 }
 
 /**
- * Rotation in three steps: where to click in Huggy, the paste (checked, never altered), and the fingerprint to
- * compare before activating. The new version is active the moment step 3 is confirmed.
+ * Two ways in for a key, in three steps: where to look in Huggy, the paste (checked, never altered), and the
+ * fingerprint to compare before activating. Without an active key it imports the widget's current one (no refresh);
+ * with one it rotates (refresh in Huggy, the current version kept for rollback). Active once step 3 is confirmed.
  */
 @Component({
   selector: 'kr-rotation-wizard',
   imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatStepperModule],
   template: `
     <mat-stepper linear orientation="vertical" #stepper (selectionChange)="focusAfterRender()">
-      <mat-step label="Get the new key from Huggy" [completed]="true">
+      <mat-step [label]="importing() ? 'Copy the current key from Huggy' : 'Get the new key from Huggy'" [completed]="true">
         <ol class="huggy-steps">
           <li>Open the Huggy panel and go to <strong>Settings → Channels → Widget</strong>.</li>
           <li>Open the chat of this widget{{ widget().huggyWidgetUuid ? ' (' + widget().huggyWidgetUuid + ')' : '' }}.</li>
-          <li>Click <strong>Refresh Key</strong>, then copy the new key.</li>
+          @if (importing()) {
+            <li>Copy the key shown there. Do <strong>not</strong> click Refresh Key: the widget keeps working as it is.</li>
+          } @else {
+            <li>Click <strong>Refresh Key</strong>, then copy the new key.</li>
+          }
         </ol>
-        <p class="muted">As soon as Huggy refreshes the key, visitors signed with the old one stop being recognised: finish these steps right away.</p>
-        <button mat-flat-button matStepperNext type="button">I have copied the new key</button>
+        @if (importing()) {
+          <p class="muted">Keyring stores the key the widget uses today as version 1; nothing changes for its visitors.</p>
+          <button mat-flat-button matStepperNext type="button">I have copied the current key</button>
+        } @else {
+          <p class="muted">As soon as Huggy refreshes the key, visitors signed with the old one stop being recognised: finish these steps right away.</p>
+          <button mat-flat-button matStepperNext type="button">I have copied the new key</button>
+        }
       </mat-step>
       <mat-step label="Paste the key" [completed]="pasteOk()">
         <mat-form-field class="full">
-          <mat-label>New widget key</mat-label>
+          <mat-label>{{ importing() ? 'Current widget key' : 'New widget key' }}</mat-label>
           <textarea matInput rows="2" class="mono" [ngModel]="secret()" (ngModelChange)="secret.set($event)" autocomplete="off" spellcheck="false" data-testid="secret-input"></textarea>
         </mat-form-field>
         @if (warning(); as warning) {
@@ -50,7 +60,14 @@ export function pastedSecretWarning(secret: string): string | null {
       <mat-step label="Check and activate">
         <p>Fingerprint of the pasted key:</p>
         <p class="fingerprint mono" data-testid="pasted-fingerprint">{{ fingerprint() ?? '…' }}</p>
-        <p class="muted">Activating makes this key version {{ nextVersion() }}; the current one stays available for rollback and for verifying tokens issued just before.</p>
+        @if (importing()) {
+          <!-- No earlier version to fall back on: promise none. -->
+          <p class="muted" data-testid="activation-note">Activating makes this key version {{ nextVersion() }}, the one that signs userHashes.</p>
+        } @else {
+          <p class="muted" data-testid="activation-note">
+            Activating makes this key version {{ nextVersion() }}; version {{ widget().activeSecret?.version }} stays available for rollback and for verifying tokens issued just before.
+          </p>
+        }
         @if (message()) {
           <p class="form-error" role="alert">{{ message() }}</p>
         }
@@ -94,6 +111,8 @@ export class RotationWizard {
   protected readonly warning = computed(() => pastedSecretWarning(this.secret()));
   protected readonly pasteOk = computed(() => this.secret().length > 0 && this.warning() === null);
   protected readonly nextVersion = computed(() => this.latestVersion() + 1);
+  /** No active key yet: bring in the one the widget already uses (refreshing it in Huggy would break the live widget). */
+  protected readonly importing = computed(() => !this.widget().activeSecret);
 
   async checkFingerprint(): Promise<void> {
     this.fingerprint.set(null);

@@ -4,15 +4,16 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatSelectModule } from '@angular/material/select';
-import { UUID_PATTERN, type Tenant, type Widget } from '@keyring/contracts';
+import { UUID_PATTERN, type Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { errorText, NAME_VALIDATORS } from '../shared/forms';
 import { Submission } from '../shared/submission';
+import { TenantPicker } from '../tenants/tenant-picker';
 
 export interface WidgetFormData {
   orgId: string;
-  tenants: Tenant[];
+  /** The tenant chosen at first (the one the list is filtered by), if any. */
+  tenantId?: string;
   /** Editing this widget; creating one when absent. */
   widget?: Widget;
 }
@@ -20,21 +21,16 @@ export interface WidgetFormData {
 /** Create or edit a widget: its tenant (at creation only), name and the ids from the Huggy panel. */
 @Component({
   selector: 'kr-widget-form-dialog',
-  imports: [ReactiveFormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  imports: [ReactiveFormsModule, MatButtonModule, MatDialogModule, MatFormFieldModule, MatInputModule, TenantPicker],
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate class="stack">
       <h2 mat-dialog-title>{{ data.widget ? 'Edit ' + data.widget.name : 'New widget' }}</h2>
       <mat-dialog-content class="stack">
         @if (!data.widget) {
-          <mat-form-field>
-            <mat-label>Tenant</mat-label>
-            <mat-select formControlName="tenantId">
-              @for (tenant of data.tenants; track tenant.id) {
-                <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
-              }
-            </mat-select>
-            <mat-error>{{ error('tenantId') }}</mat-error>
-          </mat-form-field>
+          <kr-tenant-picker formControlName="tenantId" [orgId]="data.orgId" />
+          @if (form.controls.tenantId.touched && form.controls.tenantId.invalid) {
+            <p class="form-error" role="alert">Choose the tenant from the list.</p>
+          }
         }
         <mat-form-field>
           <mat-label>Name</mat-label>
@@ -70,7 +66,7 @@ export class WidgetFormDialog {
   private readonly api = inject(Api);
   private readonly ref = inject(MatDialogRef);
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    tenantId: [this.data.widget?.tenantId ?? this.data.tenants[0]?.id ?? '', Validators.required],
+    tenantId: [this.data.widget?.tenantId ?? this.data.tenantId ?? '', Validators.required],
     name: [this.data.widget?.name ?? '', NAME_VALIDATORS],
     huggyWidgetUuid: [this.data.widget?.huggyWidgetUuid ?? '', Validators.pattern(UUID_PATTERN)],
     huggyCompanyId: [this.data.widget?.huggyCompanyId ?? '', Validators.pattern(/^[0-9]{1,20}$/)],

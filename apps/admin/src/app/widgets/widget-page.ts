@@ -59,14 +59,14 @@ import { loaded } from '../shared/loaded';
                 <div><span class="label">Activated</span><span class="value">{{ active.activatedAt | date: 'medium' }}</span></div>
               </div>
             } @else {
-              <p data-testid="secret-status"><strong>No secret yet.</strong> Add the widget's key from the Huggy panel to start issuing userHashes.</p>
+              <p data-testid="secret-status"><strong>No secret yet.</strong> Import the key the widget uses today from the Huggy panel to start issuing userHashes.</p>
             }
             @if (session.can('secrets:rotate') && !w.archivedAt) {
               @if (rotating()) {
                 <kr-rotation-wizard [orgId]="orgId()" [widget]="w" [latestVersion]="latestVersion()" (activated)="rotated($event)" />
                 <button mat-button type="button" (click)="closeWizard()">Cancel</button>
               } @else {
-                <button mat-flat-button type="button" #rotateTrigger (click)="rotating.set(true)"><mat-icon>autorenew</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Add the secret' }}</button>
+                <button mat-flat-button type="button" #rotateTrigger (click)="rotating.set(true)"><mat-icon>{{ w.activeSecret ? 'autorenew' : 'key' }}</mat-icon>{{ w.activeSecret ? 'Rotate secret' : 'Import the current key' }}</button>
               }
             }
           </mat-card-content>
@@ -232,7 +232,7 @@ export class WidgetPage {
 
   protected edit(widget: Widget): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenants: [], widget } })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget } })
       .afterClosed()
       .subscribe((saved?: Widget) => saved && this.widget.reload());
   }

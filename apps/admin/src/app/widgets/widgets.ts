@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, inject, input, linkedSignal, signal } from '@angular/core';
+import { Component, computed, inject, input, resource } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,47 +9,57 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
-import type { Page, Widget } from '@keyring/contracts';
+import { WIDGET_SEARCH_MIN_LENGTH, type Page, type Tenant, type Widget, type WidgetPage } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
-import { CursorPager, pagedResource } from '../shared/cursor-pager';
+import { CursorPager, PAGE_SIZE, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
-import { tenantOptions } from '../tenants/tenant-options';
+import { TenantPicker } from '../tenants/tenant-picker';
 import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
+
+/** The list's filters, as the API and the URL name them ('archived' is a flag of its own). */
+const FILTERS = [
+  { value: '', label: 'Live widgets' },
+  { value: 'no-secret', label: 'Without a secret' },
+  { value: 'stale', label: 'Older than the rotation policy' },
+  { value: 'unused', label: 'No userHash in 30 days' },
+  { value: 'archived', label: 'Archived' },
+] as const;
 
 /** Every widget of the organization (or of one tenant): find one fast, or add one. */
 @Component({
   selector: 'kr-widgets',
-  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, RouterLink, ListState, Pager],
+  imports: [DatePipe, FormsModule, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, MatSelectModule, MatTableModule, RouterLink, ListState, Pager, TenantPicker],
   template: `
     <div class="page-header">
       <h1>Widgets</h1>
       @if (session.can('widgets:write')) {
-        <button mat-flat-button type="button" [disabled]="!loaded(tenants)?.items?.length" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
+        <button mat-flat-button type="button" [disabled]="!hasTenants()" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
       }
     </div>
     <div class="toolbar-row">
       <mat-form-field class="search">
         <mat-label>Search widgets</mat-label>
         <mat-icon matPrefix>search</mat-icon>
-        <input matInput [ngModel]="query()" (ngModelChange)="query.set($event); pager.reset()" />
+        <input matInput type="search" [ngModel]="q() ?? ''" (ngModelChange)="show({ q: $event })" />
+        <mat-hint>Name, tenant or Huggy widget UUID; {{ minSearch }} characters or more.</mat-hint>
       </mat-form-field>
+      <kr-tenant-picker [orgId]="orgId()" label="Tenant" placeholder="All tenants" [allowNone]="true" [ngModel]="tenantId() ?? ''" (ngModelChange)="show({ tenantId: $event })" />
       <mat-form-field>
-        <mat-label>Tenant</mat-label>
-        <mat-select [value]="tenant()" (valueChange)="tenant.set($event); pager.reset()">
-          <mat-option value="">All tenants</mat-option>
-          @for (tenant of loaded(tenants)?.items; track tenant.id) {
-            <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
+        <mat-label>Show</mat-label>
+        <mat-select [value]="status() ?? ''" (valueChange)="show({ status: $event })">
+          @for (filter of filters; track filter.value) {
+            <mat-option [value]="filter.value">{{ filter.label }}</mat-option>
           }
         </mat-select>
       </mat-form-field>
     </div>
-    @if (loaded(tenants)?.items?.length === 0) {
+    @if (hasTenants() === false) {
       <p class="muted">Widgets belong to a tenant: <a [routerLink]="['/orgs', orgId(), 'tenants']">create a tenant</a> first.</p>
     }
-    <kr-list-state [of]="widgets" [empty]="query() ? 'No widget matches this search.' : 'No widgets yet.'">
+    <kr-list-state [of]="widgets" [empty]="q() || status() ? 'No widget matches this search.' : 'No widgets yet.'">
       <table mat-table [dataSource]="loaded(widgets)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
@@ -57,7 +67,7 @@ import { loaded } from '../shared/loaded';
         </ng-container>
         <ng-container matColumnDef="tenant">
           <th mat-header-cell *matHeaderCellDef>Tenant</th>
-          <td mat-cell *matCellDef="let widget">{{ tenants.names().get(widget.tenantId) ?? '—' }}</td>
+          <td mat-cell *matCellDef="let widget">{{ widget.tenantName }}</td>
         </ng-container>
         <ng-container matColumnDef="secret">
           <th mat-header-cell *matHeaderCellDef>Secret</th>
@@ -76,6 +86,7 @@ import { loaded } from '../shared/loaded';
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
       </table>
+      <p class="muted" aria-live="polite">{{ range() }}</p>
       <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
@@ -88,25 +99,53 @@ export class Widgets {
   private readonly router = inject(Router);
   protected readonly session = inject(Session);
   readonly orgId = input.required<string>();
-  /** From the query string (the tenants page links here with it). */
+  // Search and filters live in the URL (bound from the query string), so a reload or a shared link keeps them.
+  readonly q = input<string>();
   readonly tenantId = input<string>();
+  readonly status = input<string>();
+  protected readonly filters = FILTERS;
+  protected readonly minSearch = WIDGET_SEARCH_MIN_LENGTH;
   protected readonly columns = ['name', 'tenant', 'secret', 'rotated'];
-  protected readonly query = signal('');
-  protected readonly tenant = linkedSignal(() => this.tenantId() ?? '');
   protected readonly pager = new CursorPager();
-  protected readonly tenants = tenantOptions(this.orgId);
+  /** Whether the organization has a tenant at all (a widget needs one); undefined while unknown. */
+  private readonly firstTenant = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 1 }),
+  });
+  protected readonly hasTenants = computed(() => {
+    const page = loaded(this.firstTenant);
+    return page && page.items.length > 0;
+  });
   protected readonly widgets = pagedResource(
     this.pager,
-    () => ({ orgId: this.orgId(), q: this.query(), tenantId: this.tenant() }),
-    ({ orgId, q, tenantId }, page) => this.api.get<Page<Widget>>(`/orgs/${orgId}/widgets`, { q, tenantId, ...page }),
+    () => ({ orgId: this.orgId(), q: this.q() ?? '', tenantId: this.tenantId(), status: this.status() }),
+    ({ orgId, q, tenantId, status }, page) =>
+      this.api.get<WidgetPage>(`/orgs/${orgId}/widgets`, {
+        // Shorter searches have no index to serve them: the list stays unfiltered until the third character.
+        q: q.trim().length >= WIDGET_SEARCH_MIN_LENGTH ? q.trim() : undefined,
+        tenantId: tenantId || undefined,
+        ...(status === 'archived' ? { archived: 'true' } : { status: status || undefined }),
+        ...page,
+      }),
   );
+  /** "1–50 of 409" */
+  protected readonly range = computed(() => {
+    const page = loaded(this.widgets);
+    if (!page?.items.length) return '';
+    const first = (this.pager.page() - 1) * PAGE_SIZE + 1;
+    const total = `${page.total.toLocaleString('en')}${page.totalExact ? '' : '+'}`;
+    return `${first}–${first + page.items.length - 1} of ${total}`;
+  });
+
+  protected show(change: { q?: string; tenantId?: string; status?: string }): void {
+    this.pager.reset();
+    const queryParams = Object.fromEntries(Object.entries(change).map(([key, value]) => [key, value || null]));
+    void this.router.navigate([], { queryParams, queryParamsHandling: 'merge', replaceUrl: true });
+  }
 
   protected create(): void {
-    const tenants = loaded(this.tenants)?.items ?? [];
-    const selected = tenants.filter((t) => t.id === this.tenant());
-    const data: WidgetFormData = { orgId: this.orgId(), tenants: selected.length ? [...selected, ...tenants.filter((t) => t.id !== this.tenant())] : tenants };
     this.dialog
-      .open(WidgetFormDialog, { data })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenantId: this.tenantId() } satisfies WidgetFormData })
       .afterClosed()
       .subscribe((widget?: Widget) => {
         if (widget) void this.router.navigate(['/orgs', this.orgId(), 'widgets', widget.id]);

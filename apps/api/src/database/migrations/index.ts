@@ -6,6 +6,7 @@ import { CreateApiKeys1763900400000 } from './1763900400000-CreateApiKeys';
 import { CreateUsage1763900500000 } from './1763900500000-CreateUsage';
 import { KeyAuditChain1764400100000 } from './1764400100000-KeyAuditChain';
 import { HashRecoveryCodesWithArgon21764400200000 } from './1764400200000-HashRecoveryCodesWithArgon2';
+import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTenants';
 import { CreateUsageRollups1764400600000 } from './1764400600000-CreateUsageRollups';
 import { CountWidgetsPerTenant1764400600001 } from './1764400600001-CountWidgetsPerTenant';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   CreateUsage1763900500000,
   KeyAuditChain1764400100000,
   HashRecoveryCodesWithArgon21764400200000,
+  SearchAcrossTenants1764400500000,
   CreateUsageRollups1764400600000,
   CountWidgetsPerTenant1764400600001,
 ];
