@@ -8,7 +8,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const SYSTEM_CHAIN = '00000000-0000-0000-0000-000000000000';
 
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** Every field that the MAC covers: the whole event as stored, but its row id and its own hash. */
 export interface ChainedEvent {

@@ -1,6 +1,7 @@
 import { IntersectionType } from '@nestjs/mapped-types';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { TimeRangeDto } from '../common/validation/time-range.dto';
+import { AUDIT_OUTCOMES, type AuditOutcome } from './audit-chain';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 
 export class AuditFilterDto extends IntersectionType(PageQueryDto, TimeRangeDto) {
@@ -28,6 +29,9 @@ export class AuditFilterDto extends IntersectionType(PageQueryDto, TimeRangeDto)
   @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
   tenantId?: string;
 
+  @IsOptional()
+  @IsIn(AUDIT_OUTCOMES, { message: `outcome must be one of ${AUDIT_OUTCOMES.join(', ')}` })
+  outcome?: AuditOutcome;
 }
 
 export class AuditExportDto extends AuditFilterDto {

@@ -111,6 +111,18 @@ describe('audit log (real app, real PostgreSQL)', () => {
     expect((await events(auditor, '/verify')).body).toMatchObject({ valid: true });
   });
 
+  it('filters by outcome, so that refusals and failures can be read on their own', async () => {
+    const refused = (await events(auditor, '?outcome=denied')).body.items;
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((event: { outcome: string }) => event.outcome === 'denied')).toBe(true);
+    const succeeded = (await events(auditor, '?outcome=success&limit=100')).body.items;
+    expect(succeeded.map((event: { action: string }) => event.action)).toContain('setup.completed');
+    expect(succeeded.some((event: { outcome: string }) => event.outcome !== 'success')).toBe(false);
+    const bad = await events(auditor, '?outcome=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toBe('outcome must be one of success, failure, denied');
+  });
+
   it('keeps sequence and chain intact under 50 concurrent audited actions', async () => {
     const before = (await auditor.request('GET', `/api/v1/orgs/${orgId}/audit-events/verify`)).body.checkedEvents;
     const responses = await Promise.all(

@@ -11,6 +11,7 @@ export interface AuditFilter {
   targetType?: string;
   targetId?: string;
   tenantId?: string;
+  outcome?: string;
   from?: string;
   to?: string;
 }
@@ -109,6 +110,7 @@ export function auditPageQuery(scope: Scope, filter: AuditFilter, limit: number,
   if (filter.targetType) add('target_type = ?', filter.targetType);
   if (filter.targetId) add('target_id = ?', filter.targetId);
   if (filter.tenantId) add('tenant_id = ?', filter.tenantId);
+  if (filter.outcome) add('outcome = ?', filter.outcome);
   if (filter.from) {
     add(`occurred_at >= ? AND seq > COALESCE((SELECT seq FROM audit_events WHERE organization_id = $1
       AND occurred_at < ?::timestamptz - interval '${CLOCK_SKEW_MARGIN}' ORDER BY occurred_at DESC LIMIT 1), 0)`, filter.from);

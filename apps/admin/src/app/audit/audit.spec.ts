@@ -3,6 +3,9 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import type { AuditFullVerification, AuditVerification } from '@keyring/contracts';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { MatSelectHarness } from '@angular/material/select/testing';
+import { Session } from '../core/session';
 import { AuditLog } from './audit';
 
 const VERIFY = '/api/v1/orgs/o/audit-events/verify';
@@ -61,5 +64,30 @@ describe('AuditLog chain badge', () => {
     await answerVerify({ valid: false, checkedEvents: 2, firstBrokenSeq: 3, reason: 'Event 3 does not match its MAC.', fullVerification: broken });
     expect(text('chain-badge')).toBe('report Chain broken at event 3');
     expect(text('full-check')).toMatch(/: broken at event 3$/);
+  });
+});
+
+describe('AuditLog filters', () => {
+  it('asks the API for one outcome, so that refusals can be read on their own', async () => {
+    TestBed.configureTestingModule({
+      imports: [AuditLog],
+      providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations(), { provide: Session, useValue: { can: () => true } }],
+    });
+    const fixture = TestBed.createComponent(AuditLog);
+    fixture.componentRef.setInput('orgId', 'o');
+    fixture.detectChanges();
+    const http = TestBed.inject(HttpTestingController);
+    // Nothing stays in flight (the harness waits for the page to be stable): the lists empty, the chain verified.
+    const lists = ['audit-events', 'tenants', 'widgets', 'members'].map((list) => `/api/v1/orgs/o/${list}`);
+    http.match((request) => lists.includes(request.url)).forEach((request) => request.flush({ items: [], nextCursor: null }));
+    http.expectOne(VERIFY).flush({ valid: true, checkedEvents: 0, fullVerification: null });
+    const outcome = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness.with({ selector: '[name="outcome"]' }));
+    await outcome.open();
+    await outcome.clickOptions({ text: 'Refused' });
+    (fixture.nativeElement as HTMLElement).querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    fixture.detectChanges();
+    await new Promise((resolve) => setTimeout(resolve));
+    const asked = http.match((request) => request.url === '/api/v1/orgs/o/audit-events').map((request) => request.request.params.get('outcome'));
+    expect(asked).toContain('denied');
   });
 });

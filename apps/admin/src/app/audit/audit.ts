@@ -28,6 +28,7 @@ interface AuditFilters {
   actorId: string;
   tenantId: string;
   widgetId: string;
+  outcome: string;
   from: string;
   to: string;
 }
@@ -57,7 +58,7 @@ export class AuditLog {
   protected readonly canRead = computed(() => this.session.can('audit:read'));
   protected readonly actionGroups = AUDIT_ACTION_GROUPS;
   protected readonly actionLabel = actionLabel;
-  protected readonly draft: AuditFilters = { action: '', actorId: '', tenantId: '', widgetId: '', from: '', to: '' };
+  protected readonly draft: AuditFilters = { action: '', actorId: '', tenantId: '', widgetId: '', outcome: '', from: '', to: '' };
   protected readonly filters = signal<AuditFilters>({ ...this.draft });
   protected readonly pager = new CursorPager();
   protected readonly verification = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<AuditVerification>(`/orgs/${params}/audit-events/verify`) });
@@ -111,6 +112,7 @@ export class AuditLog {
       tenantId: filters.tenantId,
       targetType: filters.widgetId ? 'widget' : undefined,
       targetId: filters.widgetId,
+      outcome: filters.outcome,
       from: filters.from ? new Date(`${filters.from}T00:00:00`).toISOString() : undefined,
       to: filters.to ? new Date(`${filters.to}T23:59:59.999`).toISOString() : undefined,
     };
