@@ -86,8 +86,21 @@ describe('a member limited to one tenant sees nothing of another (real app, real
       const verify = await get(scoped[role], '/audit-events/verify');
       const visible = await get(scoped[role], '/audit-events?limit=100');
       const all = await get(owner, '/audit-events/verify');
-      expect(verify.body).toEqual({ valid: true, checkedEvents: visible.body.items.length, fullVerification: null });
+      expect(verify.body).toMatchObject({ valid: true, checkedEvents: visible.body.items.length });
       expect(all.body.checkedEvents).toBeGreaterThan(verify.body.checkedEvents);
+    });
+
+    it("is told how a full verification of the chain ended, but not how many events it checked", async () => {
+      expect((await owner.request('POST', `/api/v1/orgs/${orgId}/audit-events/verify/full`)).status).toBe(202);
+      let full = (await get(owner, '/audit-events/verify')).body.fullVerification;
+      for (let i = 0; !full.finishedAt && i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        full = (await get(owner, '/audit-events/verify')).body.fullVerification;
+      }
+      expect(full).toMatchObject({ valid: true, checkedEvents: expect.any(Number) });
+      const seen = (await get(scoped[role], '/audit-events/verify')).body;
+      expect(seen.fullVerification).toEqual({ ...full, checkedEvents: null });
+      expect(seen).not.toHaveProperty('pendingEvents');
     });
 
     it("counts neither A's traffic in usage nor A's tenant, widget and key in the overview", async () => {

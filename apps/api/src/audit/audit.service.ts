@@ -68,7 +68,14 @@ export class AuditService implements OnModuleDestroy {
    */
   async verify(scope: Scope, checkpoints: string[] = []): Promise<AuditVerification> {
     const verdict = await this.verifyChain(scope.organizationId, checkpoints);
-    return scope.tenants === 'all' ? verdict : { ...verdict, checkedEvents: await this.events.countVisible(scope) };
+    if (scope.tenants === 'all') return verdict;
+    // The verdict on the whole chain, but not how long it is: that would count other tenants' events.
+    const { pendingEvents: _wholeChain, ...visible } = verdict;
+    return {
+      ...visible,
+      checkedEvents: await this.events.countVisible(scope),
+      fullVerification: verdict.fullVerification && { ...verdict.fullVerification, checkedEvents: null },
+    };
   }
 
   private async verifyChain(routeOrgId: string, checkpoints: string[]): Promise<AuditVerification> {

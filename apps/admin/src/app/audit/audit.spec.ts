@@ -1,3 +1,4 @@
+import type { Provider } from '@angular/core';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -11,19 +12,27 @@ import { AuditLog } from './audit';
 const VERIFY = '/api/v1/orgs/o/audit-events/verify';
 const running: AuditFullVerification = { startedAt: '2026-11-29T10:00:00Z', finishedAt: null, valid: null, checkedEvents: null, firstBrokenSeq: null, reason: null };
 
+/** The audit page of organization `o`, its event list and the names its sentences use answered with empty pages. */
+function openAuditLog(providers: Provider[] = []) {
+  TestBed.configureTestingModule({
+    imports: [AuditLog],
+    providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations(), ...providers],
+  });
+  const fixture = TestBed.createComponent(AuditLog);
+  fixture.componentRef.setInput('orgId', 'o');
+  fixture.detectChanges();
+  const http = TestBed.inject(HttpTestingController);
+  const lists = ['audit-events', 'tenants', 'widgets', 'members'].map((list) => `/api/v1/orgs/o/${list}`);
+  http.match((request) => lists.includes(request.url)).forEach((request) => request.flush({ items: [], nextCursor: null }));
+  return { fixture, http };
+}
+
 describe('AuditLog chain badge', () => {
   afterEach(() => jest.useRealTimers());
 
   async function render() {
     jest.useFakeTimers();
-    TestBed.configureTestingModule({ imports: [AuditLog], providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations()] });
-    const fixture = TestBed.createComponent(AuditLog);
-    fixture.componentRef.setInput('orgId', 'o');
-    fixture.detectChanges();
-    const http = TestBed.inject(HttpTestingController);
-    // The events, and the tenants, widgets and members whose names the sentences use: none here.
-    const lists = ['audit-events', 'tenants', 'widgets', 'members'].map((list) => `/api/v1/orgs/o/${list}`);
-    http.match((request) => lists.includes(request.url)).forEach((request) => request.flush({ items: [], nextCursor: null }));
+    const { fixture, http } = openAuditLog();
     const element = fixture.nativeElement as HTMLElement;
     const settle = async () => {
       await jest.runOnlyPendingTimersAsync();
@@ -69,17 +78,8 @@ describe('AuditLog chain badge', () => {
 
 describe('AuditLog filters', () => {
   it('asks the API for one outcome, so that refusals can be read on their own', async () => {
-    TestBed.configureTestingModule({
-      imports: [AuditLog],
-      providers: [provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations(), { provide: Session, useValue: { can: () => true } }],
-    });
-    const fixture = TestBed.createComponent(AuditLog);
-    fixture.componentRef.setInput('orgId', 'o');
-    fixture.detectChanges();
-    const http = TestBed.inject(HttpTestingController);
-    // Nothing stays in flight (the harness waits for the page to be stable): the lists empty, the chain verified.
-    const lists = ['audit-events', 'tenants', 'widgets', 'members'].map((list) => `/api/v1/orgs/o/${list}`);
-    http.match((request) => lists.includes(request.url)).forEach((request) => request.flush({ items: [], nextCursor: null }));
+    const { fixture, http } = openAuditLog([{ provide: Session, useValue: { can: () => true } }]);
+    // Nothing stays in flight (the harness waits for the page to be stable).
     http.expectOne(VERIFY).flush({ valid: true, checkedEvents: 0, fullVerification: null });
     const outcome = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness.with({ selector: '[name="outcome"]' }));
     await outcome.open();
