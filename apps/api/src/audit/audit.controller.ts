@@ -6,6 +6,7 @@ import type { Scope } from '../access/scope';
 import { AuditCheckpoints } from './audit-checkpoints.service';
 import { csvLine, CSV_HEADER } from './audit-export';
 import { AuditKeys } from './audit-keys';
+import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditExportDto, AuditFilterDto, VerifyWithCheckpointsDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
@@ -45,9 +46,16 @@ export class AuditController {
     return this.audit.startFullVerification(scope.organizationId);
   }
 
+  /**
+   * A checkpoint signs the head of the whole organization's chain, so its `seq` counts every tenant's events: a member
+   * limited to some tenants would learn how much happens in the others.
+   */
   @RequirePermission('audit:read')
   @Get('checkpoint')
   checkpoint(@CurrentScope() scope: Scope) {
+    if (scope.tenants !== 'all') {
+      throw new AuditError(AuditErrorCode.CheckpointNeedsWholeOrganization, 'A checkpoint covers every tenant of the organization; members limited to some tenants cannot take one.');
+    }
     return this.checkpoints.checkpoint(scope.organizationId);
   }
 

@@ -84,6 +84,45 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
     });
   });
 
+  describe('a common term (1,000 matches or more: walked in name order instead of sorted)', () => {
+    const expected: string[] = [];
+
+    beforeAll(async () => {
+      const { tenantId: port } = await createWidget(operator, orgId, { tenantName: 'Port Co', widgetName: 'Harbor 0000' });
+      const { tenantId: supplies } = await createWidget(operator, orgId, { tenantName: 'Harbor Supplies', widgetName: 'Crate 00' });
+      await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Harbor ' || lpad(i::text, 4, '0') FROM generate_series(1, 1099) i`, [orgId, port]);
+      await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Crate ' || lpad(i::text, 2, '0') FROM generate_series(1, 30) i`, [orgId, supplies]);
+      const retired = await operator.request('POST', api('/widgets'), { body: { tenantId: port, name: 'Harbor retired' } });
+      await operator.request('POST', api(`/widgets/${retired.body.id}/archive`));
+      for (let i = 0; i <= 30; i++) expected.push(`Crate ${String(i).padStart(2, '0')}`);
+      for (let i = 0; i <= 1099; i++) expected.push(`Harbor ${String(i).padStart(4, '0')}`);
+    });
+
+    it('pages through every match once, in name order, by widget name and by tenant name', async () => {
+      const seen: string[] = [];
+      let cursor = '';
+      do {
+        const page = await auditor.request('GET', api(`/widgets?q=HARBOR&limit=200${cursor && `&cursor=${cursor}`}`));
+        expect(page.status).toBe(200);
+        seen.push(...names(page.body));
+        cursor = page.body.nextCursor ?? '';
+      } while (cursor);
+      expect(seen).toEqual(expected);
+    });
+
+    it('says "1,000+" rather than count every match', async () => {
+      const page = await auditor.request('GET', api('/widgets?q=harbor&limit=5'));
+      expect(page.body).toMatchObject({ total: 1000, totalExact: false });
+      expect(names(page.body)).toEqual(expected.slice(0, 5));
+      // A rare term keeps its exact count.
+      expect((await auditor.request('GET', api('/widgets?q=crate%2007'))).body).toMatchObject({ total: 1, totalExact: true });
+    });
+
+    it('stays inside a tenant-limited member’s tenants', async () => {
+      expect((await limited.request('GET', api('/widgets?q=harbor'))).body).toMatchObject({ items: [], total: 0, totalExact: true });
+    });
+  });
+
   describe('filters and totals', () => {
     let stale: { tenantId: string; widgetId: string };
     let used: { tenantId: string; widgetId: string };

@@ -71,23 +71,43 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
 };
 
 /**
- * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
- * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. The search
- * is a union of three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches,
- * then their widgets): one OR over the three leads the planner to read every widget of the organization.
+ * How a search is run, chosen by how many widgets match (see `WidgetsRepository.searchPlan`). A rare term: a union of
+ * three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches, then their
+ * widgets), then a sort of the few that match — one OR over the three would make the planner read every widget. A
+ * common term: the name-ordered index walked with the three tests per row, which stops at the page's last widget
+ * instead of sorting thousands.
  */
-function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[] } {
+export type SearchPlan = 'rare' | 'common';
+
+/** At this many matches a term is common: a walk in name order then finds a page within about N/this rows. */
+export const COMMON_TERM_MATCHES = 1000;
+
+/** The three ways a widget matches `pattern` (a folded LIKE pattern) when walked row by row. */
+const matchesRow = (pattern: string) => `(w.search_name LIKE ${pattern} OR lower(w.huggy_widget_uuid) LIKE ${pattern}
+      OR w.tenant_id = ANY(ARRAY(SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})))`;
+
+/** The three index lookups for the ids of the widgets that match `pattern`; `archived` is the list's own condition. */
+const matchingIds = (pattern: string, archived: string) => [
+  `SELECT w.id FROM widgets w WHERE w.organization_id = $1 AND ${archived} AND w.search_name LIKE ${pattern}`,
+  `SELECT w.id FROM widgets w WHERE w.organization_id = $1 AND ${archived} AND lower(w.huggy_widget_uuid) LIKE ${pattern}`,
+  `SELECT w.id FROM tenants st JOIN widgets w ON w.organization_id = $1 AND w.tenant_id = st.id
+    WHERE st.organization_id = $1 AND ${archived} AND st.search_name LIKE ${pattern}`,
+];
+
+const archivedSql = (filter: Pick<WidgetFilter, 'archived'>) => (filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL');
+
+/**
+ * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
+ * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks.
+ */
+function filterSql(scope: Scope, filter: WidgetFilter, plan: SearchPlan): { where: string; params: unknown[] } {
   const params: unknown[] = scopeParams(scope);
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [IN_SCOPE, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL'];
+  const where = [IN_SCOPE, archivedSql(filter)];
   if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
   if (filter.q) {
     const pattern = `keyring_fold(${param(likePattern(filter.q))})`;
-    where.push(`w.id IN (
-      SELECT id FROM widgets WHERE organization_id = $1 AND search_name LIKE ${pattern}
-      UNION SELECT id FROM widgets WHERE organization_id = $1 AND lower(huggy_widget_uuid) LIKE ${pattern}
-      UNION SELECT x.id FROM tenants st JOIN widgets x ON x.organization_id = $1 AND x.tenant_id = st.id
-             WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})`);
+    where.push(plan === 'common' ? matchesRow(pattern) : `w.id IN (${matchingIds(pattern, archivedSql(filter)).join(' UNION ')})`);
   }
   if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
   return { where: where.join(' AND '), params };
@@ -172,9 +192,24 @@ export class WidgetsRepository {
     return widget && { ...widget, tenantArchived: locked.tenantArchived };
   }
 
+  /**
+   * Whether `filter.q` matches at least COMMON_TERM_MATCHES widgets of the organization (live or archived, as the
+   * filter asks): the three index lookups, each stopped at that many, so that the probe costs little either way.
+   */
+  async searchPlan(scope: Scope, filter: WidgetFilter): Promise<SearchPlan> {
+    if (!filter.q) return 'rare';
+    // Each lookup's ids are distinct, so fewer than the limit in all means no lookup was cut short: an exact count.
+    const lookups = matchingIds('keyring_fold($2)', archivedSql(filter)).map((lookup) => `(${lookup} LIMIT $3)`);
+    const [{ matches }] = await this.db.query<{ matches: number }[]>(
+      `SELECT count(*)::int AS matches FROM (${lookups.join(' UNION ')}) found`,
+      [scope.organizationId, likePattern(filter.q), COMMON_TERM_MATCHES],
+    );
+    return matches >= COMMON_TERM_MATCHES ? 'common' : 'rare';
+  }
+
   /** A keyset page of the widgets that `filter` selects, ordered by name. */
-  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
-    const { where, params } = filterSql(scope, filter);
+  async list(scope: Scope, filter: WidgetFilter, plan: SearchPlan, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
+    const { where, params } = filterSql(scope, filter, plan);
     const rows = await this.db.query<Row[]>(
       `${select()}
         WHERE ${where}
@@ -187,8 +222,8 @@ export class WidgetsRepository {
   }
 
   /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */
-  async count(scope: Scope, filter: WidgetFilter, cap: number): Promise<number> {
-    const { where, params } = filterSql(scope, filter);
+  async count(scope: Scope, filter: WidgetFilter, plan: SearchPlan, cap: number): Promise<number> {
+    const { where, params } = filterSql(scope, filter, plan);
     const [{ total }] = await this.db.query<{ total: number }[]>(
       `SELECT count(*)::int AS total FROM (
          SELECT 1 FROM widgets w WHERE ${where}

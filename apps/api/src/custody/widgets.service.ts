@@ -10,11 +10,13 @@ import type { CreateWidgetDto, ListWidgetsQueryDto, UpdateWidgetDto } from './cu
 import { widgetNotFound } from './custody.errors';
 import { liveWidget, SecretVersionsService } from './secret-versions.service';
 import { TenantsService } from './tenants.service';
-import { WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
+import { COMMON_TERM_MATCHES, WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
 
 const DEFAULT_PAGE = 50;
 /** Past this many, a list says "10,000+" rather than count every widget. */
 const TOTAL_CAP = 10_000;
+/** A search's total is exact up to the number that makes a term common: past it, "1,000+" (see SearchPlan). */
+const SEARCH_TOTAL_CAP = COMMON_TERM_MATCHES;
 const DEFAULT_UNUSED_DAYS = 30;
 const DEFAULT_POLICY: TokenPolicy = { claims: 'jti', ttlSeconds: null };
 
@@ -52,7 +54,7 @@ export class WidgetsService {
     });
   }
 
-  /** A page of the widgets the query selects, with how many there are in all (counted up to TOTAL_CAP). */
+  /** A page of the widgets the query selects, with how many there are in all (counted up to a cap). */
   async list(scope: Scope, query: ListWidgetsQueryDto) {
     const limit = query.limit ?? DEFAULT_PAGE;
     const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
@@ -63,11 +65,13 @@ export class WidgetsService {
       status: query.status,
       unusedDays: query.unusedDays ?? DEFAULT_UNUSED_DAYS,
     };
+    const plan = await this.widgets.searchPlan(scope, filter);
+    const cap = filter.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
     const [rows, total] = await Promise.all([
-      this.widgets.list(scope, filter, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
-      this.widgets.count(scope, filter, TOTAL_CAP + 1),
+      this.widgets.list(scope, filter, plan, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
+      this.widgets.count(scope, filter, plan, cap + 1),
     ]);
-    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, TOTAL_CAP), totalExact: total <= TOTAL_CAP };
+    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, cap), totalExact: total <= cap };
   }
 
   async needingRotation(scope: Scope, limit = DEFAULT_PAGE) {

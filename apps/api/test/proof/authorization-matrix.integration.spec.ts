@@ -102,7 +102,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/orgs/:orgId/audit-events/verify': { expected: '         401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/audit-events/verify': { expected: '        401 400 400 403 400 403 400 400 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/audit-events/verify/full': { expected: '   401 202 202 403 202 403 202 202 404 401 401 401 401' },
-  'GET /api/v1/orgs/:orgId/audit-events/checkpoint': { expected: '     401 200 200 403 200 403 200 200 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-events/checkpoint': { expected: '     401 200 200 403 200 403 403 403 404 401 401 401 401' },
   'GET /.well-known/keyring-audit-keys.json': { expected: '            200 200 200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/v1/orgs/:orgId/audit-events/export': { expected: '         401 400 400 403 400 403 400 400 404 401 401 401 401' },
   'POST /api/v1/widgets/:widgetId/user-hash': { expected: '            401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifier: 'visitor' } },
