@@ -12,10 +12,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { CompactEncrypt, compactDecrypt } from 'jose';
+import { compactDecrypt } from 'jose';
 import pg from 'pg';
 import { seedAuditChain } from '../lib/audit-seed.mjs';
+import { WORDS as words, encryptSecret, seedSecretVersions, seedTenantsAndWidgets } from '../lib/bench-seed.mjs';
 import { freePort } from '../lib/keyring-server.mjs';
+import { percentile } from '../lib/latency.mjs';
 
 const WIDGETS = Number(process.env.BENCH_WIDGETS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -56,10 +58,6 @@ async function stopServer(child) {
   await exited;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function time(label, path, headers, request = (url) => fetch(`http://127.0.0.1:${port}${url}`, { headers }).then((response) => [response])) {
   const samples = [];
   for (let i = 0; i < SAMPLES; i++) {
@@ -91,15 +89,7 @@ const orgId = setup.organization.id;
 
 console.log(`Seeding ${WIDGETS} widgets in ${WIDGETS / 100} tenants and ${EVENTS} audit events…`);
 let started = performance.now();
-const words = ['loja', 'padaria', 'farmacia', 'clinica', 'escola', 'academia', 'hotel', 'oficina', 'mercado', 'livraria'];
-await db.query(`INSERT INTO tenants (organization_id, name) SELECT $1, 'Tenant ' || i || ' ' || ($2::text[])[1 + i % 10] FROM generate_series(1, $3) i`, [orgId, words, WIDGETS / 100]);
-await db.query(
-  `INSERT INTO widgets (organization_id, tenant_id, name)
-   SELECT $1, t.id, initcap(($2::text[])[1 + (g.i * 7) % 10]) || ' ' || md5(g.i::text) || ' chat'
-     FROM (SELECT id, row_number() OVER () AS n FROM tenants WHERE organization_id = $1) t
-     JOIN generate_series(1, $3) g(i) ON (g.i % ($3 / 100)) + 1 = t.n`,
-  [orgId, words, WIDGETS],
-);
+await seedTenantsAndWidgets(db, { orgId, widgets: WIDGETS });
 await seedAuditChain(db, { orgId, count: EVENTS, masterKey: oldKey });
 await db.query('ANALYZE');
 console.log(`  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -195,21 +185,8 @@ console.log(`tenant API: ${Math.round(withoutVerification.requests.average)} req
 
 // Re-wrap: every widget gets a version under the old key; the server then restarts with the new key active.
 console.log(`\nEncrypting ${WIDGETS} secret versions under the old key…`);
-const binding = (widgetId) => ({ purpose: 'widget-secret', organizationId: orgId, widgetId, version: 1 });
 // (The tenant-API widget above has its version already.)
-const widgetIds = (await db.query('SELECT id FROM widgets w WHERE organization_id = $1 AND NOT EXISTS (SELECT 1 FROM secret_versions v WHERE v.widget_id = w.id)', [orgId])).rows.map((r) => r.id);
-const encoder = new TextEncoder();
-const encrypt = (key, widgetId, secret) =>
-  new CompactEncrypt(encoder.encode(secret)).setProtectedHeader({ ...binding(widgetId), alg: 'A256GCMKW', enc: 'A256GCM', kid: key.id }).encrypt(key.key);
-for (let offset = 0; offset < widgetIds.length; offset += 5000) {
-  const chunk = widgetIds.slice(offset, offset + 5000);
-  const ciphertexts = await Promise.all(chunk.map((id, i) => encrypt(oldKey, id, `bench-secret-${offset + i}`)));
-  await db.query(
-    `INSERT INTO secret_versions (widget_id, version, organization_id, state, ciphertext, master_key_id, fingerprint, activated_at)
-     SELECT w, 1, $1, 'active', c, $2, 'XXXX-XXXX-XXXX-XXXX', now() FROM unnest($3::uuid[], $4::text[]) AS x(w, c)`,
-    [orgId, oldKey.id, chunk, ciphertexts],
-  );
-}
+await seedSecretVersions(db, { orgId, masterKey: oldKey, secretOf: (i) => `bench-secret-${i}` });
 const sample = (await db.query('SELECT widget_id, ciphertext FROM secret_versions LIMIT 1')).rows[0];
 
 // Baseline: the same crypto work in this process, no database.
@@ -220,7 +197,7 @@ for (let offset = 0; offset < rows.length; offset += 500) {
   await Promise.all(
     rows.slice(offset, offset + 500).map(async (row) => {
       const { plaintext } = await compactDecrypt(row.ciphertext, oldKey.key);
-      await encrypt(newKey, row.widget_id, new TextDecoder().decode(plaintext));
+      await encryptSecret(newKey, { organizationId: orgId, widgetId: row.widget_id, version: 1 }, new TextDecoder().decode(plaintext));
     }),
   );
 }
