@@ -9,7 +9,7 @@
 // Runs on the embedded PostgreSQL and, when BENCH_DATABASE_URL names a server (unset: the machine's PostgreSQL at
 // 127.0.0.1:5432 if it answers; empty: none), on a fresh database there too.
 // Usage: npm run build && node tools/bench/console.mjs   (BENCH_WIDGETS, BENCH_EVENTS, BENCH_SECONDS: a quick run;
-// BENCH_EMBEDDED=0: the DATABASE_URL server only)
+// BENCH_EMBEDDED=0: the DATABASE_URL server only; BENCH_KEEP=1: keep each server until Ctrl-C, to EXPLAIN)
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -52,6 +52,11 @@ for (const adminUrl of runs) {
     await consoleEndpoints(keyring, fixture);
     await exportAll(keyring, fixture);
     await tenantApi(keyring, fixture);
+    if (process.env.BENCH_KEEP) {
+      // For EXPLAIN on the seeded data: stopped by Ctrl-C (SIGINT).
+      console.log(`kept: ${keyring.base} organization ${fixture.orgId}, ${keyring.databaseUrl}, session ${JSON.stringify(fixture.sessions[0])}`);
+      await new Promise((resolve) => process.once('SIGINT', resolve));
+    }
   } catch (error) {
     console.error(error);
     process.exitCode = 1;
