@@ -1,6 +1,8 @@
 import { createWidget } from '../../test/custody-fixtures';
 import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { memberScope } from '../access/scope';
+import { overviewQuery } from './overview.controller';
 
 describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -67,3 +69,54 @@ describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
     expect(await counts()).toEqual({ widgets: 5000, widgetsWithoutSecret: 1 });
   });
 });
+
+describe('the overview at scale: overdue widgets (real app, real PostgreSQL)', () => {
+  const OVERDUE = 2000;
+  let keyring: TestApp;
+  afterAll(() => keyring.close());
+
+  it('counts the whole organization\'s overdue widgets in the age index, less archived ones, without reading each widget', async () => {
+    keyring = await startTestApp();
+    const { organizationId, owner } = await completeSetup(keyring);
+    const path = `/api/v1/orgs/${organizationId}/overview`;
+    const { tenantId, widgetId: archived } = await createWidget(owner, organizationId, { tenantName: 'Busy', secret: 'overdue-secret-0001' });
+    await createWidget(owner, organizationId, { tenantId, widgetName: 'Live', secret: 'overdue-secret-0002' });
+    const { tenantId: archivedTenant } = await createWidget(owner, organizationId, { tenantName: 'Gone', secret: 'overdue-secret-0003' });
+    // Many widgets whose secret is past the 90-day policy (seeded as the owner; the ciphertexts are never opened).
+    await keyring.db.query(
+      `WITH w AS (INSERT INTO widgets (organization_id, tenant_id, name, active_version)
+                  SELECT $1, $2, 'Seeded ' || i, 1 FROM generate_series(1, $3) i RETURNING id)
+       INSERT INTO secret_versions (widget_id, version, organization_id, state, ciphertext, master_key_id, fingerprint, activated_at)
+       SELECT id, 1, $1, 'active', 'x', 'k', 'XXXX-XXXX-XXXX-XXXX', now() - interval '100 days' FROM w`,
+      [organizationId, tenantId, OVERDUE],
+    );
+    await keyring.db.query("UPDATE secret_versions SET activated_at = now() - interval '100 days' WHERE organization_id = $1", [organizationId]);
+    expect((await owner.request('POST', `/api/v1/orgs/${organizationId}/widgets/${archived}/archive`)).status).toBe(200);
+    expect((await owner.request('POST', `/api/v1/orgs/${organizationId}/tenants/${archivedTenant}/archive`)).status).toBe(200);
+    await keyring.db.query('VACUUM ANALYZE secret_versions, widgets, tenants');
+
+    // The seeded ones and 'Live'; not the archived widget, nor the widget of the archived tenant.
+    expect((await owner.request('GET', path)).body.widgetsOverdue).toBe(OVERDUE + 1);
+    const member = await addMember(keyring, owner, organizationId, 'busy@agency.example', 'auditor', [tenantId]);
+    expect((await member.request('GET', path)).body.widgetsOverdue).toBe(OVERDUE + 1);
+
+    const { sql, params } = overviewQuery(memberScope(organizationId, owner.userId, null));
+    const [{ 'QUERY PLAN': [plan] }] = await keyring.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+    const widgetRowsRead = flatten(plan.Plan)
+      .filter((node) => node['Relation Name'] === 'widgets')
+      .reduce((sum, node) => sum + node['Actual Rows'] * (node['Actual Loops'] ?? 1), 0);
+    expect({ widgetRowsRead: widgetRowsRead < 100, plan: widgetRowsRead < 100 ? null : plan }).toEqual({ widgetRowsRead: true, plan: null });
+  }, 60_000);
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
