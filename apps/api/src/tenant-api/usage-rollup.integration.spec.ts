@@ -66,15 +66,43 @@ describe('usage rollups (real app, real PostgreSQL)', () => {
     const days = await keyring.db.query<{ rows: number; issued: number }>('SELECT count(*)::int AS rows, sum(issued)::int AS issued FROM usage_days');
     expect(days[0].issued).toBe(88 + 20);
     expect(days[0].rows).toBeLessThanOrEqual(2 * widgets.length);
-    // A day whose minutes and hours are long gone (past retention) is still on the chart: it reads the day level.
+    // A day whose minutes and hours are long gone (past retention) is still on the chart: it reads the day levels
+    // (of the widget, and of its tenant for the chart of many widgets), as the rollup left them.
     await keyring.db.query(
       `INSERT INTO usage_days (organization_id, widget_id, bucket, issued, verified) VALUES ($1, $2, date_trunc('day', now() - interval '10 days', 'UTC'), 1000, 0)`,
       [orgId, widgets[0]],
     );
+    await keyring.db.query(
+      `INSERT INTO usage_tenant_days (organization_id, tenant_id, bucket, issued, verified)
+       SELECT $1, tenant_id, date_trunc('day', now() - interval '10 days', 'UTC'), 1000, 0 FROM widgets WHERE id = $2`,
+      [orgId, widgets[0]],
+    );
+    const total = async (query: string) => {
+      const month = await chart(query);
+      expect(month.status).toBe(200);
+      return month.body.items.reduce((sum: number, item: { issued: number }) => sum + item.issued, 0);
+    };
+    expect(await total('granularity=day')).toBe(1108);
+    expect(await total(`granularity=day&widgetId=${widgets[0]}`)).toBe(1000 + 54);
+  });
+
+  it("answers the 30-day chart of many widgets from one row per tenant and day (#14: 60k widget-days took 180-500 ms)", async () => {
+    expect(await rollup()).toBe(true);
+    const [tenantDays] = await keyring.db.query<{ rows: number; issued: number }>(
+      'SELECT count(*)::int AS rows, sum(issued)::int AS issued FROM usage_tenant_days WHERE organization_id = $1',
+      [orgId],
+    );
+    // Both widgets are of one tenant: today and yesterday (the rollup's two days) and the day seeded above.
+    expect(tenantDays.rows).toBeLessThanOrEqual(3);
+    expect(tenantDays.issued).toBe(1108);
+    // The figure is the tenant level's: the chart does not sum the widgets' days.
+    await keyring.db.query('UPDATE usage_tenant_days SET issued = issued + 5000 WHERE organization_id = $1 AND bucket = date_trunc(\'day\', now(), \'UTC\')', [orgId]);
     const month = await chart('granularity=day');
-    expect(month.status).toBe(200);
-    const total = month.body.items.reduce((sum: number, item: { issued: number }) => sum + item.issued, 0);
-    expect(total).toBe(1108);
+    expect(month.body.items.reduce((sum: number, item: { issued: number }) => sum + item.issued, 0)).toBe(6108);
+    // The next round recomputes today from the widgets' days.
+    expect(await rollup()).toBe(true);
+    const again = await chart('granularity=day');
+    expect(again.body.items.reduce((sum: number, item: { issued: number }) => sum + item.issued, 0)).toBe(1108);
   });
 
   it('deletes minutes past their retention, and skips a round another instance is running', async () => {

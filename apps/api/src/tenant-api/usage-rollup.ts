@@ -6,7 +6,8 @@ import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 const ROLLUP_LOCK = 'usage-rollup';
 
 /**
- * Sums usage_minutes into usage_hours and those into usage_days, every `usageRollupSeconds`, and deletes each
+ * Sums usage_minutes into usage_hours, those into usage_days and those into usage_tenant_days (per tenant: the
+ * chart of many widgets), every `usageRollupSeconds`, and deletes each
  * level past its retention. Each round recomputes the current and the previous hour and day from the level below
  * and overwrites them, so a round is idempotent, a skipped or failed one is made up by the next, and counts flushed
  * late into the previous hour are still taken.
@@ -37,9 +38,11 @@ export class UsageRollup implements OnModuleInit, OnApplicationShutdown {
       if (!locked) return false;
       await rollUp(manager, 'usage_hours', 'hour', 'usage_minutes', 'minute');
       await rollUp(manager, 'usage_days', 'day', 'usage_hours', 'bucket');
+      await rollUpTenants(manager);
       await prune(manager, 'usage_minutes', 'minute', `${this.config.usageMinuteRetentionHours} hours`);
       await prune(manager, 'usage_hours', 'bucket', `${this.config.usageHourRetentionDays} days`);
       await prune(manager, 'usage_days', 'bucket', `${this.config.usageDayRetentionDays} days`);
+      await prune(manager, 'usage_tenant_days', 'bucket', `${this.config.usageDayRetentionDays} days`);
       return true;
     });
   }
@@ -52,6 +55,17 @@ async function rollUp(manager: EntityManager, table: string, unit: 'hour' | 'day
      SELECT organization_id, widget_id, date_trunc('${unit}', ${column}, 'UTC'), sum(issued), sum(verified)
        FROM ${source} WHERE ${column} >= ${since} GROUP BY 1, 2, 3
      ON CONFLICT (widget_id, bucket) DO UPDATE SET issued = EXCLUDED.issued, verified = EXCLUDED.verified`,
+  );
+}
+
+/** The current and the previous day of each tenant, from its widgets' days (a widget counts where it is now). */
+async function rollUpTenants(manager: EntityManager): Promise<void> {
+  await manager.query(
+    `INSERT INTO usage_tenant_days AS r (organization_id, tenant_id, bucket, issued, verified)
+     SELECT u.organization_id, w.tenant_id, u.bucket, sum(u.issued), sum(u.verified)
+       FROM usage_days u JOIN widgets w ON w.id = u.widget_id
+      WHERE u.bucket >= date_trunc('day', now(), 'UTC') - interval '1 day' GROUP BY 1, 2, 3
+     ON CONFLICT (tenant_id, bucket) DO UPDATE SET issued = EXCLUDED.issued, verified = EXCLUDED.verified`,
   );
 }
 

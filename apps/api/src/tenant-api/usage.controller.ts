@@ -11,7 +11,7 @@ const MAX_SPAN_DAYS = { minute: 1, hour: 31, day: 366 } as const;
 type Granularity = keyof typeof MAX_SPAN_DAYS;
 /**
  * Each granularity reads its own level (UsageRollup), so a chart reads at most one row per widget and bucket
- * (minutes: per key too). Buckets are UTC and counted whole: the first one starts at or before `from`. Hours and
+ * (minutes: per key too; days of many widgets: per tenant, see usageQuery). Buckets are UTC and counted whole: the first one starts at or before `from`. Hours and
  * days are as fresh as the last rollup round (KEYRING_USAGE_ROLLUP_SECONDS).
  */
 const SOURCE: Record<Granularity, { table: string; column: string }> = {
@@ -47,16 +47,35 @@ export class UsageController {
         `from must be before to, at most ${MAX_SPAN_DAYS[granularity]} day(s) apart with granularity ${granularity}.`,
       );
     }
-    const { table, column } = SOURCE[granularity];
-    const rows = await this.db.query<{ bucket: Date; issued: number; verified: number }[]>(
-      `SELECT date_trunc($4, u.${column}, 'UTC') AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
-         FROM ${table} u JOIN widgets w ON w.id = u.widget_id
-        WHERE u.organization_id = $1 AND u.${column} >= date_trunc($4, $2::timestamptz, 'UTC') AND u.${column} < $3
-          AND ($5::uuid IS NULL OR u.widget_id = $5)
-          AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
-        GROUP BY 1 ORDER BY 1`,
-      [scope.organizationId, from, to, granularity, query.widgetId ?? null, tenantIdsParam(scope)],
-    );
+    const { sql, params } = usageQuery(scope, granularity, from, to, query.widgetId);
+    const rows = await this.db.query<{ bucket: Date; issued: number; verified: number }[]>(sql, params);
     return { from: iso(from), to: iso(to), granularity, items: rows.map(({ bucket, issued, verified }) => ({ bucket: iso(bucket), issued, verified })) };
   }
+}
+
+/**
+ * The chart's SQL. Days of more than one widget read the per-tenant level (UsageRollup): one row per tenant in view
+ * and day however many widgets; everything else the per-widget level, joined to the widget for the member's tenants.
+ */
+export function usageQuery(scope: Scope, granularity: Granularity, from: Date, to: Date, widgetId?: string): { sql: string; params: unknown[] } {
+  if (granularity === 'day' && !widgetId) {
+    return {
+      sql: `SELECT u.bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
+              FROM usage_tenant_days u
+             WHERE u.organization_id = $1 AND u.bucket >= date_trunc('day', $2::timestamptz, 'UTC') AND u.bucket < $3
+               AND ($4::uuid[] IS NULL OR u.tenant_id = ANY($4))
+             GROUP BY 1 ORDER BY 1`,
+      params: [scope.organizationId, from, to, tenantIdsParam(scope)],
+    };
+  }
+  const { table, column } = SOURCE[granularity];
+  return {
+    sql: `SELECT date_trunc($4, u.${column}, 'UTC') AS bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
+            FROM ${table} u JOIN widgets w ON w.id = u.widget_id
+           WHERE u.organization_id = $1 AND u.${column} >= date_trunc($4, $2::timestamptz, 'UTC') AND u.${column} < $3
+             AND ($5::uuid IS NULL OR u.widget_id = $5)
+             AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
+           GROUP BY 1 ORDER BY 1`,
+    params: [scope.organizationId, from, to, granularity, widgetId ?? null, tenantIdsParam(scope)],
+  };
 }
