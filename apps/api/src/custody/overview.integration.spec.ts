@@ -67,6 +67,10 @@ describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
     // The figure is the counter's: the overview does not count widgets on each view.
     await keyring.db.query('UPDATE tenant_widget_counts SET live = 5000 WHERE tenant_id = $1', [tenantId]);
     expect(await counts()).toEqual({ widgets: 5000, widgetsWithoutSecret: 1 });
+    // Nor does the tenant list, for each tenant of a page.
+    const listed = await owner.request('GET', `/api/v1/orgs/${organizationId}/tenants?q=Counted`);
+    expect(listed.body.items.map((tenant: { widgetCount: number }) => tenant.widgetCount)).toEqual([5000]);
+    expect((await owner.request('GET', `/api/v1/orgs/${organizationId}/tenants/${tenantId}`)).body.widgetCount).toBe(5000);
   });
 });
 

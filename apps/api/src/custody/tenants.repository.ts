@@ -13,8 +13,12 @@ export interface TenantView {
   archivedAt: Date | null;
 }
 
+/**
+ * The widget count is the tenant's counter (CountWidgetsPerTenant, its live widgets): a page of 50 tenants no longer
+ * counts their widgets one by one (5,000 rows a page at 100 widgets each in #14's benchmark).
+ */
 const COLUMNS = `t.id, t.name, t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.archived_at AS "archivedAt",
-  (SELECT count(*)::int FROM widgets w WHERE w.tenant_id = t.id AND w.archived_at IS NULL) AS "widgetCount"`;
+  COALESCE((SELECT c.live FROM tenant_widget_counts c WHERE c.tenant_id = t.id), 0) AS "widgetCount"`;
 
 /** The scope in SQL: $1 the organization, $2 its tenants (null for all). */
 const IN_SCOPE = 't.organization_id = $1 AND ($2::uuid[] IS NULL OR t.id = ANY($2))';
