@@ -122,28 +122,25 @@ function checkFields(input: InputRow): PlannedRow {
   };
 }
 
-/** A second row for one widget (tenant and uuid, or tenant and name), or one Huggy widget given to two tenants. */
+/**
+ * A second row for one widget (same tenant and uuid, or same tenant and name). One Huggy widget given to two tenants
+ * is found when matching: rows that name existing widgets may share a uuid that Keyring already has twice.
+ */
 function findDuplicates(rows: PlannedRow[]): void {
   const byWidget = new Map<string, PlannedRow>();
   const byName = new Map<string, PlannedRow>();
-  const byUuid = new Map<string, PlannedRow>();
   for (const row of rows) {
     if (row.issues.length > 0) continue;
     const tenant = nameKey(row.tenant!);
-    const uuid = row.huggyWidgetUuid?.toLowerCase();
-    const issue = (field: ImportField, message: string) => row.issues.push({ row: row.row, field, message });
-    const sameWidget = uuid ? byWidget.get(`${tenant}\u0000${uuid}`) : undefined;
-    const otherTenant = uuid ? byUuid.get(uuid) : undefined;
-    const sameName = byName.get(`${tenant}\u0000${nameKey(row.widget!)}`);
-    if (sameWidget) issue('huggyWidgetUuid', `duplicate of row ${sameWidget.row}: the same tenant and Huggy widget uuid`);
-    else if (otherTenant) issue('huggyWidgetUuid', `row ${otherTenant.row} gives this Huggy widget uuid to tenant "${otherTenant.tenant}": a Huggy widget belongs to one tenant`);
-    else if (sameName) issue('widget', `duplicate of row ${sameName.row}: tenant "${row.tenant}" can have one widget named "${row.widget}"`);
+    const widgetKey = row.huggyWidgetUuid ? `${tenant}\u0000${row.huggyWidgetUuid.toLowerCase()}` : null;
+    const nameKeyed = `${tenant}\u0000${nameKey(row.widget!)}`;
+    const sameWidget = widgetKey ? byWidget.get(widgetKey) : undefined;
+    const sameName = byName.get(nameKeyed);
+    if (sameWidget) row.issues.push({ row: row.row, field: 'huggyWidgetUuid', message: `duplicate of row ${sameWidget.row}: the same tenant and Huggy widget uuid` });
+    else if (sameName) row.issues.push({ row: row.row, field: 'widget', message: `duplicate of row ${sameName.row}: tenant "${row.tenant}" can have one widget named "${row.widget}"` });
     else {
-      if (uuid) {
-        byWidget.set(`${tenant}\u0000${uuid}`, row);
-        byUuid.set(uuid, row);
-      }
-      byName.set(`${tenant}\u0000${nameKey(row.widget!)}`, row);
+      if (widgetKey) byWidget.set(widgetKey, row);
+      byName.set(nameKeyed, row);
     }
   }
 }
@@ -168,6 +165,8 @@ export async function matchRows(
   const scoped = state.widgets.filter((widget): widget is ScopedWidget => widget.inScope);
   const byName = groupBy(scoped, (widget) => `${widget.tenantId}\u0000${nameKey(widget.name)}`);
   const newTenants = new Map<string, string>();
+  /** The first row creating a widget with each uuid: another tenant's row cannot create it too. */
+  const creating = new Map<string, PlannedRow>();
   for (const row of rows) {
     if (row.issues.length > 0) continue;
     const issue = (field: ImportField, message: string) => row.issues.push({ row: row.row, field, message });
@@ -189,7 +188,10 @@ export async function matchRows(
     const matches = uuid ? withUuid.filter((widget): widget is ScopedWidget => widget.inScope && widget.tenantId === tenant?.id) : sameName.filter((widget) => widget.huggyWidgetUuid === null);
     if (matches.length === 1) await planExisting(row, matches[0], issue, options.fingerprint);
     else if (matches.length > 1) issue('huggyWidgetUuid', `tenant "${tenant!.name}" has ${matches.length} widgets with this Huggy widget uuid: archive the extra ones first`);
-    else planNew(row, withUuid[0], sameName[0], issue);
+    else {
+      planNew(row, withUuid[0], sameName[0], creating.get(uuid ?? ''), issue);
+      if (uuid && row.outcome === 'create-widget') creating.set(uuid, row);
+    }
   }
   return { rows, newTenants: [...newTenants.values()] };
 }
@@ -218,8 +220,17 @@ async function planExisting(
   }
 }
 
-/** A row that matched no widget: `user` holds its Huggy widget uuid elsewhere, `named` has its name in its tenant. */
-function planNew(row: PlannedRow, user: ExistingWidget | undefined, named: ScopedWidget | undefined, issue: (field: ImportField, message: string) => void): void {
+/**
+ * A row that matched no widget: `user` holds its Huggy widget uuid elsewhere, `named` has its name in its tenant,
+ * `creator` is an earlier row creating a widget with its uuid.
+ */
+function planNew(
+  row: PlannedRow,
+  user: ExistingWidget | undefined,
+  named: ScopedWidget | undefined,
+  creator: PlannedRow | undefined,
+  issue: (field: ImportField, message: string) => void,
+): void {
   if (!row.huggyWidgetUuid) {
     return issue(
       'huggyWidgetUuid',
@@ -233,6 +244,9 @@ function planNew(row: PlannedRow, user: ExistingWidget | undefined, named: Scope
       'huggyWidgetUuid',
       user.inScope ? `this Huggy widget uuid is already used by widget "${user.name}" of tenant "${user.tenantName}"` : 'this Huggy widget uuid is already used by another widget',
     );
+  }
+  if (creator) {
+    return issue('huggyWidgetUuid', `row ${creator.row} gives this Huggy widget uuid to tenant "${creator.tenant}": a Huggy widget belongs to one tenant`);
   }
   if (named) {
     return issue(

@@ -8,7 +8,7 @@ export class IndexHuggyWidgetUuid1764500200000 implements MigrationInterface {
   name = 'IndexHuggyWidgetUuid1764500200000';
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query('CREATE INDEX widgets_huggy_uuid_idx ON widgets (organization_id, lower(huggy_widget_uuid)) WHERE archived_at IS NULL AND huggy_widget_uuid IS NOT NULL');
+    await db.query('CREATE INDEX widgets_huggy_uuid_idx ON widgets (organization_id, lower(huggy_widget_uuid)) WHERE archived_at IS NULL');
   }
 
   async down(db: QueryRunner): Promise<void> {
