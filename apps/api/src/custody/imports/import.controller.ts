@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import type { ImportReport } from '@keyring/contracts';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { once } from 'node:events';
@@ -7,7 +8,7 @@ import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../.
 import type { Principal } from '../../access/principal';
 import type { RequestContext } from '../../access/request-context';
 import type { Scope } from '../../access/scope';
-import { IMPORT_FIELDS } from './import-input';
+import { IMPORT_BODY_LIMIT_BYTES, IMPORT_FIELDS, IMPORT_MAX_ROWS } from './import-input';
 import { ImportQueryDto } from './import.dto';
 import { ImportService } from './import.service';
 
@@ -22,6 +23,16 @@ export class ImportController {
   @RequirePermission('imports:run')
   @Post()
   @HttpCode(200)
+  @ApiConsumes('text/csv', 'application/json')
+  @ApiBody({
+    description: `CSV (a header naming the columns ${IMPORT_FIELDS.join(', ')}, then one widget a line) or JSON rows; at most ${IMPORT_MAX_ROWS} rows and ${IMPORT_BODY_LIMIT_BYTES / 1024 / 1024} MB. Query \`dryRun=true\` checks without changing anything.`,
+    schema: {
+      oneOf: [
+        { type: 'string', description: 'text/csv' },
+        { type: 'object', required: ['rows'], properties: { rows: { type: 'array', maxItems: IMPORT_MAX_ROWS, items: { $ref: '#/components/schemas/ImportRow' } } } },
+      ],
+    },
+  })
   run(
     @CurrentScope() scope: Scope,
     @Body() body: unknown,
