@@ -451,7 +451,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     });
 
     await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets`);
-    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('link', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: 'Import and export' }).waitFor();
     await page.locator('#import-file').setInputFiles(file(true));
     await page.getByText('clients.csv').waitFor();

@@ -56,7 +56,7 @@ function csvRows(text: string): InputRow[] {
     if (record.length > columns.length) {
       return { row: info.lines, values: {}, problem: `this row has ${record.length} cells but the header ${columns.length} columns (a comma in a name? quote the cell)` };
     }
-    return { row: info.lines, values: Object.fromEntries(columns.map((field, i) => [field, record[i] === '' ? undefined : unescapeFormula(field, record[i])])) };
+    return { row: info.lines, values: Object.fromEntries(columns.map((field, i) => [field, record[i] === undefined || record[i] === '' ? undefined : unescapeFormula(field, record[i])])) };
   });
 }
 

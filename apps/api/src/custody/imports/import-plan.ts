@@ -164,7 +164,6 @@ export async function matchRows(
   const byUuid = groupBy(state.widgets, (widget) => widget.huggyWidgetUuid?.toLowerCase() ?? null);
   const scoped = state.widgets.filter((widget): widget is ScopedWidget => widget.inScope);
   const byName = groupBy(scoped, (widget) => `${widget.tenantId}\u0000${nameKey(widget.name)}`);
-  const newTenants = new Map<string, string>();
   /** The first row creating a widget with each uuid: another tenant's row cannot create it too. */
   const creating = new Map<string, PlannedRow>();
   for (const row of rows) {
@@ -179,7 +178,6 @@ export async function matchRows(
       issue('tenant', `no tenant named "${row.tenant}" among yours: you are limited to some tenants and cannot create new ones`);
       continue;
     }
-    if (!tenant && !newTenants.has(nameKey(row.tenant!))) newTenants.set(nameKey(row.tenant!), row.tenant!);
     row.tenantId = tenant?.id ?? null;
     const uuid = row.huggyWidgetUuid?.toLowerCase() ?? null;
     const withUuid = uuid ? (byUuid.get(uuid) ?? []) : [];
@@ -192,6 +190,11 @@ export async function matchRows(
       planNew(row, withUuid[0], sameName[0], creating.get(uuid ?? ''), issue);
       if (uuid && row.outcome === 'create-widget') creating.set(uuid, row);
     }
+  }
+  // The tenants of the rows that can be imported, by name as first written.
+  const newTenants = new Map<string, string>();
+  for (const row of rows) {
+    if (row.issues.length === 0 && row.tenantId === null && !newTenants.has(nameKey(row.tenant!))) newTenants.set(nameKey(row.tenant!), row.tenant!);
   }
   return { rows, newTenants: [...newTenants.values()] };
 }
@@ -293,7 +296,7 @@ export function toReport(plan: ImportPlan, dryRun: boolean, applied: boolean): I
       widget: row.widget,
       huggyWidgetUuid: row.huggyWidgetUuid,
       outcome: row.issues.length > 0 ? 'error' : row.outcome,
-      newTenant: row.tenant !== null && row.tenantId === null && newTenants.has(nameKey(row.tenant)),
+      newTenant: row.issues.length === 0 && newTenants.has(nameKey(row.tenant!)),
       widgetId: row.issues.length > 0 ? null : row.widgetId,
       secretVersion: row.issues.length > 0 ? null : row.secretVersion,
       fingerprint: row.issues.length > 0 ? null : row.fingerprint,
