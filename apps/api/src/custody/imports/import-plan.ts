@@ -77,9 +77,14 @@ export function checkRows(input: InputRow[]): PlannedRow[] {
 function checkFields(input: InputRow): PlannedRow {
   const issues: ImportIssue[] = [];
   const issue = (field: ImportField | null, message: string) => issues.push({ row: input.row, field, message });
-  if (input.problem) issue(null, input.problem);
+  // A row of the wrong shape gets that one issue, not one per field it seems to lack.
+  if (input.problem) {
+    issue(null, input.problem);
+    return planned(input.row, { tenant: null, widget: null, huggyWidgetUuid: null, huggyCompanyId: null, secret: null }, issues);
+  }
+  const { values } = input;
   const name = (field: 'tenant' | 'widget') => {
-    const value = input.values[field];
+    const value = values[field];
     if (value === undefined) return void issue(field, `${field} is required`);
     if (typeof value !== 'string') return void issue(field, `${field} must be text`);
     const trimmed = value.trim();
@@ -89,7 +94,7 @@ function checkFields(input: InputRow): PlannedRow {
     return trimmed;
   };
   const identifier = (field: 'huggyWidgetUuid' | 'huggyCompanyId', pattern: RegExp, message: string) => {
-    const raw = input.values[field];
+    const raw = values[field];
     if (raw === undefined) return null;
     const value = typeof raw === 'number' && field === 'huggyCompanyId' ? String(raw) : raw;
     if (typeof value !== 'string' || !pattern.test(value.trim())) return void issue(field, message);
@@ -100,26 +105,16 @@ function checkFields(input: InputRow): PlannedRow {
   const huggyWidgetUuid = identifier('huggyWidgetUuid', UUID_PATTERN, 'huggyWidgetUuid must be the widget UUID from the Huggy panel') ?? null;
   const huggyCompanyId = identifier('huggyCompanyId', COMPANY_ID, 'huggyCompanyId must be the numeric company id from the Huggy panel') ?? null;
   let secret: string | null = null;
-  if (input.values.secret !== undefined) {
-    const problem = secretProblem(input.values.secret);
+  if (values.secret !== undefined) {
+    const problem = secretProblem(values.secret);
     if (problem) issue('secret', problem);
-    else secret = input.values.secret as string;
+    else secret = values.secret as string;
   }
-  return {
-    row: input.row,
-    tenant,
-    widget,
-    huggyWidgetUuid,
-    huggyCompanyId,
-    secret,
-    issues,
-    outcome: 'error',
-    tenantId: null,
-    widgetId: null,
-    secretVersion: null,
-    previousVersion: null,
-    fingerprint: null,
-  };
+  return planned(input.row, { tenant, widget, huggyWidgetUuid, huggyCompanyId, secret }, issues);
+}
+
+function planned(row: number, fields: Pick<PlannedRow, 'tenant' | 'widget' | 'huggyWidgetUuid' | 'huggyCompanyId' | 'secret'>, issues: ImportIssue[]): PlannedRow {
+  return { row, ...fields, issues, outcome: 'error', tenantId: null, widgetId: null, secretVersion: null, previousVersion: null, fingerprint: null };
 }
 
 /**

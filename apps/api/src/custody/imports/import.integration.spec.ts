@@ -39,6 +39,8 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
     beforeAll(async () => {
       // Holds "Site chat" with uuid 1 (createWidget's), and an archived tenant.
       existing = await createWidget(owner, orgId, { tenantName: 'Padaria Existente', secret: 'existing-secret-0001' });
+      const counter = await createWidget(owner, orgId, { tenantId: existing.tenantId, widgetName: 'Balcão' });
+      await owner.request('PATCH', api(`/widgets/${counter.widgetId}`), { body: { huggyWidgetUuid: uuid(2) } });
       const archived = await owner.request('POST', api('/tenants'), { body: { name: 'Fechada' } });
       await owner.request('POST', api(`/tenants/${archived.body.id}/archive`));
     });
@@ -56,11 +58,11 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
           `Café Lumière,Site 2,${uuid(10)},,import-secret-0015`, // 7: same tenant and uuid as line 2
           `Café Lumière,site,${uuid(16)},,import-secret-0016`, // 8: same name as line 2 in the tenant
           `Outro Cliente,Site,${uuid(10)},,import-secret-0017`, // 9: uuid of line 2 for another tenant
-          `Padaria Existente,Site chat,${uuid(18)},,import-secret-0018`, // 10: name taken by the existing widget
+          `Padaria Existente,balcão,${uuid(18)},,import-secret-0018`, // 10: name taken by an existing widget
           `Outro Cliente,Chat,${uuid(1)},,import-secret-0019`, // 11: uuid of the existing widget, other tenant
           `fechada,Chat,${uuid(20)},,import-secret-0020`, // 12: archived tenant
           `Padaria Existente,Site chat,${uuid(1)},4242,existing-secret-0001`, // 13: the existing widget, same secret
-          `Padaria Existente,Site chat,${uuid(1)},,`, // 14: the same widget, no secret
+          `Outro Cliente,Outro site,${uuid(24)},,`, // 14: new widget without a secret
           `Outro Cliente,Sem segredo,${uuid(21)},,`, // 15: new widget without a secret
           `Outro Cliente,Chat,${uuid(22)},,import-secret-0022,extra`, // 16: a cell too many
           `Outro Cliente,Sem uuid,,,import-secret-0023`, // 17: no uuid for a new widget
@@ -75,18 +77,17 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
         { row: 7, field: 'huggyWidgetUuid', message: 'duplicate of row 2: the same tenant and Huggy widget uuid' },
         { row: 8, field: 'widget', message: 'duplicate of row 2: tenant "Café Lumière" can have one widget named "site"' },
         { row: 9, field: 'huggyWidgetUuid', message: 'row 2 gives this Huggy widget uuid to tenant "Café Lumière": a Huggy widget belongs to one tenant' },
-        { row: 10, field: 'widget', message: `tenant "Padaria Existente" already has a widget named "Site chat" (Huggy widget uuid ${uuid(1)})` },
+        { row: 10, field: 'widget', message: `tenant "Padaria Existente" already has a widget named "Balcão" (Huggy widget uuid ${uuid(2)})` },
         { row: 11, field: 'huggyWidgetUuid', message: 'this Huggy widget uuid is already used by widget "Site chat" of tenant "Padaria Existente"' },
         { row: 12, field: 'tenant', message: 'tenant "Fechada" is archived: unarchive it first' },
         { row: 16, field: null, message: 'this row has 6 cells but the header 5 columns (a comma in a name? quote the cell)' },
         { row: 17, field: 'huggyWidgetUuid', message: 'huggyWidgetUuid is required to create a widget: it identifies the widget from one import to the next' },
       ]);
       expect(response.body.newTenants).toEqual(['Café Lumière', 'Outro Cliente']);
-      expect(response.body.counts).toEqual({ rows: 16, invalidRows: 12, tenantsCreated: 2, widgetsCreated: 2, secretsImported: 1, unchanged: 2 });
+      expect(response.body.counts).toEqual({ rows: 16, invalidRows: 12, tenantsCreated: 2, widgetsCreated: 3, secretsImported: 1, unchanged: 1 });
       const outcome = (row: number) => response.body.rows.find((r: { row: number }) => r.row === row);
       expect(outcome(2)).toEqual({ row: 2, tenant: 'Café Lumière', widget: 'Site', huggyWidgetUuid: uuid(10), outcome: 'create-widget', newTenant: true, widgetId: null, secretVersion: 1, fingerprint: null });
       expect(outcome(13)).toMatchObject({ outcome: 'unchanged', newTenant: false, widgetId: existing.widgetId, fingerprint: expect.stringMatching(/^[0-9A-Z]{4}-/) });
-      expect(outcome(14)).toMatchObject({ outcome: 'unchanged', widgetId: existing.widgetId });
       expect(outcome(15)).toMatchObject({ outcome: 'create-widget', secretVersion: null });
       expect(outcome(3)).toMatchObject({ outcome: 'error', widgetId: null });
       expect(await count('/widgets?limit=200')).toBe(widgetsBefore);
@@ -259,7 +260,7 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
       expect(lines[0]).toBe(HEADER);
       expect(lines).toContain(`Clínica Sorriso,Recepção,${uuid(40)},1001,`);
       expect(lines).toContain(`'=SUM(A1),'+Formula,${uuid(1)},4242,`);
-      expect(lines.every((line) => line.endsWith(','))).toBe(true);
+      expect(lines.slice(1).every((line) => line.endsWith(','))).toBe(true);
       const widgets = (await owner.request('GET', api('/widgets?limit=200'))).body.total;
       expect(lines).toHaveLength(widgets + 1);
 
