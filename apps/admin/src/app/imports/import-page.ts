@@ -58,7 +58,6 @@ export class ImportPage {
   protected readonly report = signal<ImportReport | null>(null);
   protected readonly submission = new Submission();
   protected readonly exporting = new Submission();
-  protected readonly outcomeLabels = OUTCOME_LABELS;
   protected readonly rowFilters = ROW_FILTERS;
   protected readonly rowFilter = signal('changes');
   protected readonly errorColumns = ['row', 'field', 'message'];
@@ -73,6 +72,10 @@ export class ImportPage {
     const report = this.report();
     return !!report && report.dryRun && report.counts.invalidRows === 0 && report.counts.unchanged < report.counts.rows;
   });
+
+  protected outcomeLabel(row: ImportRowReport): string {
+    return OUTCOME_LABELS[row.outcome];
+  }
 
   protected async pick(input: HTMLInputElement): Promise<void> {
     const file = input.files?.[0];
