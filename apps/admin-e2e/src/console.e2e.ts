@@ -451,7 +451,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     });
 
     await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets`);
-    await page.getByRole('link', { name: 'Import', exact: true }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Import', exact: true }).click(); // the Widgets page's button
     await page.getByRole('heading', { name: 'Import and export' }).waitFor();
     await page.locator('#import-file').setInputFiles(file(true));
     await page.getByText('clients.csv').waitFor();
@@ -467,6 +467,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     ]);
     expect(await page.getByTestId('import-new-tenants').textContent()).toContain('Importado 01');
     expect(await page.getByRole('button', { name: 'Apply import' }).isDisabled()).toBe(true);
+    await errors.scrollIntoViewIfNeeded(); // the page scrolls inside its frame: bring the errors into the screenshot
     await look('18-import-dry-run-three-bad-rows');
 
     await page.locator('#import-file').setInputFiles(file(false));
@@ -476,7 +477,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('heading', { name: 'Imported' }).waitFor();
     await page.getByText('300 new widgets').waitFor();
     expect(await page.getByText('30 new tenants').count()).toBe(1);
-    expect(await page.getByRole('textbox', { name: 'CSV (or paste it here)' }).inputValue()).toBe(''); // no copy of the secrets kept
+    expect(await page.getByRole('textbox', { name: 'CSV (or paste it here)' }).inputValue()).toBe(''); // the file's secrets are never shown
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
     await look('19-import-applied');
 
     await page.getByRole('link', { name: 'See the widgets' }).click();
@@ -492,6 +494,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByText('300 unchanged').waitFor();
     await page.getByText('there is nothing to import').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
     await look('26-phone-import-unchanged');
     await page.setViewportSize({ width: 1280, height: 900 });
   });

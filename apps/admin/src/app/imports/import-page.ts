@@ -67,6 +67,7 @@ export class ImportPage {
     return (this.report()?.rows ?? []).filter(keep);
   });
   protected readonly rowsShown = ROWS_SHOWN;
+  protected readonly lineCount = computed(() => this.csv().split('\n').filter((line) => line.trim()).length);
   /** Apply only what a dry run found clean and not already in Keyring. */
   protected readonly canApply = computed(() => {
     const report = this.report();
@@ -99,7 +100,10 @@ export class ImportPage {
   protected async apply(): Promise<void> {
     await this.send(false);
     // The file holds secrets: once they are in Keyring, the page keeps no copy.
-    if (this.report()?.applied) this.edit('');
+    if (this.report()?.applied) {
+      this.csv.set('');
+      this.fileName.set(null);
+    }
   }
 
   protected exportInventory(): Promise<void> {
