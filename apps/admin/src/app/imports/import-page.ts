@@ -116,8 +116,9 @@ export class ImportPage {
   private send(dryRun: boolean): Promise<void> {
     return this.submission.run(async () => {
       try {
-        this.report.set(await this.api.postText<ImportReport>(`/orgs/${this.orgId()}/imports`, this.csv(), 'text/csv', { dryRun }));
-        this.rowFilter.set('changes');
+        const report = await this.api.postText<ImportReport>(`/orgs/${this.orgId()}/imports`, this.csv(), 'text/csv', { dryRun });
+        this.report.set(report);
+        this.rowFilter.set(report.counts.unchanged === report.counts.rows ? 'all' : 'changes');
       } catch (error) {
         // A refused apply (422) reports every row's problem: shown as a dry run's would be.
         const report = error instanceof HttpErrorResponse ? (error.error as { report?: ImportReport } | null)?.report : undefined;
