@@ -54,15 +54,21 @@ export interface ImportPlan {
   newTenants: string[];
 }
 
+/** A row with no issue so far: its tenant and widget names are there. */
+type OpenRow = PlannedRow & { tenant: string; widget: string };
+
+/** The rows without an issue (yet), in order. */
+const open = (rows: PlannedRow[]): OpenRow[] => rows.filter((row): row is OpenRow => row.issues.length === 0 && row.tenant !== null && row.widget !== null);
+
 /** Names compare as the unique indexes do: trimmed, any case. */
 export const nameKey = (name: string) => name.toLowerCase();
 
 /** The rows' names, uuids and tenants: what ImportRepository.state is to read. */
 export function namedInRows(rows: PlannedRow[]): { tenantNames: string[]; widgetNames: string[]; uuids: string[] } {
-  const valid = rows.filter((row) => row.issues.length === 0);
+  const valid = open(rows);
   return {
-    tenantNames: [...new Set(valid.map((row) => nameKey(row.tenant!)))],
-    widgetNames: [...new Set(valid.map((row) => nameKey(row.widget!)))],
+    tenantNames: [...new Set(valid.map((row) => nameKey(row.tenant)))],
+    widgetNames: [...new Set(valid.map((row) => nameKey(row.widget)))],
     uuids: [...new Set(valid.flatMap((row) => (row.huggyWidgetUuid ? [row.huggyWidgetUuid.toLowerCase()] : [])))],
   };
 }
@@ -124,11 +130,10 @@ function planned(row: number, fields: Pick<PlannedRow, 'tenant' | 'widget' | 'hu
 function findDuplicates(rows: PlannedRow[]): void {
   const byWidget = new Map<string, PlannedRow>();
   const byName = new Map<string, PlannedRow>();
-  for (const row of rows) {
-    if (row.issues.length > 0) continue;
-    const tenant = nameKey(row.tenant!);
+  for (const row of open(rows)) {
+    const tenant = nameKey(row.tenant);
     const widgetKey = row.huggyWidgetUuid ? `${tenant}\u0000${row.huggyWidgetUuid.toLowerCase()}` : null;
-    const nameKeyed = `${tenant}\u0000${nameKey(row.widget!)}`;
+    const nameKeyed = `${tenant}\u0000${nameKey(row.widget)}`;
     const sameWidget = widgetKey ? byWidget.get(widgetKey) : undefined;
     const sameName = byName.get(nameKeyed);
     if (sameWidget) row.issues.push({ row: row.row, field: 'huggyWidgetUuid', message: `duplicate of row ${sameWidget.row}: the same tenant and Huggy widget uuid` });
@@ -161,10 +166,9 @@ export async function matchRows(
   const byName = groupBy(scoped, (widget) => `${widget.tenantId}\u0000${nameKey(widget.name)}`);
   /** The first row creating a widget with each uuid: another tenant's row cannot create it too. */
   const creating = new Map<string, PlannedRow>();
-  for (const row of rows) {
-    if (row.issues.length > 0) continue;
+  for (const row of open(rows)) {
     const issue = (field: ImportField, message: string) => row.issues.push({ row: row.row, field, message });
-    const tenant = tenants.get(nameKey(row.tenant!));
+    const tenant = tenants.get(nameKey(row.tenant));
     if (tenant?.archived) {
       issue('tenant', `tenant "${tenant.name}" is archived: unarchive it first`);
       continue;
@@ -176,11 +180,11 @@ export async function matchRows(
     row.tenantId = tenant?.id ?? null;
     const uuid = row.huggyWidgetUuid?.toLowerCase() ?? null;
     const withUuid = uuid ? (byUuid.get(uuid) ?? []) : [];
-    const sameName = tenant ? (byName.get(`${tenant.id}\u0000${nameKey(row.widget!)}`) ?? []) : [];
+    const sameName = tenant ? (byName.get(`${tenant.id}\u0000${nameKey(row.widget)}`) ?? []) : [];
     // Widgets of the row's tenant are in the scope (the tenant was found in it).
     const matches = uuid ? withUuid.filter((widget): widget is ScopedWidget => widget.inScope && widget.tenantId === tenant?.id) : sameName.filter((widget) => widget.huggyWidgetUuid === null);
     if (matches.length === 1) await planExisting(row, matches[0], issue, options.fingerprint);
-    else if (matches.length > 1) issue('huggyWidgetUuid', `tenant "${tenant!.name}" has ${matches.length} widgets with this Huggy widget uuid: archive the extra ones first`);
+    else if (matches.length > 1) issue('huggyWidgetUuid', `tenant "${row.tenant}" has ${matches.length} widgets with this Huggy widget uuid: archive the extra ones first`);
     else {
       planNew(row, withUuid[0], sameName[0], creating.get(uuid ?? ''), issue);
       if (uuid && row.outcome === 'create-widget') creating.set(uuid, row);
@@ -188,8 +192,8 @@ export async function matchRows(
   }
   // The tenants of the rows that can be imported, by name as first written.
   const newTenants = new Map<string, string>();
-  for (const row of rows) {
-    if (row.issues.length === 0 && row.tenantId === null && !newTenants.has(nameKey(row.tenant!))) newTenants.set(nameKey(row.tenant!), row.tenant!);
+  for (const row of open(rows)) {
+    if (row.tenantId === null && !newTenants.has(nameKey(row.tenant))) newTenants.set(nameKey(row.tenant), row.tenant);
   }
   return { rows, newTenants: [...newTenants.values()] };
 }
@@ -291,7 +295,7 @@ export function toReport(plan: ImportPlan, dryRun: boolean, applied: boolean): I
       widget: row.widget,
       huggyWidgetUuid: row.huggyWidgetUuid,
       outcome: row.issues.length > 0 ? 'error' : row.outcome,
-      newTenant: row.issues.length === 0 && newTenants.has(nameKey(row.tenant!)),
+      newTenant: row.issues.length === 0 && row.tenant !== null && newTenants.has(nameKey(row.tenant)),
       widgetId: row.issues.length > 0 ? null : row.widgetId,
       secretVersion: row.issues.length > 0 ? null : row.secretVersion,
       fingerprint: row.issues.length > 0 ? null : row.fingerprint,
