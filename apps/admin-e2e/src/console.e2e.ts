@@ -494,7 +494,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByText('300 unchanged').waitFor();
     await page.getByText('there is nothing to import').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
+    await page.getByRole('heading', { name: 'What this import would do' }).scrollIntoViewIfNeeded();
     await look('26-phone-import-unchanged');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
