@@ -94,6 +94,8 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version': { expected: '         401 404 404 403 403 403 404 403 404 401 401 401 401', params: { version: '99' } },
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version/reveal': { expected: '    401 400 400 403 403 403 400 403 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/test-user-hash': { expected: '                     401 400 400 400 403 400 400 403 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/imports': { expected: '                    401 400 400 400 403 400 400 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/imports/inventory.csv': { expected: '       401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/api-keys': { expected: '                    401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/api-keys': { expected: '                   401 400 400 400 403 400 400 403 404 401 401 401 401' },
   'DELETE /api/v1/orgs/:orgId/api-keys/:keyId': { expected: '          401 404 404 404 403 404 404 403 404 401 401 401 401' },
