@@ -5,6 +5,7 @@ import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 import { likePattern } from './tenants.repository';
+import type { WidgetStatusFilter } from '@keyring/contracts';
 
 export interface TokenPolicy {
   claims: UserHashClaims;
@@ -21,6 +22,8 @@ export interface WidgetView {
   tokenPolicy: TokenPolicy;
   /** The version that signs, or null while the widget has no secret. */
   activeSecret: { version: number; fingerprint: string; activatedAt: Date } | null;
+  /** Queued for rotation by an offboarding; null once a new secret is stored. */
+  rotationRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   archivedAt: Date | null;
@@ -54,7 +57,6 @@ export interface WidgetFilter {
   unusedDays: number;
 }
 
-export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
 
 /** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
 const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
@@ -68,6 +70,7 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
     return `NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.widget_id = w.id AND d.issued > 0 AND d.bucket >= date_trunc('day', ${since}, 'UTC'))
         AND NOT EXISTS (SELECT 1 FROM usage_minutes u WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= ${since})`;
   },
+  'rotation-requested': () => 'w.rotation_requested_at IS NOT NULL',
 };
 
 /**
@@ -114,6 +117,7 @@ const select = () => `
   SELECT w.id, w.tenant_id AS "tenantId", t.name AS "tenantName", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
          w.huggy_company_id AS "huggyCompanyId", w.token_claims, w.token_ttl_seconds,
          w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at AS "archivedAt",
+         w.rotation_requested_at AS "rotationRequestedAt",
          v.version AS active_version, v.fingerprint AS active_fingerprint, v.activated_at AS active_activated_at
   ${WIDGETS_WITH_TENANT_AND_SECRET}`;
 
@@ -198,17 +202,24 @@ export class WidgetsRepository {
     return total;
   }
 
-  /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
-  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
-    const noSecret: Row[] = await this.db.query<Row[]>(
-      `${select()}
-        WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
-        ORDER BY lower(w.name), w.id
-        LIMIT $3`,
-      [...scopeParams(scope), limit],
-    );
+  /**
+   * Live widgets (of live tenants) queued for rotation by an offboarding (someone gone saw their secret), then those
+   * with no active secret, then those whose active secret is older than the organization's policy.
+   */
+  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'rotation-requested' | 'no-secret' | 'overdue' })[]> {
+    const live = (condition: string, count: number) =>
+      this.db.query<Row[]>(
+        `${select()}
+          WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND ${condition}
+          ORDER BY lower(w.name), w.id
+          LIMIT $3`,
+        [...scopeParams(scope), count],
+      );
+    const requested = await live('w.rotation_requested_at IS NOT NULL', limit);
+    const noSecret = requested.length < limit ? await live('w.active_version IS NULL', limit - requested.length) : [];
+    const shown = requested.length + noSecret.length;
     const overdue: Row[] =
-      noSecret.length < limit
+      shown < limit
         ? await this.db.query<Row[]>(
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
@@ -216,16 +227,30 @@ export class WidgetsRepository {
                 AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
               ORDER BY v.activated_at, w.id
               LIMIT $3`,
-            [...scopeParams(scope), limit - noSecret.length],
+            [...scopeParams(scope), limit - shown],
           )
         : [];
     return [
-      ...noSecret.map((row) => ({
-        ...toView(row),
-        reason: 'no-secret' as const,
-      })),
+      ...requested.map((row) => ({ ...toView(row), reason: 'rotation-requested' as const })),
+      ...noSecret.map((row) => ({ ...toView(row), reason: 'no-secret' as const })),
       ...overdue.map((row) => ({ ...toView(row), reason: 'overdue' as const })),
     ];
+  }
+
+  /**
+   * Queues for rotation those of `ids` that are live, of a live tenant, in the scope and not queued already, in one
+   * UPDATE (each row locked as it is changed); the widgets it queued.
+   */
+  async requestRotation(manager: EntityManager, scope: Scope, ids: readonly string[]): Promise<{ id: string; name: string; tenantId: string; tenantName: string }[]> {
+    return updateReturning<{ id: string; name: string; tenantId: string; tenantName: string }>(
+      manager,
+      `UPDATE widgets w SET rotation_requested_at = now()
+         FROM tenants t
+        WHERE ${IN_SCOPE} AND w.id = ANY($3::uuid[]) AND t.id = w.tenant_id AND ${OF_LIVE_TENANT}
+          AND w.archived_at IS NULL AND w.rotation_requested_at IS NULL
+        RETURNING w.id, w.name, w.tenant_id AS "tenantId", t.name AS "tenantName"`,
+      [...scopeParams(scope), [...ids]],
+    );
   }
 
   async update(manager: EntityManager, scope: Scope, id: string, fields: WidgetFields): Promise<void> {
