@@ -84,12 +84,15 @@ export class OffboardingService {
     const person = { id: userId, email: report.user.email };
     return this.db.transaction(async (manager) => {
       const queued = await this.widgets.requestRotation(manager, scope, toQueue(report.secretVersions), person, context);
-      await this.auditWriter.record(manager, context, {
-        organizationId: scope.organizationId,
-        action: 'member.offboarding_rotation_requested',
-        target: { type: 'user', id: userId },
-        details: { email: person.email, widgetsQueued: queued.length },
-      });
+      // Nothing left to queue changes nothing, and is not audited.
+      if (queued.length > 0) {
+        await this.auditWriter.record(manager, context, {
+          organizationId: scope.organizationId,
+          action: 'member.offboarding_rotation_requested',
+          target: { type: 'user', id: userId },
+          details: { email: person.email, widgetsQueued: queued.length },
+        });
+      }
       return { queued: queued.map((widget) => ({ widgetId: widget.id, widgetName: widget.name, tenantName: widget.tenantName })) };
     });
   }
