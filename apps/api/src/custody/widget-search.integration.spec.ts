@@ -130,7 +130,7 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual(
         expect.arrayContaining([
-          { field: 'status', message: 'status must be one of no-secret, stale, unused' },
+          { field: 'status', message: 'status must be one of no-secret, stale, unused, rotation-requested' },
           { field: 'archived', message: 'archived must be true or false' },
           { field: 'unusedDays', message: 'unusedDays must not be less than 1' },
         ]),
