@@ -451,7 +451,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     // The client page, from the tenants list.
     await nav('Tenants').click();
     await page.getByLabel('Search tenants').fill('offboard');
-    await page.getByRole('link', { name: 'Offboard Client' }).click();
+    await page.getByRole('link', { name: 'Offboard Client', exact: true }).click();
     await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
     for (const name of ['Shop chat', 'Blog chat', 'Help chat']) await page.getByRole('link', { name, exact: true }).first().waitFor();
     await page.getByRole('cell', { name: /Offboard backend/ }).waitFor();
