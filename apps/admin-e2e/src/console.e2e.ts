@@ -454,12 +454,12 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('link', { name: 'Offboard Client', exact: true }).click();
     await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
     for (const name of ['Shop chat', 'Blog chat', 'Help chat']) await page.getByRole('link', { name, exact: true }).first().waitFor();
-    await page.getByRole('cell', { name: /Offboard backend/ }).waitFor();
+    await page.getByRole('cell', { name: /^Offboard backend/ }).waitFor();
     await page.getByTestId('tenant-members').getByText(leaver.email).waitFor();
     await page.getByTestId('recent-activity').getByText('revealed v1 of the secret of', { exact: false }).first().waitFor();
     await page.getByTestId('issued-total').waitFor();
     await look('30-client-page');
-    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
     const archiveDialog = page.getByRole('dialog');
     await archiveDialog.getByText('3 widgets stop signing userHashes (3 with a secret); 1 API key stops signing and verifying; 1 member limited to it loses it, 1 of them left with no tenant at all.', { exact: false }).waitFor();
     await look('31-client-archive-summary');

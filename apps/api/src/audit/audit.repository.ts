@@ -70,14 +70,8 @@ export class AuditRepository {
    * the last time. Read through the (organization, actor, action) index: only their reveals, however much else they did.
    */
   async revealsBy(scope: Scope, userId: string): Promise<{ widgetId: string; version: number; at: Date; times: number }[]> {
-    return this.db.query<{ widgetId: string; version: number; at: Date; times: number }[]>(
-      `SELECT target_id AS "widgetId", (details->>'version')::int AS version, max(occurred_at) AS at, count(*)::int AS times
-         FROM audit_events
-        WHERE organization_id = $1 AND actor_id = $3 AND action = 'secret.revealed' AND outcome = 'success'
-          AND target_type = 'widget' AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))
-        GROUP BY 1, 2`,
-      [scope.organizationId, tenantIdsParam(scope), userId],
-    );
+    const { sql, params } = revealsByQuery(scope, userId);
+    return this.db.query<{ widgetId: string; version: number; at: Date; times: number }[]>(sql, params);
   }
 
   /** Whether the log knows `userId` in this organization: they acted in it, or something was done to their account. */
@@ -124,6 +118,18 @@ export class AuditRepository {
     );
     return row ?? null;
   }
+}
+
+/** The SQL of `AuditRepository.revealsBy` (also what the offboarding plan test EXPLAINs). */
+export function revealsByQuery(scope: Scope, userId: string) {
+  return {
+    sql: `SELECT target_id AS "widgetId", (details->>'version')::int AS version, max(occurred_at) AS at, count(*)::int AS times
+            FROM audit_events
+           WHERE organization_id = $1 AND actor_id = $3 AND action = 'secret.revealed' AND outcome = 'success'
+             AND target_type = 'widget' AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))
+           GROUP BY 1, 2`,
+    params: [scope.organizationId, tenantIdsParam(scope), userId],
+  };
 }
 
 /**

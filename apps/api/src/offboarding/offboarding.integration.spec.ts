@@ -1,6 +1,8 @@
 import { createWidget } from '../../test/custody-fixtures';
 import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { memberScope } from '../access/scope';
+import { revealsByQuery } from '../audit/audit.repository';
 
 const PASSWORD = (role: string) => `${role}-password-harbor-7`;
 
@@ -165,4 +167,33 @@ describe('offboarding report and rotation requests (real app, real PostgreSQL)',
     expect(queue.status).toBe(403);
     expect(queue.body.detail).toBe('Your role (auditor) does not allow this: it needs the secrets:request-rotation permission.');
   });
+
+  // Last: it seeds 50,000 events by the leaver (their sign-ins, say) that the report must not walk through.
+  it('reads the reveals of a busy person through the (organization, actor, action) index, not their whole history', async () => {
+    await keyring.db.query(
+      `INSERT INTO audit_events (organization_id, seq, occurred_at, actor_type, actor_id, action, outcome, prev_hash, hash)
+       SELECT $1, (SELECT max(seq) FROM audit_events WHERE organization_id = $1) + i, now(), 'user', $2, 'auth.login_succeeded', 'success', 'x', 'x'
+         FROM generate_series(1, 50000) AS i`,
+      [orgId, leaver.userId],
+    );
+    await keyring.db.query('ANALYZE audit_events');
+    const { sql, params } = revealsByQuery(memberScope(orgId, owner.userId, null), leaver.userId);
+    const [{ 'QUERY PLAN': [plan] }] = await keyring.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+    const scans = flatten(plan.Plan).filter((node) => node['Node Type'].includes('Scan'));
+    expect(scans.map((node) => [node['Index Name'], node['Actual Rows']])).toEqual([['audit_events_org_actor_action_idx', 3]]);
+    const started = performance.now();
+    expect(seen(await reportOf(owner))).toHaveLength(3);
+    expect(performance.now() - started).toBeLessThan(500);
+  }, 60_000);
 });
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Actual Rows': number;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
