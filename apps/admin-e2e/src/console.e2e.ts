@@ -459,9 +459,21 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByTestId('recent-activity').getByText('revealed v1 of the secret of', { exact: false }).first().waitFor();
     await page.getByTestId('issued-total').waitFor();
     await look('30-client-page');
+    // A key created here is for this client: the dialog names it instead of asking.
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const keyDialog = page.getByRole('dialog');
+    await keyDialog.getByText('For Offboard Client').waitFor();
+    await keyDialog.getByLabel('Name').fill('Client page key');
+    await keyDialog.getByRole('button', { name: 'Create key' }).click();
+    await keyDialog.getByTestId('new-api-key').waitFor();
+    await keyDialog.getByRole('button', { name: 'I have stored the key' }).click();
+    await page.getByRole('cell', { name: /^Client page key/ }).waitFor();
+    await page.getByTestId('recent-activity').scrollIntoViewIfNeeded();
+    await look('30b-client-page-members-usage-activity');
     await page.getByRole('button', { name: 'Archive', exact: true }).click();
     const archiveDialog = page.getByRole('dialog');
-    await archiveDialog.getByText('3 widgets stop signing userHashes (3 with a secret); 1 API key stops signing and verifying; 1 member limited to it loses it, 1 of them left with no tenant at all.', { exact: false }).waitFor();
+    await archiveDialog.getByText('3 widgets stop signing userHashes (3 with a secret); 2 API keys stop signing and verifying; 1 member limited to it loses it, 1 of them left with no tenant at all.', { exact: false }).waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in, for the screenshot
     await look('31-client-archive-summary');
     await archiveDialog.getByRole('button', { name: 'Cancel' }).click();
 
@@ -486,6 +498,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('33-widgets-rotation-requested');
     await nav('Dashboard').click();
     await page.getByTestId('count-rotation-requested').filter({ hasText: '2' }).waitFor();
+    await page.getByText('someone who left saw its secret').first().waitFor();
+    await look('35-dashboard-rotation-requested');
 
     // Removed, the member is still one click away: a former member with the same report.
     await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });

@@ -89,7 +89,7 @@ const FILTERS = [
               <span class="chip bad">No secret</span>
             }
             @if (widget.rotationRequestedAt) {
-              <span class="chip bad" data-testid="rotation-requested">Rotation requested</span>
+              <span class="chip bad requested" data-testid="rotation-requested">Rotation requested</span>
             }
           </td>
         </ng-container>
@@ -104,7 +104,11 @@ const FILTERS = [
       <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
-  styles: '.search { width: 360px; max-width: 100%; }',
+  styles: `
+    .search { width: 360px; max-width: 100%; }
+    .page-header h2 { margin: 0; flex: 1; }
+    .requested { margin-left: 6px; }
+  `,
 })
 export class Widgets {
   protected readonly loaded = loaded;
