@@ -498,7 +498,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('33-widgets-rotation-requested');
     await nav('Dashboard').click();
     await page.getByTestId('count-rotation-requested').filter({ hasText: '2' }).waitFor();
-    await page.getByText('someone who left saw its secret').first().waitFor();
+    await page.getByText('(offboarding)').first().waitFor();
     await look('35-dashboard-rotation-requested');
 
     // Removed, the member is still one click away: a former member with the same report.

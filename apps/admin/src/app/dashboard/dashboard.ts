@@ -47,7 +47,7 @@ const REASON_ICONS: Record<AttentionReason, string> = { 'rotation-requested': 'p
                 <span matListItemLine>
                   @switch (widget.reason) {
                     @case ('rotation-requested') {
-                      Rotation requested {{ widget.rotationRequestedAt | date: 'mediumDate' }}: someone who left saw its secret
+                      Rotation requested {{ widget.rotationRequestedAt | date: 'mediumDate' }} (offboarding)
                     }
                     @case ('no-secret') {
                       No secret yet
