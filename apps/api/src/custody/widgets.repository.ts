@@ -57,7 +57,6 @@ export interface WidgetFilter {
   unusedDays: number;
 }
 
-
 /** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
 const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   'no-secret': () => 'w.active_version IS NULL',
@@ -224,7 +223,7 @@ export class WidgetsRepository {
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
               WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT}
-                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
+                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days) AND w.rotation_requested_at IS NULL
               ORDER BY v.activated_at, w.id
               LIMIT $3`,
             [...scopeParams(scope), limit - shown],
