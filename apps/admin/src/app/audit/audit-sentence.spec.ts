@@ -37,6 +37,8 @@ describe('the audit log in sentences', () => {
   it("links a tenant's name to its client page", () => {
     const links = auditSentence(event('secret.rotated'), names).filter((part) => part.link);
     expect(links[1]).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
+    const beyondLoadedTenants = { ...names, tenants: new Map(), widgets: new Map([[WIDGET, { name: 'acmedental.com main site', tenantId: TENANT, tenantName: 'Acme Dental' }]]) };
+    expect(auditSentence(event('secret.rotated'), beyondLoadedTenants).filter((part) => part.link)[1]).toEqual(links[1]);
     const archived = auditSentence(event('tenant.archived', { target: { type: 'tenant', id: TENANT } }), names);
     expect(archived.find((part) => part.link)).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
   });

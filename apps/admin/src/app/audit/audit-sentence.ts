@@ -9,7 +9,7 @@ export interface SentencePart {
 /** The names the console knows, to say "acmedental.com main site (Acme Dental)" rather than an id. */
 export interface AuditNames {
   orgId: string;
-  widgets: ReadonlyMap<string, { name: string; tenantId: string }>;
+  widgets: ReadonlyMap<string, { name: string; tenantId: string; tenantName?: string }>;
   tenants: ReadonlyMap<string, string>;
 }
 
@@ -105,7 +105,8 @@ function widgetName(event: AuditEvent, names: AuditNames): SentencePart[] {
   const id = event.target.type === 'widget' ? event.target.id : null;
   const widget = id ? names.widgets.get(id) : undefined;
   const tenantId = widget?.tenantId ?? event.tenantId ?? '';
-  const tenant = names.tenants.get(tenantId);
+  // The widget carries its tenant's name: found even when the tenant is not among the names loaded.
+  const tenant = names.tenants.get(tenantId) ?? widget?.tenantName;
   const name = widget?.name || text(event.details['name']) || 'a widget';
   const link = id ? ['/orgs', names.orgId, 'widgets', id] : undefined;
   return [{ text: name, link }, ...(tenant ? [{ text: ' (' }, { text: tenant, link: clientPage(names, tenantId) }, { text: ')' }] : [])];
