@@ -18,6 +18,7 @@ const LAYERS = [
   ['organizations'],
   ['custody', 'setup'],
   ['tenant-api'],
+  ['offboarding'],
   ['docs', 'health', 'console'],
   ['app', 'cli'],
 ];

@@ -496,6 +496,95 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.getByRole('heading', { name: 'What this import would do' }).scrollIntoViewIfNeeded();
     await look('26-phone-import-unchanged');
+  });
+
+  it('a client page, and offboarding: the report lists exactly the two secrets a member revealed, and queues them for rotation', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    const orgApi = `/api/v1/orgs/${organizationId}`;
+    const client = await owner.post(`${orgApi}/tenants`, { name: 'Offboard Client' });
+    const widgets: { id: string }[] = [];
+    for (const [name, secret] of [['Shop chat', 'offboard-secret-shop-0001'], ['Blog chat', 'offboard-secret-blog-0001'], ['Help chat', 'offboard-secret-help-0001']]) {
+      widgets.push(await owner.post(`${orgApi}/widgets`, { tenantId: client.id, name, secret }));
+    }
+    await owner.post(`${orgApi}/api-keys`, { name: 'Offboard backend', tenantId: client.id, scopes: ['user-hash:issue'] });
+    const leaver = { email: 'leaver@agency.example', password: 'copper-willow-garden-63' };
+    const invited = await owner.post(`${orgApi}/members/invitations`, { email: leaver.email, role: 'admin', tenantIds: [client.id] });
+    await fetch(`${keyring.baseUrl}/api/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invited.token, password: leaver.password }) });
+    const leaving = await apiSession(keyring.baseUrl, leaver);
+    for (const widget of widgets.slice(0, 2)) {
+      expect((await leaving.post(`${orgApi}/widgets/${widget.id}/secret-versions/1/reveal`, { password: leaver.password })).secret).toMatch(/^offboard-secret-/);
+    }
+
+    // The client page, from the tenants list.
+    await nav('Tenants').click();
+    await page.getByLabel('Search tenants').fill('offboard');
+    await page.getByRole('link', { name: 'Offboard Client', exact: true }).click();
+    await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
+    for (const name of ['Shop chat', 'Blog chat', 'Help chat']) await page.getByRole('link', { name, exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: /^Offboard backend/ }).waitFor();
+    await page.getByTestId('tenant-members').getByText(leaver.email).waitFor();
+    await page.getByTestId('recent-activity').getByText('revealed v1 of the secret of', { exact: false }).first().waitFor();
+    await page.getByTestId('issued-total').waitFor();
+    await look('30-client-page');
+    // A key created here is for this client: the dialog names it instead of asking.
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const keyDialog = page.getByRole('dialog');
+    await keyDialog.getByText('For Offboard Client').waitFor();
+    await keyDialog.getByLabel('Name').fill('Client page key');
+    await keyDialog.getByRole('button', { name: 'Create key' }).click();
+    await keyDialog.getByTestId('new-api-key').waitFor();
+    await keyDialog.getByRole('button', { name: 'I have stored the key' }).click();
+    await page.getByRole('cell', { name: /^Client page key/ }).waitFor();
+    await page.getByTestId('recent-activity').scrollIntoViewIfNeeded();
+    await look('30b-client-page-members-usage-activity');
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    const archiveDialog = page.getByRole('dialog');
+    await archiveDialog.getByText('3 widgets stop signing userHashes (3 with a secret); 2 API keys stop signing and verifying; 1 member limited to it loses it, 1 of them left with no tenant at all.', { exact: false }).waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in, for the screenshot
+    await look('31-client-archive-summary');
+    await archiveDialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // The offboarding report, from the members page.
+    await nav('Members').click();
+    await page.getByRole('link', { name: `Offboarding report of ${leaver.email}` }).click();
+    await page.getByTestId('offboarding-person').filter({ hasText: leaver.email }).waitFor();
+    const rows = page.getByTestId('exposed-versions').locator('tr.mat-mdc-row');
+    await rows.first().waitFor();
+    expect((await rows.allTextContents()).map((row) => row.trim().match(/^(\w+ chat)/)?.[1]).sort()).toEqual(['Blog chat', 'Shop chat']);
+    expect(await page.getByTestId('exposed-versions').textContent()).toContain('Still active');
+    await look('32-offboarding-report');
+    await page.getByTestId('queue-rotation').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Queue for rotation' }).click();
+    await page.getByText('2 widgets queued for rotation.').waitFor();
+    await page.getByTestId('nothing-to-queue').waitFor();
+
+    // "Rotation requested" in the widget list (and its filter) and on the dashboard.
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?status=rotation-requested`);
+    await page.getByText('1–2 of 2').waitFor();
+    expect(await page.getByTestId('rotation-requested').count()).toBe(2);
+    await look('33-widgets-rotation-requested');
+    await nav('Dashboard').click();
+    await page.getByTestId('count-rotation-requested').filter({ hasText: '2' }).waitFor();
+    await page.getByText('(offboarding)').first().waitFor();
+    await look('35-dashboard-rotation-requested');
+
+    // Removed, the member is still one click away: a former member with the same report.
+    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+    const removed = await fetch(`${keyring.baseUrl}${orgApi}/members/${(await leaving.get('/api/v1/auth/me')).user.id}`, { method: 'DELETE', headers: owner.headers });
+    expect(removed.status).toBe(204);
+    await nav('Members').click();
+    await page.getByTestId('former-members').getByRole('link', { name: `Offboarding report of ${leaver.email}` }).click();
+    await page.getByText('is no longer a member').waitFor();
+    expect(await page.getByTestId('exposed-versions').locator('tr.mat-mdc-row').count()).toBe(2);
+
+    // On a phone, the client page fits.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/tenants/${client.id}`);
+    await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Shop chat', exact: true }).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await look('34-phone-client-page');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -519,6 +608,7 @@ async function apiSession(baseUrl: string, user: { email: string; password: stri
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
   const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': (await login.json()).csrfToken, 'content-type': 'application/json' };
   return {
+    headers,
     get: async (path: string) => (await fetch(`${baseUrl}${path}`, { headers })).json(),
     post: async (path: string, body: unknown) => (await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json(),
   };

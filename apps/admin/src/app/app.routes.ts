@@ -20,11 +20,13 @@ export const appRoutes: Route[] = [
         children: [
           { path: 'dashboard', title: 'Dashboard · Keyring', loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard) },
           { path: 'tenants', title: 'Tenants · Keyring', loadComponent: () => import('./tenants/tenants').then((m) => m.Tenants) },
+          { path: 'tenants/:tenantId', title: 'Client · Keyring', loadComponent: () => import('./tenants/tenant-page').then((m) => m.TenantPage) },
           { path: 'widgets', title: 'Widgets · Keyring', loadComponent: () => import('./widgets/widgets').then((m) => m.Widgets) },
           { path: 'widgets/:widgetId', title: 'Widget · Keyring', loadComponent: () => import('./widgets/widget-page').then((m) => m.WidgetPage) },
           { path: 'imports', title: 'Import and export · Keyring', loadComponent: () => import('./imports/import-page').then((m) => m.ImportPage) },
           { path: 'api-keys', title: 'API keys · Keyring', loadComponent: () => import('./api-keys/api-keys').then((m) => m.ApiKeys) },
           { path: 'members', title: 'Members · Keyring', loadComponent: () => import('./members/members').then((m) => m.Members) },
+          { path: 'members/:userId/offboarding', title: 'Offboarding · Keyring', loadComponent: () => import('./members/offboarding').then((m) => m.Offboarding) },
           { path: 'settings', title: 'Settings · Keyring', loadComponent: () => import('./settings/settings').then((m) => m.Settings) },
           { path: 'audit', title: 'Audit log · Keyring', loadComponent: () => import('./audit/audit').then((m) => m.AuditLog) },
           { path: '', pathMatch: 'full', redirectTo: 'dashboard' },

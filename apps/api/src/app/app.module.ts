@@ -20,6 +20,7 @@ import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MembershipDirectory } from '../identity/membership-directory';
 import { Memberships } from '../organizations/memberships.service';
+import { OffboardingModule } from '../offboarding/offboarding.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SetupModule } from '../setup/setup.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         SetupModule,
         CustodyModule,
         TenantApiModule,
+        OffboardingModule,
         HealthModule,
         MetricsModule,
         ConsoleModule.register(options.config.consoleDir),

@@ -7,11 +7,11 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { ChainStateRepository } from './chain-state.repository';
 
-/** Global: every feature writes audit events in its own transactions. */
+/** Global: every feature writes audit events in its own transactions; offboarding reads who revealed what. */
 @Global()
 @Module({
   controllers: [AuditController, AuditKeySetController],
   providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints],
-  exports: [AuditWriter],
+  exports: [AuditWriter, AuditService],
 })
 export class AuditModule {}

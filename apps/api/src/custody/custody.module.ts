@@ -18,12 +18,13 @@ import { WidgetsService } from './widgets.service';
 
 /**
  * Tenants, widgets and their encrypted secret versions: the heart of Keyring. Exports services only: the tenant API
- * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService.
+ * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService; offboarding asks
+ * WidgetsService and SecretVersionsService.
  */
 @Module({
   imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController, ImportController],
   providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService],
-  exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage],
+  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
 })
 export class CustodyModule {}

@@ -28,6 +28,9 @@ export class OverviewController {
          (SELECT count(*)::int FROM api_keys k
            WHERE k.organization_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
              AND k.tenant_id IN (SELECT id FROM live_tenants)) AS "activeApiKeys",
+         (SELECT count(*)::int FROM widgets w
+           WHERE w.organization_id = $1 AND w.rotation_requested_at IS NOT NULL AND w.archived_at IS NULL
+             AND w.tenant_id IN (SELECT id FROM live_tenants)) AS "widgetsRotationRequested",
          o.rotation_max_age_days AS "rotationMaxAgeDays"
        FROM organizations o
       WHERE o.id = $1`,

@@ -16,7 +16,7 @@ describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
     ({ organizationId, owner } = await completeSetup(keyring));
     const path = `/api/v1/orgs/${organizationId}/overview`;
     expect((await owner.request('GET', path)).body).toEqual({
-      tenants: 0, widgets: 0, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, rotationMaxAgeDays: 90,
+      tenants: 0, widgets: 0, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, widgetsRotationRequested: 0, rotationMaxAgeDays: 90,
     });
 
     const { tenantId, widgetId } = await createWidget(owner, organizationId, { tenantName: 'A', secret: 'overview-secret-0001' });
@@ -28,11 +28,11 @@ describe('GET /orgs/:orgId/overview (real app, real PostgreSQL)', () => {
     await owner.request('DELETE', `/api/v1/orgs/${organizationId}/api-keys/${revoked.body.apiKey.id}`);
 
     expect((await owner.request('GET', path)).body).toEqual({
-      tenants: 2, widgets: 3, widgetsWithoutSecret: 1, widgetsOverdue: 1, activeApiKeys: 1, rotationMaxAgeDays: 90,
+      tenants: 2, widgets: 3, widgetsWithoutSecret: 1, widgetsOverdue: 1, activeApiKeys: 1, widgetsRotationRequested: 0, rotationMaxAgeDays: 90,
     });
     const scoped = await addMember(keyring, owner, organizationId, 'scoped@agency.example', 'operator', [otherTenant]);
     expect((await scoped.request('GET', path)).body).toEqual({
-      tenants: 1, widgets: 1, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, rotationMaxAgeDays: 90,
+      tenants: 1, widgets: 1, widgetsWithoutSecret: 0, widgetsOverdue: 0, activeApiKeys: 0, widgetsRotationRequested: 0, rotationMaxAgeDays: 90,
     });
   });
 

@@ -5,6 +5,7 @@ import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 import { likePattern } from './tenants.repository';
+import type { WidgetStatusFilter } from '@keyring/contracts';
 
 export interface TokenPolicy {
   claims: UserHashClaims;
@@ -20,11 +21,9 @@ export interface WidgetView {
   huggyCompanyId: string | null;
   tokenPolicy: TokenPolicy;
   /** The version that signs, or null while the widget has no secret. */
-  activeSecret: {
-    version: number;
-    fingerprint: string;
-    activatedAt: Date;
-  } | null;
+  activeSecret: { version: number; fingerprint: string; activatedAt: Date } | null;
+  /** Queued for rotation by an offboarding; null once a new secret is stored. */
+  rotationRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   archivedAt: Date | null;
@@ -41,12 +40,8 @@ export interface WidgetFields {
 export type LockedWidget = WidgetView & { tenantArchived: boolean };
 
 /** The scope in SQL: $1 the organization, $2 its tenants (null for all). */
-const IN_SCOPE =
-  'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
-const scopeParams = (scope: Scope) => [
-  scope.organizationId,
-  tenantIdsParam(scope),
-];
+const IN_SCOPE = 'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
+const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
 
 const OF_LIVE_TENANT = 't.archived_at IS NULL';
 
@@ -62,13 +57,10 @@ export interface WidgetFilter {
   unusedDays: number;
 }
 
-export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
-
 /** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
 const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   'no-secret': () => 'w.active_version IS NULL',
-  stale:
-    () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
+  stale: () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
                   AND sv.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1)))`,
   // Minutes are kept only for hours (#14's retention): older usage is read from the daily rollup, whose buckets are
   // whole UTC days (a use early in the first day still counts), and the newest from the minutes not yet rolled up.
@@ -77,6 +69,7 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
     return `NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.widget_id = w.id AND d.issued > 0 AND d.bucket >= date_trunc('day', ${since}, 'UTC'))
         AND NOT EXISTS (SELECT 1 FROM usage_minutes u WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= ${since})`;
   },
+  'rotation-requested': () => 'w.rotation_requested_at IS NOT NULL',
 };
 
 /** How many widgets in name order a search reads for a page before it turns to its indexes (see list). */
@@ -85,27 +78,20 @@ const WALK_WINDOW = 5000;
 /** A search's total is exact up to this many matches; past it, "1,000+". */
 export const SEARCH_TOTAL_CAP = 1000;
 
-const archivedSql = (filter: Pick<WidgetFilter, 'archived'>) =>
-  filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL';
+const archivedSql = (filter: Pick<WidgetFilter, 'archived'>) => (filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL');
 
 /**
  * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
  * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. A search
  * is not in `where`: its `pattern` goes to searchLookups.
  */
-function filterSql(
-  scope: Scope,
-  filter: WidgetFilter,
-): { where: string; params: unknown[]; pattern: string | null } {
+function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[]; pattern: string | null } {
   const params: unknown[] = scopeParams(scope);
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = [IN_SCOPE, archivedSql(filter)];
   if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
-  const pattern = filter.q
-    ? `keyring_fold(${param(likePattern(filter.q))})`
-    : null;
-  if (filter.status)
-    where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
+  const pattern = filter.q ? `keyring_fold(${param(likePattern(filter.q))})` : null;
+  if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
   return { where: where.join(' AND '), params, pattern };
 }
 
@@ -117,12 +103,7 @@ function filterSql(
  * late); and the tenants whose name matches, each one's widgets read in name order from its index. One OR over the
  * three would read every widget of the organization.
  */
-function searchLookups(
-  where: string,
-  pattern: string,
-  limit: string,
-  inNameOrder: boolean,
-): string[] {
+function searchLookups(where: string, pattern: string, limit: string, inNameOrder: boolean): string[] {
   const tail = `${inNameOrder ? 'ORDER BY m.name, m.id' : ''} LIMIT ${limit}`;
   const matching = (condition: string) =>
     `SELECT m.id FROM (SELECT w.id, lower(w.name) AS name FROM widgets w WHERE ${where} AND ${condition} OFFSET 0) m ${tail}`;
@@ -141,21 +122,12 @@ const WIDGETS_WITH_TENANT_AND_SECRET = `
   LEFT JOIN secret_versions v ON v.widget_id = w.id AND v.state = 'active'`;
 
 /** Names are unique among a tenant's live widgets; the unique index decides. */
-async function uniqueName<T>(
-  name: string,
-  write: () => Promise<T>,
-): Promise<T> {
+async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (
-      (error as { constraint?: string }).constraint ===
-      'widgets_tenant_name_key'
-    ) {
-      throw new CustodyError(
-        CustodyErrorCode.WidgetNameTaken,
-        `This tenant already has a widget named "${name}".`,
-      );
+    if ((error as { constraint?: string }).constraint === 'widgets_tenant_name_key') {
+      throw new CustodyError(CustodyErrorCode.WidgetNameTaken, `This tenant already has a widget named "${name}".`);
     }
     throw error;
   }
@@ -165,6 +137,7 @@ const select = () => `
   SELECT w.id, w.tenant_id AS "tenantId", t.name AS "tenantName", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
          w.huggy_company_id AS "huggyCompanyId", w.token_claims, w.token_ttl_seconds,
          w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at AS "archivedAt",
+         w.rotation_requested_at AS "rotationRequestedAt",
          v.version AS active_version, v.fingerprint AS active_fingerprint, v.activated_at AS active_activated_at
   ${WIDGETS_WITH_TENANT_AND_SECRET}`;
 
@@ -176,25 +149,12 @@ type Row = Omit<WidgetView, 'tokenPolicy' | 'activeSecret'> & {
   active_activated_at: Date | null;
 };
 
-function toView({
-  token_claims,
-  token_ttl_seconds,
-  active_version,
-  active_fingerprint,
-  active_activated_at,
-  ...row
-}: Row): WidgetView {
+function toView({ token_claims, token_ttl_seconds, active_version, active_fingerprint, active_activated_at, ...row }: Row): WidgetView {
   return {
     ...row,
     tokenPolicy: { claims: token_claims, ttlSeconds: token_ttl_seconds },
     activeSecret:
-      active_version === null
-        ? null
-        : {
-            version: active_version,
-            fingerprint: active_fingerprint!,
-            activatedAt: active_activated_at!,
-          },
+      active_version === null ? null : { version: active_version, fingerprint: active_fingerprint!, activatedAt: active_activated_at! },
   };
 }
 
@@ -202,58 +162,31 @@ function toView({
 export class WidgetsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(
-    manager: EntityManager,
-    scope: Scope,
-    tenantId: string,
-    fields: WidgetFields,
-  ): Promise<string> {
+  async insert(manager: EntityManager, scope: Scope, tenantId: string, fields: WidgetFields): Promise<string> {
     const [row] = await uniqueName(fields.name, () =>
       manager.query<{ id: string }[]>(
         `INSERT INTO widgets (organization_id, tenant_id, name, huggy_widget_uuid, huggy_company_id, token_claims, token_ttl_seconds)
        SELECT $1, $3, $4, $5, $6, $7, $8 WHERE $2::uuid[] IS NULL OR $3 = ANY($2)
        RETURNING id`,
-        [
-          ...scopeParams(scope),
-          tenantId,
-          fields.name,
-          fields.huggyWidgetUuid,
-          fields.huggyCompanyId,
-          fields.tokenPolicy.claims,
-          fields.tokenPolicy.ttlSeconds,
-        ],
+        [...scopeParams(scope), tenantId, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
       ),
     );
     return row.id;
   }
 
-  async find(
-    scope: Scope,
-    id: string,
-    manager: EntityManager = this.db.manager,
-  ): Promise<WidgetView | null> {
-    const [row] = await manager.query<Row[]>(
-      `${select()} WHERE ${IN_SCOPE} AND w.id = $3`,
-      [...scopeParams(scope), id],
-    );
+  async find(scope: Scope, id: string, manager: EntityManager = this.db.manager): Promise<WidgetView | null> {
+    const [row] = await manager.query<Row[]>(`${select()} WHERE ${IN_SCOPE} AND w.id = $3`, [...scopeParams(scope), id]);
     return row ? toView(row) : null;
   }
 
   /** Every widget of the scope that is not archived: what the tenant API warms its cache with. */
   async liveInScope(scope: Scope): Promise<WidgetView[]> {
-    const rows = await this.db.query<Row[]>(
-      `${select()} WHERE ${IN_SCOPE} AND w.archived_at IS NULL`,
-      scopeParams(scope),
-    );
+    const rows = await this.db.query<Row[]>(`${select()} WHERE ${IN_SCOPE} AND w.archived_at IS NULL`, scopeParams(scope));
     return rows.map(toView);
   }
 
   /** Locks the widget row: every change of one widget (fields, archive, its secret) happens one at a time. */
-  async lock(
-    manager: EntityManager,
-    scope: Scope,
-    id: string,
-  ): Promise<LockedWidget | null> {
+  async lock(manager: EntityManager, scope: Scope, id: string): Promise<LockedWidget | null> {
     const [locked] = await manager.query<{ tenantArchived: boolean }[]>(
       `SELECT t.archived_at IS NOT NULL AS "tenantArchived" FROM widgets w JOIN tenants t ON t.id = w.tenant_id
         WHERE ${IN_SCOPE} AND w.id = $3 FOR UPDATE OF w`,
@@ -269,24 +202,13 @@ export class WidgetsRepository {
    * however many match); otherwise (a rare term, or matches that sort late) the three lookups, which cost what the
    * matches cost.
    */
-  async list(
-    scope: Scope,
-    filter: WidgetFilter,
-    limit: number,
-    after?: { name: string; id: string },
-  ): Promise<WidgetView[]> {
+  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
     const { where: filtered, params, pattern } = filterSql(scope, filter);
-    const [name, id, count] = [
-      params.length + 1,
-      params.length + 2,
-      params.length + 3,
-    ];
+    const [name, id, count] = [params.length + 1, params.length + 2, params.length + 3];
     const where = `${filtered} AND ($${name}::text IS NULL OR (lower(w.name), w.id) > (lower($${name}::text), $${id}::uuid))`;
     const page = (selected: string, extra: unknown[] = []) =>
       this.db
-        .query<
-          Row[]
-        >(`${select()} WHERE ${selected} ORDER BY lower(w.name), w.id LIMIT $${count}`, [...params, after?.name ?? null, after?.id ?? null, limit, ...extra])
+        .query<Row[]>(`${select()} WHERE ${selected} ORDER BY lower(w.name), w.id LIMIT $${count}`, [...params, after?.name ?? null, after?.id ?? null, limit, ...extra])
         .then((rows) => rows.map(toView));
     if (!pattern) return page(where);
     const walked = await page(
@@ -296,95 +218,83 @@ export class WidgetsRepository {
                    OR first.tenant_id IN (SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern}))`,
       [WALK_WINDOW],
     );
-    return walked.length === limit
-      ? walked
-      : page(
-          `w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`,
-        );
+    return walked.length === limit ? walked : page(`w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`);
   }
 
   /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */
-  async count(
-    scope: Scope,
-    filter: WidgetFilter,
-    cap: number,
-  ): Promise<number> {
+  async count(scope: Scope, filter: WidgetFilter, cap: number): Promise<number> {
     const { where, params, pattern } = filterSql(scope, filter);
     const limit = `$${params.length + 1}`;
     // Each lookup's ids are distinct, so fewer than `cap` in all means that no lookup was cut short: an exact count.
-    const selected = pattern
-      ? searchLookups(where, pattern, limit, false).join(' UNION ')
-      : `SELECT w.id FROM widgets w WHERE ${where} LIMIT ${limit}`;
-    const [{ total }] = await this.db.query<{ total: number }[]>(
-      `SELECT count(*)::int AS total FROM (${selected}) selected`,
-      [...params, cap],
-    );
+    const selected = pattern ? searchLookups(where, pattern, limit, false).join(' UNION ') : `SELECT w.id FROM widgets w WHERE ${where} LIMIT ${limit}`;
+    const [{ total }] = await this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM (${selected}) selected`, [...params, cap]);
     return total;
   }
 
-  /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
-  async needingRotation(
-    scope: Scope,
-    limit: number,
-  ): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
-    const noSecret: Row[] = await this.db.query<Row[]>(
-      `${select()}
-        WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
-        ORDER BY lower(w.name), w.id
-        LIMIT $3`,
-      [...scopeParams(scope), limit],
-    );
+  /**
+   * Live widgets (of live tenants) queued for rotation by an offboarding (someone gone saw their secret), then those
+   * with no active secret, then those whose active secret is older than the organization's policy.
+   */
+  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'rotation-requested' | 'no-secret' | 'overdue' })[]> {
+    const live = (condition: string, count: number) =>
+      this.db.query<Row[]>(
+        `${select()}
+          WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND ${condition}
+          ORDER BY lower(w.name), w.id
+          LIMIT $3`,
+        [...scopeParams(scope), count],
+      );
+    const requested = await live('w.rotation_requested_at IS NOT NULL', limit);
+    const noSecret = requested.length < limit ? await live('w.active_version IS NULL', limit - requested.length) : [];
+    const shown = requested.length + noSecret.length;
     const overdue: Row[] =
-      noSecret.length < limit
+      shown < limit
         ? await this.db.query<Row[]>(
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
               WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT}
-                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
+                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days) AND w.rotation_requested_at IS NULL
               ORDER BY v.activated_at, w.id
               LIMIT $3`,
-            [...scopeParams(scope), limit - noSecret.length],
+            [...scopeParams(scope), limit - shown],
           )
         : [];
     return [
-      ...noSecret.map((row) => ({
-        ...toView(row),
-        reason: 'no-secret' as const,
-      })),
+      ...requested.map((row) => ({ ...toView(row), reason: 'rotation-requested' as const })),
+      ...noSecret.map((row) => ({ ...toView(row), reason: 'no-secret' as const })),
       ...overdue.map((row) => ({ ...toView(row), reason: 'overdue' as const })),
     ];
   }
 
-  async update(
-    manager: EntityManager,
-    scope: Scope,
-    id: string,
-    fields: WidgetFields,
-  ): Promise<void> {
+  /**
+   * Queues for rotation those of `ids` that are live, of a live tenant, in the scope and not queued already, in one
+   * UPDATE (each row locked as it is changed); the widgets it queued.
+   */
+  async requestRotation(manager: EntityManager, scope: Scope, ids: readonly string[]): Promise<{ id: string; name: string; tenantId: string; tenantName: string }[]> {
+    return updateReturning<{ id: string; name: string; tenantId: string; tenantName: string }>(
+      manager,
+      `UPDATE widgets w SET rotation_requested_at = now()
+         FROM tenants t
+        WHERE ${IN_SCOPE} AND w.id = ANY($3::uuid[]) AND t.id = w.tenant_id AND ${OF_LIVE_TENANT}
+          AND w.archived_at IS NULL AND w.rotation_requested_at IS NULL
+        RETURNING w.id, w.name, w.tenant_id AS "tenantId", t.name AS "tenantName"`,
+      [...scopeParams(scope), [...ids]],
+    );
+  }
+
+  async update(manager: EntityManager, scope: Scope, id: string, fields: WidgetFields): Promise<void> {
     await uniqueName(fields.name, () =>
       manager.query(
         `UPDATE widgets w SET name = $4, huggy_widget_uuid = $5, huggy_company_id = $6, token_claims = $7, token_ttl_seconds = $8,
               updated_at = now()
         WHERE ${IN_SCOPE} AND w.id = $3`,
-        [
-          ...scopeParams(scope),
-          id,
-          fields.name,
-          fields.huggyWidgetUuid,
-          fields.huggyCompanyId,
-          fields.tokenPolicy.claims,
-          fields.tokenPolicy.ttlSeconds,
-        ],
+        [...scopeParams(scope), id, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
       ),
     );
   }
 
   /** False when the widget was archived already (nothing changed). */
-  async archive(
-    manager: EntityManager,
-    scope: Scope,
-    id: string,
-  ): Promise<boolean> {
+  async archive(manager: EntityManager, scope: Scope, id: string): Promise<boolean> {
     const changed = await updateReturning<{ id: string }>(
       manager,
       `UPDATE widgets w SET archived_at = now(), updated_at = now() WHERE ${IN_SCOPE} AND w.id = $3 AND w.archived_at IS NULL RETURNING w.id`,

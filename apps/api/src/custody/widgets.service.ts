@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
@@ -110,6 +110,30 @@ export class WidgetsService {
       }
       return (await this.widgets.find(scope, id, manager))!;
     });
+  }
+
+  /**
+   * Queues widgets for rotation because `person` (offboarded) saw their secret, in the caller's transaction: each one
+   * queued now is audited; one queued already, archived or out of the scope is left as it is.
+   */
+  async requestRotation(
+    manager: EntityManager,
+    scope: Scope,
+    ids: readonly string[],
+    person: { id: string; email: string | null },
+    context: RequestContext,
+  ): Promise<{ id: string; name: string; tenantId: string; tenantName: string }[]> {
+    const queued = await this.widgets.requestRotation(manager, scope, ids);
+    for (const widget of queued) {
+      await this.audit.record(manager, context, {
+        organizationId: scope.organizationId,
+        action: 'widget.rotation_requested',
+        target: { type: 'widget', id: widget.id },
+        tenantId: widget.tenantId,
+        details: { name: widget.name, reason: 'offboarding', userId: person.id, email: person.email },
+      });
+    }
+    return queued;
   }
 
   /** Archiving twice changes nothing and audits nothing. */

@@ -55,10 +55,16 @@ export class ApiKeysService {
     return { apiKey, key };
   }
 
-  async list(scope: Scope, limit = DEFAULT_PAGE, cursor?: string) {
-    const after = cursor ? decodeCursor(cursor, 2) : undefined;
-    const rows = await this.keys.list(scope, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
+  async list(scope: Scope, query: { tenantId?: string; limit?: number; cursor?: string }) {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
+    const rows = await this.keys.list(scope, query.tenantId ?? null, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
     return keysetPage(rows, limit, (key) => [new Date(key.createdAt).toISOString(), key.id]);
+  }
+
+  /** The keys `userId` created that still work, within the scope (an offboarding report lists them). */
+  workingCreatedBy(scope: Scope, userId: string): Promise<ApiKeyView[]> {
+    return this.keys.workingCreatedBy(scope, userId);
   }
 
   /** Revoking a revoked key changes nothing and audits nothing. */

@@ -16,6 +16,6 @@ import { UserHashService } from './user-hash.service';
   imports: [CustodyModule],
   controllers: [ApiKeysController, UsageController],
   providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UsageRollup, UserHashRoutes],
-  exports: [UserHashRoutes],
+  exports: [UserHashRoutes, ApiKeysService],
 })
 export class TenantApiModule {}

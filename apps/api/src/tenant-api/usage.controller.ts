@@ -25,6 +25,11 @@ export class UsageQueryDto extends TimeRangeDto {
   @IsUUID('all', { message: 'widgetId must be a widget id (UUID)' })
   widgetId?: string;
 
+  /** One client's traffic (its page's chart). */
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
+  tenantId?: string;
+
   @IsOptional()
   @IsIn(Object.keys(MAX_SPAN_DAYS), { message: 'granularity must be minute, hour or day' })
   granularity?: Granularity;
@@ -54,8 +59,9 @@ export class UsageController {
         WHERE u.organization_id = $1 AND u.${column} >= date_trunc($4, $2::timestamptz, 'UTC') AND u.${column} < $3
           AND ($5::uuid IS NULL OR u.widget_id = $5)
           AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
+          AND ($7::uuid IS NULL OR w.tenant_id = $7)
         GROUP BY 1 ORDER BY 1`,
-      [scope.organizationId, from, to, granularity, query.widgetId ?? null, tenantIdsParam(scope)],
+      [scope.organizationId, from, to, granularity, query.widgetId ?? null, tenantIdsParam(scope), query.tenantId ?? null],
     );
     return { from: iso(from), to: iso(to), granularity, items: rows.map(({ bucket, issued, verified }) => ({ bucket: iso(bucket), issued, verified })) };
   }

@@ -91,6 +91,9 @@ describe('leaks: secrets in logs, database and responses (real app, real Postgre
     await owner.request('GET', `${orgs}/audit-events/export?format=ndjson`);
     await owner.request('GET', `${orgs}/api-keys`);
     await owner.request('GET', `${widget}/secret-versions`);
+    // The owner revealed v2 and created the key: their offboarding report names both, and holds neither.
+    expect((await owner.request('GET', `${orgs}/members/${owner.userId}/offboarding`)).body.secretVersions.length).toBeGreaterThan(0);
+    await owner.request('POST', `${orgs}/members/${owner.userId}/offboarding/rotation-requests`);
     await keyring.request('GET', '/metrics');
     expect(secrets.size).toBe(16);
   });

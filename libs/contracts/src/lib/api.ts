@@ -51,6 +51,8 @@ export interface Widget {
   archivedAt: string | null;
   tokenPolicy: { claims: UserHashClaims; ttlSeconds: number | null };
   activeSecret: { version: number; fingerprint: string; activatedAt: string } | null;
+  /** When the widget was queued for rotation (offboarding); null once a new secret is stored. */
+  rotationRequestedAt: string | null;
 }
 
 export type SecretState = 'active' | 'previous' | 'retired' | 'destroyed';
@@ -84,6 +86,7 @@ export interface ApiKey {
   name: string;
   prefix: string;
   tenantId: string;
+  tenantName: string;
   scopes: ApiKeyScope[];
   widgetIds: string[] | null;
   expiresAt: string | null;
@@ -92,12 +95,27 @@ export interface ApiKey {
   lastUsedAt: string | null;
 }
 
+/** A tenant by id and name, where a list names the tenants of something else. */
+export interface TenantRef {
+  id: string;
+  name: string;
+}
+
 export interface Member {
   userId: string;
   email: string;
   role: Role;
   tenantIds: string[] | null;
+  /** `tenantIds` with their names, sorted by name; null for every tenant. */
+  tenants: TenantRef[] | null;
   createdAt: string;
+}
+
+/** Someone removed from the organization, for their offboarding report. */
+export interface FormerMember {
+  userId: string;
+  email: string;
+  removedAt: string;
 }
 
 export interface Invitation {
@@ -200,6 +218,8 @@ export interface OrganizationOverview {
   /** Widgets whose active secret is older than the rotation policy. */
   widgetsOverdue: number;
   activeApiKeys: number;
+  /** Live widgets queued for rotation (offboarding) and not rotated since. */
+  widgetsRotationRequested: number;
   rotationMaxAgeDays: number;
 }
 
@@ -264,4 +284,54 @@ export interface ImportReport {
   newTenants: string[];
   errors: ImportIssue[];
   rows: ImportRowReport[];
+}
+
+/** What archiving a tenant stops: the client page's archive dialog says it before asking. */
+export interface TenantSummary {
+  tenantId: string;
+  /** Live widgets: they stop signing. */
+  widgets: number;
+  widgetsWithSecret: number;
+  /** API keys neither revoked nor expired: they stop signing and verifying. */
+  activeApiKeys: number;
+  /** Members limited to some tenants, this one among them. */
+  membersLimitedHere: number;
+  /** Of those, the ones whose every other tenant is archived: they are left with nothing to see. */
+  membersOnlyHere: number;
+}
+
+/** A secret version a person saw: they revealed it, or pasted it themselves (rotation, import, first secret). */
+export interface ExposedSecretVersion {
+  widgetId: string;
+  widgetName: string;
+  tenantId: string;
+  tenantName: string;
+  version: number;
+  fingerprint: string;
+  how: 'revealed' | 'rotated';
+  /** The last time (for reveals, the newest of `times`). */
+  at: string;
+  times: number;
+  state: SecretState;
+  /** The version signs (active) or still verifies (previous): rotating the widget is what ends its use. */
+  stillInUse: boolean;
+  widgetArchived: boolean;
+  rotationRequestedAt: string | null;
+}
+
+/** Everything a member (or former member) could still use after leaving, within the reader's tenants. */
+export interface OffboardingReport {
+  user: { id: string; email: string | null };
+  /** Their membership now; null once removed. */
+  membership: { role: Role; tenantIds: string[] | null } | null;
+  secretVersions: ExposedSecretVersion[];
+  /** API keys they created that still work (neither revoked nor expired). */
+  apiKeys: ApiKey[];
+  /** Live widgets with a version they saw still in use and no rotation requested yet: what the action queues. */
+  widgetsToQueue: number;
+}
+
+export interface OffboardingRotationRequest {
+  /** The widgets queued now (those already queued are left as they were). */
+  queued: { widgetId: string; widgetName: string; tenantName: string }[];
 }

@@ -5,11 +5,11 @@
  */
 export const AUDIT_ACTION_GROUPS = [
   { label: 'Secrets', actions: ['secret.rotated', 'secret.rolled_back', 'secret.revealed', 'secret.destroyed', 'user_hash.tested'] },
-  { label: 'Widgets', actions: ['widget.created', 'widget.updated', 'widget.archived'] },
+  { label: 'Widgets', actions: ['widget.created', 'widget.updated', 'widget.archived', 'widget.rotation_requested'] },
   { label: 'Imports', actions: ['import.applied'] },
   { label: 'Tenants', actions: ['tenant.created', 'tenant.updated', 'tenant.archived', 'tenant.unarchived'] },
   { label: 'API keys', actions: ['api_key.created', 'api_key.revoked'] },
-  { label: 'Members', actions: ['member.invited', 'member.invitation_resent', 'member.invitation_revoked', 'member.joined', 'member.updated', 'member.removed'] },
+  { label: 'Members', actions: ['member.invited', 'member.invitation_resent', 'member.invitation_revoked', 'member.joined', 'member.updated', 'member.removed', 'member.offboarding_rotation_requested'] },
   {
     label: 'Sign-in and security',
     actions: [

@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'secrets:rotate': ['owner', 'admin', 'operator'],
   'secrets:destroy': ['owner', 'admin'],
   'secrets:reveal': ['owner', 'admin'],
+  /** Offboarding: queue for rotation the widgets whose secrets a (former) member saw. Reading the report is audit:read. */
+  'secrets:request-rotation': ['owner', 'admin'],
   'user-hash:test': ['owner', 'admin', 'operator'],
   'api-keys:read': EVERY_ROLE,
   'api-keys:manage': ['owner', 'admin', 'operator'],

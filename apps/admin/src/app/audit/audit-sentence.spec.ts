@@ -34,6 +34,22 @@ describe('the audit log in sentences', () => {
     expect(parts.find((part) => part.link)).toEqual({ text: 'acmedental.com main site', link: ['/orgs', 'org-1', 'widgets', WIDGET] });
   });
 
+  it("links a tenant's name to its client page", () => {
+    const links = auditSentence(event('secret.rotated'), names).filter((part) => part.link);
+    expect(links[1]).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
+    const beyondLoadedTenants = { ...names, tenants: new Map(), widgets: new Map([[WIDGET, { name: 'acmedental.com main site', tenantId: TENANT, tenantName: 'Acme Dental' }]]) };
+    expect(auditSentence(event('secret.rotated'), beyondLoadedTenants).filter((part) => part.link)[1]).toEqual(links[1]);
+    const archived = auditSentence(event('tenant.archived', { target: { type: 'tenant', id: TENANT } }), names);
+    expect(archived.find((part) => part.link)).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
+  });
+
+  it('says who saw the secret when a widget is queued for rotation', () => {
+    expect(plain(event('widget.rotation_requested'))).toBe('ana@agency.example queued acmedental.com main site (Acme Dental) for rotation: bo@agency.example saw its secret');
+    expect(plain(event('member.offboarding_rotation_requested', { details: { email: 'bo@agency.example', widgetsQueued: 2 } }))).toBe(
+      'ana@agency.example queued 2 widgets for rotation after offboarding bo@agency.example',
+    );
+  });
+
   // The API's AuditWriter takes only AUDIT_ACTIONS; this is the other half: each has words, without codes or holes.
   it.each(AUDIT_ACTIONS)('has a sentence for %s', (action) => {
     const sentence = plain(event(action));

@@ -9,7 +9,7 @@ export interface SentencePart {
 /** The names the console knows, to say "acmedental.com main site (Acme Dental)" rather than an id. */
 export interface AuditNames {
   orgId: string;
-  widgets: ReadonlyMap<string, { name: string; tenantId: string }>;
+  widgets: ReadonlyMap<string, { name: string; tenantId: string; tenantName?: string }>;
   tenants: ReadonlyMap<string, string>;
 }
 
@@ -42,6 +42,7 @@ const SENTENCES: Record<AuditAction, Sentence> = {
   'widget.created': ({ who, widget }) => [who, ' created the widget ', widget],
   'widget.updated': ({ who, widget }) => [who, ' changed the widget ', widget],
   'widget.archived': ({ who, widget }) => [who, ' archived the widget ', widget],
+  'widget.rotation_requested': ({ who, widget, details }) => [who, ' queued ', widget, ` for rotation: ${text(details['email']) || 'a member'} saw its secret`],
   'tenant.created': ({ who, tenant }) => [who, ' created the tenant ', tenant],
   'import.applied': ({ who, details }) => [
     who,
@@ -58,6 +59,10 @@ const SENTENCES: Record<AuditAction, Sentence> = {
   'member.joined': ({ details }) => [`${text(details['email'])} joined as ${text(details['role'])}`],
   'member.updated': ({ who, details }) => [who, ` changed ${text(details['email'])} from ${access(details['from'])} to ${access(details['to'])}`],
   'member.removed': ({ who, details }) => [who, ` removed ${text(details['email'])} (${text(details['role'])})`],
+  'member.offboarding_rotation_requested': ({ who, details }) => {
+    const queued = typeof details['widgetsQueued'] === 'number' ? details['widgetsQueued'] : 0;
+    return [who, ` queued ${queued} ${queued === 1 ? 'widget' : 'widgets'} for rotation after offboarding ${text(details['email'])}`];
+  },
   'auth.login_succeeded': ({ who }) => [who, ' signed in'],
   'auth.login_failed': ({ details }) => [`A sign-in as ${text(details['email'])} failed`],
   'auth.logged_out': ({ who }) => [who, ' signed out'],
@@ -103,18 +108,23 @@ export function auditSentence(event: AuditEvent, names: AuditNames): SentencePar
 function widgetName(event: AuditEvent, names: AuditNames): SentencePart[] {
   const id = event.target.type === 'widget' ? event.target.id : null;
   const widget = id ? names.widgets.get(id) : undefined;
-  const tenant = names.tenants.get(widget?.tenantId ?? event.tenantId ?? '');
+  const tenantId = widget?.tenantId ?? event.tenantId ?? '';
+  // The widget carries its tenant's name: found even when the tenant is not among the names loaded.
+  const tenant = names.tenants.get(tenantId) ?? widget?.tenantName;
   const name = widget?.name || text(event.details['name']) || 'a widget';
   const link = id ? ['/orgs', names.orgId, 'widgets', id] : undefined;
-  return [{ text: name, link }, ...(tenant ? [{ text: ` (${tenant})` }] : [])];
+  return [{ text: name, link }, ...(tenant ? [{ text: ' (' }, { text: tenant, link: clientPage(names, tenantId) }, { text: ')' }] : [])];
 }
 
 function tenantName(event: AuditEvent, names: AuditNames): SentencePart[] {
   const id = event.target.type === 'tenant' ? event.target.id : null;
   const renamedTo = (event.details['to'] as { name?: string } | undefined)?.name;
   const name = (id && names.tenants.get(id)) || text(event.details['name']) || text(renamedTo) || 'a tenant';
-  return [{ text: name }];
+  return [{ text: name, link: id ? clientPage(names, id) : undefined }];
 }
+
+/** A tenant's own page (the client page). */
+const clientPage = (names: AuditNames, tenantId: string) => ['/orgs', names.orgId, 'tenants', tenantId];
 
 /** Consecutive events of one actor doing one thing to one target, as one line with a count (the dashboard). */
 export function groupRuns(events: readonly AuditEvent[]): { event: AuditEvent; count: number }[] {

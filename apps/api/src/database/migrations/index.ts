@@ -10,6 +10,7 @@ import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTe
 import { CreateUsageRollups1764400600000 } from './1764400600000-CreateUsageRollups';
 import { CountWidgetsPerTenant1764400600001 } from './1764400600001-CountWidgetsPerTenant';
 import { IndexHuggyWidgetUuid1764500200000 } from './1764500200000-IndexHuggyWidgetUuid';
+import { RequestRotationOnOffboarding1764500300000 } from './1764500300000-RequestRotationOnOffboarding';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreateUsageRollups1764400600000,
   CountWidgetsPerTenant1764400600001,
   IndexHuggyWidgetUuid1764500200000,
+  RequestRotationOnOffboarding1764500300000,
 ];
