@@ -68,7 +68,12 @@ export class StreamRunner {
 
   private async deliver(): Promise<void> {
     if (typeof this.target === 'string') throw new Error(this.target);
-    if (this.sender?.lost) throw this.sender.lost;
+    if (this.sender?.lost) {
+      // Lost with writes still in doubt: a failure, and they go again. Closed while idle (a receiver's idle timeout):
+      // nothing is in doubt, and the next batch reconnects.
+      if (this.written.length > 0) throw this.sender.lost;
+      this.sender = null;
+    }
     await this.settle();
     for (;;) {
       if (this.stopped) return;
