@@ -62,11 +62,11 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
   };
 
   it('refuses bad input with a 400 naming the field, and a second stream to the same receiver with a 409', async () => {
-    const refused = async (body: unknown, field: string, message: string | RegExp) => {
+    const refused = async (body: unknown, field: string, message: string) => {
       const response = await streams(admin, 'POST', '', body);
       expect(response.status).toBe(400);
       expect(response.body.type).toBe('urn:keyring:problem:validation');
-      expect(response.body.errors).toContainEqual({ field, message: expect.stringMatching(message) });
+      expect(response.body.errors).toContainEqual({ field, message });
       return response;
     };
     await refused({ url: 'tcp://siem.example:514' }, 'kind', 'kind must be one of syslog, https');
@@ -117,7 +117,7 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
   it('syslog: every event from the creation on, octet-counted RFC 5424, in order and none lost across a 10 s outage and a restart', async () => {
     const receiver = await startSyslogReceiver();
     const created = await streams(admin, 'POST', '', { kind: 'syslog', url: `tcp://127.0.0.1:${receiver.port}` });
-    expect(created.status).toBe(201);
+    expect(created.status === 201 || keyring.logs.filter((line) => line.includes('"level":50')).join('\n')).toBe(true);
     const stream = created.body;
     // The creation is the stream's first event.
     expect(stream).toMatchObject({ kind: 'syslog', url: `tcp://127.0.0.1:${receiver.port}`, deliveredSeq: stream.startSeq, lag: 1, lastError: null });
@@ -127,6 +127,11 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
     await act(3);
     await received(await headSeq());
     expect(receiver.messages[0].msgId).toBe('checkpoint');
+    // Counted delivered once the connection held (SETTLE_MS), and it keeps going after that.
+    const settled = await headSeq();
+    await timeUntil(() => streams(auditor, 'GET', `/${stream.id}`), (response) => response.body.deliveredSeq === settled, 10_000);
+    await act(2);
+    await received(await headSeq());
 
     // The receiver goes down for 10 s; meanwhile events are written and Keyring restarts once.
     await receiver.stop();
@@ -194,8 +199,13 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
 
     receiver.failWith = null;
     await act(2);
+    await timeUntil(() => streams(auditor, 'GET', `/${stream.id}`), (response) => response.body.lastError === null, 15_000);
+    // It keeps going after a delivery: later events follow in later batches.
+    const batchesBefore = receiver.batches.length;
+    await act(2);
     const head = await headSeq();
     await timeUntil(() => streams(auditor, 'GET', `/${stream.id}`), (response) => response.body.deliveredSeq === head, 15_000);
+    expect(receiver.batches.length).toBeGreaterThan(batchesBefore);
     const status = await streams(auditor, 'GET', `/${stream.id}`);
     expect(status.body).toMatchObject({ id: stream.id, kind: 'https', url: receiver.url, startSeq: stream.startSeq, deliveredSeq: head, lag: 0, lastError: null, lastErrorAt: null });
     expect(status.body.lastDeliveredAt).toEqual(expect.any(String));

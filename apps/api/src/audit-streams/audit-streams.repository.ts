@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuditStreamKind } from '@keyring/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Scope } from '../access/scope';
+import { updateReturning } from '../database/update-returning';
 
 export interface AuditStreamRow {
   id: string;
@@ -27,8 +28,8 @@ export class AuditStreamsRepository {
   async insert(manager: EntityManager, scope: Scope, stream: { id: string; kind: AuditStreamKind; url: string; startSeq: number }): Promise<AuditStreamRow> {
     const [row] = await manager.query<AuditStreamRow[]>(
       `INSERT INTO audit_streams (id, organization_id, kind, url, start_seq, delivered_seq, checkpoint_seq)
-       VALUES ($1, $2, $3, $4, $5, $5, $5 - 1) RETURNING ${COLUMNS}`,
-      [stream.id, scope.organizationId, stream.kind, stream.url, stream.startSeq],
+       VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING ${COLUMNS}`,
+      [stream.id, scope.organizationId, stream.kind, stream.url, stream.startSeq, stream.startSeq - 1],
     );
     return row;
   }
@@ -43,7 +44,8 @@ export class AuditStreamsRepository {
   }
 
   async delete(manager: EntityManager, scope: Scope, id: string): Promise<AuditStreamRow | null> {
-    const [row] = await manager.query<AuditStreamRow[]>(`DELETE FROM audit_streams WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`, [scope.organizationId, id]);
+    // Answered like an UPDATE: [rows, count].
+    const [row] = await updateReturning<AuditStreamRow>(manager, `DELETE FROM audit_streams WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`, [scope.organizationId, id]);
     return row ?? null;
   }
 }

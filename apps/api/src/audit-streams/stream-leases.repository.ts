@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditStreamKind } from '@keyring/contracts';
 import { DataSource } from 'typeorm';
+import { updateReturning } from '../database/update-returning';
 
 /** How long a stream stays with the instance that claimed it without a renewal; renewed when less than 2/3 is left. */
 const LEASE = '30 seconds';
@@ -52,7 +53,8 @@ export class StreamLeasesRepository {
 
   /** Records a delivery; false when the stream is gone or no longer this instance's (it then stops sending). */
   async delivered(id: string, holder: string, position: StreamPosition): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }[]>(
+    const rows = await updateReturning<{ id: string }>(
+      this.db.manager,
       `UPDATE audit_streams SET delivered_seq = GREATEST(delivered_seq, $3), checkpoint_seq = GREATEST(checkpoint_seq, $4),
               last_delivered_at = now(), last_error = NULL, last_error_at = NULL
         WHERE id = $1 AND lease_holder = $2 RETURNING id`,
