@@ -60,8 +60,12 @@ class SyslogSender implements StreamSender {
         socket.off('error', reject);
         // A peer that vanished without closing shows as an error after a few unanswered probes.
         socket.setKeepAlive(true, TIMEOUT_MS);
-        socket.on('error', (error) => (this.lost ??= error));
-        socket.on('close', () => (this.lost ??= new Error(`the receiver ${host}:${port} closed the connection`)));
+        socket.on('error', (error: Error) => {
+          this.lost ??= error;
+        });
+        socket.on('close', () => {
+          this.lost ??= new Error(`the receiver ${host}:${port} closed the connection`);
+        });
         // A syslog receiver says nothing; whatever it sends is not read.
         socket.resume();
         resolve(socket);
