@@ -451,6 +451,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('button', { name: 'Start streaming' }).click();
     const stream = page.getByRole('list', { name: 'Audit streams' }).getByRole('listitem');
     await stream.getByText('Up to date').waitFor({ timeout: 20_000 });
+    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
     // What the receiver got: octet-counted RFC 5424, a checkpoint first.
     expect(Buffer.concat(received).toString('utf8')).toMatch(/^\d+ <110>1 \S+ \S+ keyring \d+ checkpoint \[keyring@32473 /);
     await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
@@ -464,6 +465,8 @@ describe('the console in a real browser, served by the built API on an embedded 
     await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Written while the SIEM is down' });
     await stream.getByText('Failing').waitFor({ timeout: 20_000 });
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on a phone
+    await stream.scrollIntoViewIfNeeded();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await look('19-phone-audit-stream-failing');
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -1,6 +1,6 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { Component, effect, inject, input, resource } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { Component, effect, inject, input, resource, viewChild } from '@angular/core';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -51,6 +51,8 @@ export class AuditStreams {
     url: ['', Validators.required],
   });
   protected readonly adding = new Submission(this.form);
+  /** Reset through the directive too, so that the emptied field is not shown as an error of the submitted form. */
+  private readonly addForm = viewChild(FormGroupDirective);
   protected readonly streams = resource({
     params: () => this.orgId(),
     loader: ({ params }) => this.api.get<{ items: AuditStream[] }>(`/orgs/${params}/audit-streams`),
@@ -68,7 +70,7 @@ export class AuditStreams {
   protected add(): Promise<void> {
     return this.adding.run(async () => {
       const stream = await this.api.post<AuditStream>(`/orgs/${this.orgId()}/audit-streams`, this.form.getRawValue());
-      this.form.reset({ kind: this.form.getRawValue().kind, url: '' });
+      this.addForm()?.resetForm({ kind: this.form.getRawValue().kind, url: '' });
       this.streams.reload();
       this.snackBar.open(`Streaming the audit log to ${stream.url} from event ${stream.startSeq + 1} on.`, undefined, { duration: 4000 });
     });
