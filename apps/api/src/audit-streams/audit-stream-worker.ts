@@ -16,7 +16,8 @@ const POLL_MS = 1_000;
 @Injectable()
 export class AuditStreamWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AuditStreams');
-  private readonly holder = randomUUID();
+  /** This instance's id in audit_streams.lease_holder. */
+  readonly holder = randomUUID();
   private readonly runners = new Map<string, StreamRunner>();
   private timer?: NodeJS.Timeout;
   private tick: Promise<void> | null = null;

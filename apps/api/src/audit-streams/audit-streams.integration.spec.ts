@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../../test/test-app';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database';
 import { timeUntil } from '../../test/time-until';
 import { auditVerifyOffline } from '../cli/audit-verify';
+import { AuditStreamWorker } from './audit-stream-worker';
 
 /** How long the syslog receiver stays down in the outage test (issue #17: 10 s). */
 const OUTAGE_MS = 10_000;
@@ -185,6 +186,47 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
     expect(await verifyOffline('syslog-gap', dropped)).toMatchObject({ code: 1, output: [`BROKEN  Event ${head - 2} is missing. (${head - 3} events before it hold)`] });
     expect((await streams(admin, 'DELETE', `/${stream.id}`)).status).toBe(204);
   }, 90_000);
+
+  it('two instances on one database: one sends a stream at a time, and the other takes over when it stops', async () => {
+    let second: TestApp | null = await startTestApp({}, db);
+    const receiver = await startSyslogReceiver();
+    try {
+      const created = await streams(admin, 'POST', '', { kind: 'syslog', url: `tcp://127.0.0.1:${receiver.port}` });
+      const seqs = () => receiver.messages.filter((message) => message.msgId === 'audit').map((message) => JSON.parse(message.msg).seq as number);
+      await act(3);
+      await timeUntil(async () => Math.max(0, ...seqs()), (seq) => seq === created.body.startSeq + 4, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // both instances polled a few times meanwhile
+      expect(receiver.connections).toBe(1);
+      const [{ lease_holder: holder }] = await db.query<{ lease_holder: string }>('SELECT lease_holder FROM audit_streams WHERE id = $1', [created.body.id]);
+      const [sending, other] = keyring.app.get(AuditStreamWorker).holder === holder ? [keyring, second] : [second, keyring];
+      second = null; // from here on, one of the two is closed below and the other is `keyring`
+      expect(other.app.get(AuditStreamWorker).holder).not.toBe(holder);
+
+      // The instance sending it stops: the other one resumes from the cursor.
+      await sending.close();
+      if (sending === keyring) {
+        keyring = other;
+        owner = await signIn(keyring, OWNER.email, OWNER.password);
+        admin = await signIn(keyring, 'admin@agency.example', 'admin-password-harbor-7');
+        auditor = await signIn(keyring, 'auditor@agency.example', 'auditor-password-harbor-7');
+      }
+      await act(2);
+      const head = await headSeq();
+      await timeUntil(async () => Math.max(0, ...seqs()), (seq) => seq === head, 15_000);
+      expect(receiver.connections).toBe(2);
+      let newest = created.body.startSeq as number;
+      for (const seq of seqs()) {
+        expect(seq).toBeLessThanOrEqual(newest + 1);
+        newest = Math.max(newest, seq);
+      }
+      const [{ lease_holder: taker }] = await db.query<{ lease_holder: string }>('SELECT lease_holder FROM audit_streams WHERE id = $1', [created.body.id]);
+      expect(taker).toBe(other.app.get(AuditStreamWorker).holder);
+      expect((await streams(admin, 'DELETE', `/${created.body.id}`)).status).toBe(204);
+    } finally {
+      await second?.close();
+      await receiver.stop();
+    }
+  }, 60_000);
 
   it('https: NDJSON batches, retried while the receiver fails, the copy verifies offline; deleting the stream stops it', async () => {
     const receiver = await startNdjsonReceiver();
