@@ -181,6 +181,12 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
     const checkpoints = receiver.messages.filter((message) => message.msgId === 'checkpoint').length;
     expect(verified.output[0]).toBe(`ok      ${stream.startSeq + 1} to ${head} events of organization ${orgId}: linked, and matching ${checkpoints} signed checkpoint(s).`);
     expect(verified.code).toBe(0);
+    // A resend after a reconnect (the same lines again) still verifies; a "repeat" that differs does not.
+    const lines = copy.trimEnd().split('\n');
+    expect(await verifyOffline('syslog-resent', [...lines.slice(0, 8), ...lines.slice(4, 8), ...lines.slice(8)].join('\n'))).toMatchObject({ code: 0 });
+    const changed = lines[7].replace(/"hash":"[0-9a-f]{64}"/, `"hash":"${'f'.repeat(64)}"`);
+    expect(changed).not.toBe(lines[7]);
+    expect(await verifyOffline('syslog-rewritten', [...lines.slice(0, 8), changed, ...lines.slice(8)].join('\n'))).toMatchObject({ code: 1 });
     // The verifier is not fooled by a copy with an event left out.
     const dropped = copy.split('\n').filter((line) => !line.includes(`"seq":${head - 2},`)).join('\n');
     expect(await verifyOffline('syslog-gap', dropped)).toMatchObject({ code: 1, output: [`BROKEN  Event ${head - 2} is missing. (${head - 3} events before it hold)`] });
