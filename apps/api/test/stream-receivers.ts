@@ -29,6 +29,12 @@ export interface SyslogReceiver {
   errors: string[];
   /** Connections accepted so far. */
   connections: number;
+  /**
+   * While set, messages are read off the connection and thrown away (counted in `dropped`): bytes a sender wrote
+   * successfully that the receiver never took in, as when it crashes with them in its buffers.
+   */
+  dropping: boolean;
+  dropped: number;
   /** Closes the listener and every open connection: the receiver is down. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -47,6 +53,8 @@ export async function startSyslogReceiver(port = 0): Promise<SyslogReceiver> {
     messages: [],
     errors: [],
     connections: 0,
+    dropping: false,
+    dropped: 0,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -74,6 +82,10 @@ export async function startSyslogReceiver(port = 0): Promise<SyslogReceiver> {
             if (buffered.length < end) return;
             const text = buffered.subarray(space + 1, end).toString('utf8');
             buffered = buffered.subarray(end);
+            if (receiver.dropping) {
+              receiver.dropped += 1;
+              continue;
+            }
             const match = RFC5424.exec(text);
             if (!match) {
               receiver.errors.push(`not RFC 5424: ${text.slice(0, 120)}`);
