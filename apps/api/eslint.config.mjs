@@ -14,6 +14,7 @@ const LAYERS = [
   ['changes'],
   ['metrics'],
   ['audit'],
+  ['audit-streams'],
   ['identity'],
   ['organizations'],
   ['custody', 'setup'],

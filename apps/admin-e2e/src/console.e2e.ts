@@ -1,4 +1,5 @@
 import { signUserHash } from '@keyring/signing';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
@@ -586,6 +587,50 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await look('34-phone-client-page');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('settings: audit streaming to a syslog receiver shows its progress and a failing receiver, and stops on delete', async () => {
+    const received: Buffer[] = [];
+    const sockets = new Set<Socket>();
+    const receiver = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    await nav('Settings').click();
+    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+    await page.getByLabel('Receiver').fill('https://ingest:hunter2@siem.example/');
+    await page.getByRole('button', { name: 'Start streaming' }).click();
+    await page.getByText('url must not hold credentials (user:password@)').waitFor();
+
+    await page.getByLabel('Receiver').fill(url);
+    await page.getByRole('button', { name: 'Start streaming' }).click();
+    const stream = page.getByRole('list', { name: 'Audit streams' }).getByRole('listitem');
+    await stream.getByText('Up to date').waitFor({ timeout: 20_000 });
+    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
+    // What the receiver got: octet-counted RFC 5424, a checkpoint first.
+    expect(Buffer.concat(received).toString('utf8')).toMatch(/^\d+ <110>1 \S+ \S+ keyring \d+ checkpoint \[keyring@32473 /);
+    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+    await look('36-settings-audit-stream');
+
+    // The receiver goes down; the next event cannot be delivered.
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => receiver.close(resolve));
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Written while the SIEM is down' });
+    await stream.getByText('Failing').waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on a phone
+    await stream.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await look('37-phone-audit-stream-failing');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await stream.getByRole('button', { name: `Stop streaming to ${url}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop streaming' }).click();
+    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {

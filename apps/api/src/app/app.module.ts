@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AccessGuard } from '../access/access.guard';
 import { AuditModule } from '../audit/audit.module';
+import { AuditStreamsModule } from '../audit-streams/audit-streams.module';
 import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
@@ -50,6 +51,7 @@ export class AppModule {
         CryptoModule.register(options.masterKeys),
         ChangesModule.register(options.databaseUrl),
         AuditModule,
+        AuditStreamsModule,
         IdentityModule,
         OrganizationsModule,
         SetupModule,

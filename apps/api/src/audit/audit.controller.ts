@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { CurrentScope, Public, RequirePermission } from '../access/access.decorators';
 import type { Scope } from '../access/scope';
 import { AuditCheckpoints } from './audit-checkpoints.service';
-import { csvLine, CSV_HEADER } from './audit-export';
+import { csvLine, CSV_HEADER, ndjsonLine } from './audit-export';
 import { AuditKeys } from './audit-keys';
 import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditExportDto, AuditFilterDto, VerifyWithCheckpointsDto } from './audit.dto';
@@ -70,7 +70,7 @@ export class AuditController {
     res.setHeader('Content-Disposition', `attachment; filename="audit-${scope.organizationId}.${csv ? 'csv' : 'ndjson'}"`);
     if (csv) res.write(`${CSV_HEADER.join(',')}\r\n`);
     for await (const event of this.audit.stream(scope, filter)) {
-      const line = csv ? `${csvLine(event)}\r\n` : `${JSON.stringify(event)}\n`;
+      const line = csv ? `${csvLine(event)}\r\n` : ndjsonLine(event);
       if (!res.write(line)) await once(res, 'drain');
     }
     res.end();

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditCheckpoints } from './audit-checkpoints.service';
+import { AuditFeed } from './audit-feed';
 import { AuditKeys } from './audit-keys';
 import { AuditWriter } from './audit-writer.service';
 import { AuditController, AuditKeySetController } from './audit.controller';
@@ -11,7 +12,7 @@ import { ChainStateRepository } from './chain-state.repository';
 @Global()
 @Module({
   controllers: [AuditController, AuditKeySetController],
-  providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints],
-  exports: [AuditWriter, AuditService],
+  providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints, AuditFeed],
+  exports: [AuditWriter, AuditService, AuditFeed],
 })
 export class AuditModule {}

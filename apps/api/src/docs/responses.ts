@@ -81,4 +81,8 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'GET /api/v1/orgs/:orgId/audit-events/checkpoint': ref('AuditCheckpoint'),
   'GET /.well-known/keyring-audit-keys.json': ref('AuditKeySet'),
   'GET /api/v1/orgs/:orgId/audit-events/export': { type: 'string', description: 'CSV (text/csv) or NDJSON (application/x-ndjson), oldest event first.' },
+  'POST /api/v1/orgs/:orgId/audit-streams': ref('AuditStream'),
+  'GET /api/v1/orgs/:orgId/audit-streams': list('AuditStream'),
+  'GET /api/v1/orgs/:orgId/audit-streams/:streamId': ref('AuditStream'),
+  'DELETE /api/v1/orgs/:orgId/audit-streams/:streamId': null,
 };

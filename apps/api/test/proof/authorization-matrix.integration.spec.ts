@@ -111,6 +111,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/orgs/:orgId/audit-events/checkpoint': { expected: '     401 200 200 403 200 403 403 403 404 401 401 401 401' },
   'GET /.well-known/keyring-audit-keys.json': { expected: '            200 200 200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/v1/orgs/:orgId/audit-events/export': { expected: '         401 400 400 403 400 403 400 400 404 401 401 401 401' },
+  // A stream copies the whole organization's log: members limited to some tenants get 403 whatever their role.
+  'POST /api/v1/orgs/:orgId/audit-streams': { expected: '               401 400 400 403 403 403 403 403 404 401 401 401 401', body: { kind: 'syslog', url: 'not a url' } },
+  'GET /api/v1/orgs/:orgId/audit-streams': { expected: '                401 200 200 403 200 403 403 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-streams/:streamId': { expected: '      401 404 404 403 404 403 403 403 404 401 401 401 401', params: { streamId: MISSING } },
+  'DELETE /api/v1/orgs/:orgId/audit-streams/:streamId': { expected: '   401 404 404 403 403 403 403 403 404 401 401 401 401', params: { streamId: MISSING } },
   'POST /api/v1/widgets/:widgetId/user-hash': { expected: '            401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifier: 'visitor' } },
   'POST /api/v1/widgets/:widgetId/user-hash/batch': { expected: '      401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifiers: ['visitor'] } },
   'POST /api/v1/widgets/:widgetId/user-hash/verify': { expected: '     401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userHash: 'x' } },

@@ -29,7 +29,12 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     const created = await owner.request('POST', `/api/v1/orgs/${organizationId}/api-keys`, { body: { name: 'fuzz', tenantId, scopes: ['user-hash:issue', 'user-hash:verify'] } });
     apiKey = created.body.key;
     const invited = await owner.request('POST', `/api/v1/orgs/${organizationId}/members/invitations`, { body: { email: 'fuzz@example.com', role: 'auditor' } });
-    Object.assign(real, { orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id, invitationId: invited.body.invitation.id });
+    // Port 9 (discard) refuses: the stream exists and fails quietly in the background.
+    const stream = await owner.request('POST', `/api/v1/orgs/${organizationId}/audit-streams`, { body: { kind: 'syslog', url: 'tcp://127.0.0.1:9' } });
+    Object.assign(real, {
+      ...{ orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id },
+      ...{ invitationId: invited.body.invitation.id, streamId: stream.body.id },
+    });
     auth = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
     // Signing out would end the fuzzing session; everything else is fair game.
     routes = routesOf(keyring.app).filter((route) => route !== 'POST /api/v1/auth/logout');
@@ -46,7 +51,7 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
   );
   const body = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
-    fc.dictionary(fc.constantFrom('name', 'tenantId', 'secret', 'password', 'email', 'userIdentifier', 'userIdentifiers', 'userHash', 'role', 'tenantIds', 'scopes', 'expiresAt', 'code', 'tokenPolicy', 'rotationMaxAgeDays', 'expectedActiveVersion', 'widgetIds', 'setupToken', 'organizationName', 'token', 'reason'), fc.jsonValue({ maxDepth: 2 })),
+    fc.dictionary(fc.constantFrom('name', 'tenantId', 'secret', 'password', 'email', 'userIdentifier', 'userIdentifiers', 'userHash', 'role', 'tenantIds', 'scopes', 'expiresAt', 'code', 'tokenPolicy', 'rotationMaxAgeDays', 'expectedActiveVersion', 'widgetIds', 'setupToken', 'organizationName', 'token', 'reason', 'kind', 'url'), fc.jsonValue({ maxDepth: 2 })),
   );
   const field = fc.constantFrom('name', 'password', 'userIdentifier', 'secret', 'email', 'token', 'reason', 'userHash');
   // Strings PostgreSQL cannot store, as JSON escapes: NUL, lone surrogates of either half.

@@ -189,6 +189,36 @@ export interface AuditCheckpoint {
   legacySeal: string | null;
 }
 
+export const AUDIT_STREAM_KINDS = ['syslog', 'https'] as const;
+export type AuditStreamKind = (typeof AUDIT_STREAM_KINDS)[number];
+
+/**
+ * A copy of the organization's audit chain sent to a receiver outside Keyring, every event from the stream's creation
+ * on, in order: `syslog` (RFC 5424 over TCP or TLS, octet counting) to `tcp://host:port` or `tls://host:port`, or
+ * `https` (NDJSON batches POSTed) to `https://…`.
+ */
+export interface AuditStream {
+  id: string;
+  kind: AuditStreamKind;
+  url: string;
+  createdAt: string;
+  /** The chain's seq when the stream was created: it sends the events after it, and a checkpoint at it first. */
+  startSeq: number;
+  /** The last event the receiver accepted (for TCP: written, and the connection still up a moment later). */
+  deliveredSeq: number;
+  lastDeliveredAt: string | null;
+  /** Events written but not yet delivered. */
+  lag: number;
+  /** Why the last attempt failed, while it keeps failing; null once a delivery succeeds. */
+  lastError: string | null;
+  lastErrorAt: string | null;
+}
+
+export interface CreateAuditStreamRequest {
+  kind: AuditStreamKind;
+  url: string;
+}
+
 /** The public keys of audit checkpoints (JWKS, RFC 7517). */
 export interface AuditKeySet {
   keys: { kty: 'OKP'; crv: 'Ed25519'; x: string; kid: string; alg: 'EdDSA'; use: 'sig' }[];

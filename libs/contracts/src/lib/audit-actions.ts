@@ -24,6 +24,7 @@ export const AUDIT_ACTION_GROUPS = [
     ],
   },
   { label: 'Organization', actions: ['setup.completed', 'organization.created', 'settings.updated', 'master_key.rewrap_started', 'master_key.rewrap_completed', 'master_key.rewrap_stopped'] },
+  { label: 'Audit streaming', actions: ['audit_stream.created', 'audit_stream.deleted'] },
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTION_GROUPS)[number]['actions'][number];

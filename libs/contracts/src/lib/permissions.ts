@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'settings:read': EVERY_ROLE,
   'settings:manage': ['owner'],
   'audit:read': ['owner', 'admin', 'auditor'],
+  /** Sending the audit log to a receiver outside Keyring (syslog, HTTPS): a copy of everything, so never a tenant-limited member. */
+  'audit-streams:manage': ['owner', 'admin'],
   'tenants:read': EVERY_ROLE,
   'tenants:write': ['owner', 'admin', 'operator'],
   'widgets:read': EVERY_ROLE,

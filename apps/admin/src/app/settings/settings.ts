@@ -5,6 +5,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import type { OrganizationSettings } from '@keyring/contracts';
+import { AuditStreams } from '../audit-streams/audit-streams';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { errorText } from '../shared/forms';
@@ -12,10 +13,10 @@ import { ListState } from '../shared/list-state';
 import { loaded } from '../shared/loaded';
 import { Submission } from '../shared/submission';
 
-/** The organization's settings: for now the rotation policy, which the dashboard's "needs attention" follows. */
+/** The organization's settings: the rotation policy, which the dashboard's "needs attention" follows, and audit streaming. */
 @Component({
   selector: 'kr-settings',
-  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, ListState],
+  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, ListState, AuditStreams],
   template: `
     <div class="page-header"><h1>Settings</h1></div>
     <h2>Rotation policy</h2>
@@ -40,6 +41,9 @@ import { Submission } from '../shared/submission';
         }
       }
     </kr-list-state>
+    @if (canReadAudit()) {
+      <kr-audit-streams [orgId]="orgId()" />
+    }
   `,
 })
 export class Settings {
@@ -51,6 +55,8 @@ export class Settings {
   protected readonly never = () => false;
   readonly orgId = input.required<string>();
   protected readonly canManage = () => this.session.can('settings:manage');
+  /** Audit streams are shown to those who may read the audit log they carry. */
+  protected readonly canReadAudit = () => this.session.can('audit:read');
   protected readonly form = inject(FormBuilder).nonNullable.group({ rotationMaxAgeDays: [90, [Validators.required, Validators.min(1), Validators.max(3650)]] });
   protected readonly saving = new Submission(this.form);
   protected readonly settings = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<OrganizationSettings>(`/orgs/${params}/settings`) });
