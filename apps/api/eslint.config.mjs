@@ -18,6 +18,7 @@ const LAYERS = [
   ['organizations'],
   ['custody', 'setup'],
   ['tenant-api'],
+  ['webhooks'],
   ['docs', 'health', 'console'],
   ['app', 'cli'],
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
 import { MasterKeyCoverage } from './master-key-usage';
 import { OverviewController } from './overview.controller';
+import { RotationDueWidgets } from './rotation-due';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
@@ -20,7 +21,7 @@ import { WidgetsService } from './widgets.service';
 @Module({
   imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
-  exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, RotationDueWidgets],
+  exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage, RotationDueWidgets],
 })
 export class CustodyModule {}

@@ -4,10 +4,10 @@
  * words in the console does not compile.
  */
 export const AUDIT_ACTION_GROUPS = [
-  { label: 'Secrets', actions: ['secret.rotated', 'secret.rolled_back', 'secret.revealed', 'secret.destroyed', 'user_hash.tested'] },
+  { label: 'Secrets', actions: ['secret.rotated', 'secret.rolled_back', 'secret.revealed', 'secret.destroyed', 'secret.rotation_due', 'user_hash.tested'] },
   { label: 'Widgets', actions: ['widget.created', 'widget.updated', 'widget.archived'] },
   { label: 'Tenants', actions: ['tenant.created', 'tenant.updated', 'tenant.archived', 'tenant.unarchived'] },
-  { label: 'API keys', actions: ['api_key.created', 'api_key.revoked'] },
+  { label: 'API keys', actions: ['api_key.created', 'api_key.revoked', 'api_key.expiring'] },
   { label: 'Members', actions: ['member.invited', 'member.invitation_resent', 'member.invitation_revoked', 'member.joined', 'member.updated', 'member.removed'] },
   {
     label: 'Sign-in and security',
@@ -22,6 +22,7 @@ export const AUDIT_ACTION_GROUPS = [
       'auth.recovery_code_used',
     ],
   },
+  { label: 'Webhooks', actions: ['webhook.created', 'webhook.updated', 'webhook.deleted', 'webhook.secret_rotated', 'webhook.disabled'] },
   { label: 'Organization', actions: ['setup.completed', 'organization.created', 'settings.updated', 'master_key.rewrap_started', 'master_key.rewrap_completed', 'master_key.rewrap_stopped'] },
 ] as const;
 

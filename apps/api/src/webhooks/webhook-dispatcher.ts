@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { systemContext } from '../access/request-context';
+import { AuditWriter } from '../audit/audit-writer.service';
+import { ChangeFeed } from '../changes/change-feed';
+import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { Envelope } from '../crypto/envelope';
+import { retryDelayMs } from './retry-schedule';
+import { type AttemptRecord, type ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './webhook-sender';
+import { signatureHeader, webhookSecretBinding } from './webhook-signature';
+import { checkTarget, originOf, parseTargetUrl, TargetRefused, type TargetPolicy } from './webhook-target';
+
+/** How long a claimed delivery stays this instance's: well past an attempt's end (DNS, connect, 5 s answer). */
+export const LEASE_MS = DELIVERY_TIMEOUT_MS + 25_000;
+/** Decrypted signing secrets kept in memory, by ciphertext (a rotation makes a new ciphertext). */
+const SECRET_CACHE_ENTRIES = 1_000;
+const GONE_REASON = 'The endpoint answered 410 Gone';
+
+/**
+ * Sends the outbox's deliveries, on every instance: woken when an event commits (the change feed) and every
+ * `webhookPollMs` besides, it claims due deliveries `webhookConcurrency` at a time and sends each once per claim.
+ * A 2xx ends a delivery; a 410 ends it and turns its webhook off; anything else is retried with backoff until
+ * `webhookRetryHours` after the event, then it is marked failed. The same webhook-id (the delivery's id) and body
+ * go out on every attempt.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('WebhookDispatcher');
+  private readonly policy: TargetPolicy;
+  private readonly secrets = new Map<string, string>();
+  private timer?: NodeJS.Timeout;
+  private draining: Promise<void> | null = null;
+  private wokenWhileDraining = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly envelope: Envelope,
+    private readonly audit: AuditWriter,
+    private readonly changes: ChangeFeed,
+    @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
+  ) {
+    this.policy = { production: config.nodeEnv === 'production', allowedHosts: config.webhookAllowedHosts };
+  }
+
+  onApplicationBootstrap(): void {
+    this.changes.subscribe((change) => {
+      if (change === 'all' || change.kind === 'webhook-deliveries') this.wake();
+    });
+    this.timer = setInterval(() => this.wake(), this.config.webhookPollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Stops claiming and lets the attempts under way finish (before the database pool closes). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.draining;
+  }
+
+  /** Sends whatever is due now; a wake-up during a round starts another one after it. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.wokenWhileDraining = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.logger.warn(`Webhook deliveries paused: ${(error as Error).message}`))
+      .finally(() => {
+        this.draining = null;
+        if (this.wokenWhileDraining) {
+          this.wokenWhileDraining = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const batch = await this.deliveries.claim(this.config.webhookConcurrency, LEASE_MS);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map((delivery) => this.attempt(delivery)));
+    }
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const result = await this.send(delivery);
+    const record = this.outcome(delivery, result);
+    if (result.status !== 410) {
+      await this.deliveries.record(this.db.manager, delivery.id, delivery.leaseToken, record);
+      return;
+    }
+    await this.db.transaction(async (manager) => {
+      if (!(await this.deliveries.record(manager, delivery.id, delivery.leaseToken, record))) return;
+      const disabled = await this.deliveries.disable(manager, delivery.webhookId, GONE_REASON);
+      if (!disabled) return;
+      await this.audit.record(manager, systemContext(), {
+        organizationId: disabled.organizationId,
+        action: 'webhook.disabled',
+        target: { type: 'webhook', id: delivery.webhookId },
+        details: { origin: originOf(disabled.url), reason: GONE_REASON },
+      });
+    });
+  }
+
+  /** One attempt: the target checked again (DNS now, not at creation), signed with every live secret, posted. */
+  private async send(delivery: ClaimedDelivery): Promise<AttemptResult> {
+    try {
+      const target = await checkTarget(parseTargetUrl(delivery.url, this.policy), this.policy);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = {
+        'webhook-id': delivery.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(await this.signingSecrets(delivery), delivery.id, timestamp, delivery.payload),
+      };
+      return await postWebhook(target, headers, delivery.payload);
+    } catch (error) {
+      if (error instanceof TargetRefused) return { status: null, body: null, latencyMs: 0, error: error.message };
+      // E.g. a secret under a master key this instance lacks: retried like a failed attempt, told in the log.
+      this.logger.warn(`Webhook delivery ${delivery.id} could not be sent: ${(error as Error).message}`);
+      return { status: null, body: null, latencyMs: 0, error: 'Keyring could not sign or send it (see the server log)' };
+    }
+  }
+
+  private outcome(delivery: ClaimedDelivery, result: AttemptResult): AttemptRecord {
+    const answer = { responseStatus: result.status, responseBody: result.body, latencyMs: result.latencyMs };
+    if (result.status !== null && result.status >= 200 && result.status < 300) return { ...answer, status: 'succeeded', nextAttemptAt: null, lastError: null };
+    const lastError = result.error ?? `The endpoint answered ${result.status}`;
+    if (result.status === 410) return { ...answer, status: 'failed', nextAttemptAt: null, lastError: `${GONE_REASON}: the webhook was turned off` };
+    const next = new Date(Date.now() + retryDelayMs(delivery.attempts, this.config.webhookRetryBaseMs));
+    if (next > new Date(delivery.retryUntil)) return { ...answer, status: 'failed', nextAttemptAt: null, lastError: `${lastError}; no more retries` };
+    return { ...answer, status: 'pending', nextAttemptAt: next, lastError };
+  }
+
+  /** The current secret and, during a rotation's overlap, the previous one. */
+  private async signingSecrets(delivery: ClaimedDelivery): Promise<string[]> {
+    const binding = webhookSecretBinding(delivery.organizationId, delivery.webhookId);
+    const open = async (jwe: string) => {
+      let secret = this.secrets.get(jwe);
+      if (secret === undefined) {
+        secret = await this.envelope.decrypt(jwe, binding);
+        if (this.secrets.size >= SECRET_CACHE_ENTRIES) this.secrets.clear();
+        this.secrets.set(jwe, secret);
+      }
+      return secret;
+    };
+    const overlap = delivery.previousSecretEnc && delivery.previousSecretExpiresAt && new Date(delivery.previousSecretExpiresAt) > new Date();
+    return [await open(delivery.secretEnc), ...(overlap ? [await open(delivery.previousSecretEnc!)] : [])];
+  }
+}
