@@ -54,13 +54,15 @@ export class ApiKeysRepository {
     return row;
   }
 
-  async list(scope: Scope, limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyView[]> {
+  /** `expiringWithinDays`: only live keys that expire within that many days (the dashboard's reminder list). */
+  async list(scope: Scope, limit: number, after?: { createdAt: string; id: string }, expiringWithinDays?: number): Promise<ApiKeyView[]> {
     return this.db.query<ApiKeyView[]>(
       `SELECT ${COLUMNS} FROM api_keys
         WHERE ${IN_SCOPE}
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+          AND ($6::int IS NULL OR (revoked_at IS NULL AND expires_at > now() AND expires_at <= now() + make_interval(days => $6::int)))
         ORDER BY created_at DESC, id DESC LIMIT $5`,
-      [...scopeParams(scope), after?.createdAt ?? null, after?.id ?? null, limit],
+      [...scopeParams(scope), after?.createdAt ?? null, after?.id ?? null, limit, expiringWithinDays ?? null],
     );
   }
 

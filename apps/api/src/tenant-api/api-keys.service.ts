@@ -10,6 +10,7 @@ import { TenantsService } from '../custody/tenants.service';
 import { sha256 } from '../identity/secret-tokens';
 import { newApiKey, VISIBLE_PREFIX_LENGTH } from './api-key-format';
 import type { CreateApiKeyDto } from './api-keys.dto';
+import { EXPIRY_NOTICE_DAYS } from './expiring-api-keys';
 import { ApiKeysRepository, type ApiKeyView } from './api-keys.repository';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 
@@ -55,9 +56,10 @@ export class ApiKeysService {
     return { apiKey, key };
   }
 
-  async list(scope: Scope, limit = DEFAULT_PAGE, cursor?: string) {
+  /** `expiring`: only live keys that expire within EXPIRY_NOTICE_DAYS (those the reminders job announces). */
+  async list(scope: Scope, limit = DEFAULT_PAGE, cursor?: string, expiring = false) {
     const after = cursor ? decodeCursor(cursor, 2) : undefined;
-    const rows = await this.keys.list(scope, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
+    const rows = await this.keys.list(scope, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined, expiring ? EXPIRY_NOTICE_DAYS : undefined);
     return keysetPage(rows, limit, (key) => [new Date(key.createdAt).toISOString(), key.id]);
   }
 
