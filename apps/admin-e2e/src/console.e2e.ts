@@ -1,4 +1,7 @@
 import { signUserHash } from '@keyring/signing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
@@ -428,6 +431,62 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('cell', { name: 'Café Cliente 201' }).waitFor();
     await page.getByText('1–1 of 1').waitFor();
     await look('17-widgets-search-in-url');
+  });
+
+  it('webhooks: created with its secret shown once, a test event reaches a local receiver (signed), and the log shows it; phones fit', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keyring`;
+    try {
+      await nav('Webhooks').click();
+      await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+      await page.getByText('No webhooks yet').waitFor();
+      await page.getByRole('button', { name: 'New webhook' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Endpoint URL').fill(url);
+      await dialog.getByLabel('Description (optional)').fill('Incident channel');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      await dialog.getByText('Choose at least one event.').waitFor(); // nothing chosen yet
+      await dialog.getByRole('checkbox', { name: /secret\.rotated/ }).check();
+      await dialog.getByRole('checkbox', { name: /api_key\.expiring/ }).check();
+      await look('30-webhook-new');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      await look('31-webhook-secret-once');
+      await page.getByRole('button', { name: 'I have stored the secret' }).click();
+      await page.getByRole('heading', { name: url }).waitFor();
+      await page.getByText('Nothing sent yet.').waitFor();
+
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      await page.getByTestId('delivery-status').filter({ hasText: 'Delivered' }).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('delivery-response').first().textContent()).toContain('200');
+      expect(received).toHaveLength(1);
+      const event = new StandardWebhook(secret).verify(received[0].body, received[0].headers) as { type: string };
+      expect(event.type).toBe('webhook.test');
+      expect(page.url()).not.toContain(secret);
+      await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+      await look('32-webhook-deliveries');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByTestId('deliveries').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await look('33-phone-webhook');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await nav('Webhooks').click();
+      await page.getByRole('link', { name: url }).waitFor();
+      await look('34-webhooks-list');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {
