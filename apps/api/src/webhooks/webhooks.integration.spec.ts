@@ -7,7 +7,10 @@ import { addMember, completeSetup, type Session } from '../../test/identity-fixt
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { timeUntil } from '../../test/time-until';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../test/webhook-receiver';
+import { Envelope, keyIdOf } from '../crypto/envelope';
 import { Reminders } from './reminders';
+import { webhookSecretBinding } from './webhook-signature';
+import { rewrapWebhookSecrets } from './webhook-secrets-rewrap';
 
 /** Short retries, so that a test sees the second attempt within a second or so. */
 const ENV = { KEYRING_WEBHOOK_RETRY_BASE_MS: '200', KEYRING_WEBHOOK_POLL_MS: '100' };
@@ -243,6 +246,22 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       expect((await owner.request('GET', `/api/v1/orgs/${orgId}/api-keys?expiring=soon`)).body.errors).toEqual([{ field: 'expiring', message: 'expiring must be true or false' }]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await deliveriesOf(webhook.id)).toHaveLength(2);
+    });
+  });
+
+  describe('master keys', () => {
+    it('keyring rewrap moves webhook secrets (current and previous) onto the active master key, still the same secrets', async () => {
+      const { webhook, secret: first } = await create('/rewrap');
+      const { secret: second } = (await owner.request('POST', `${hooks}/${webhook.id}/rotate-secret`)).body as { secret: string };
+      const test = { id: 'test', key: new Uint8Array(Buffer.alloc(32, 7)) };
+      const next = { id: 'next', key: new Uint8Array(Buffer.alloc(32, 9)) };
+      const envelope = new Envelope({ active: next, byId: new Map([[test.id, test], [next.id, next]]) });
+      const moved = await keyring.app.get(DataSource).transaction((manager) => rewrapWebhookSecrets(manager, envelope));
+      expect(moved).toBeGreaterThanOrEqual(2);
+      const [row] = await keyring.db.query<{ secret_enc: string; previous_secret_enc: string }>('SELECT secret_enc, previous_secret_enc FROM webhooks WHERE id = $1', [webhook.id]);
+      expect([keyIdOf(row.secret_enc), keyIdOf(row.previous_secret_enc)]).toEqual(['next', 'next']);
+      const binding = webhookSecretBinding(orgId, webhook.id);
+      expect([await envelope.decrypt(row.secret_enc, binding), await envelope.decrypt(row.previous_secret_enc, binding)]).toEqual([second, first]);
     });
   });
 });
