@@ -75,7 +75,8 @@ export class WebhooksRepository {
   }
 
   async delete(manager: EntityManager, scope: Scope, id: string): Promise<WebhookView | undefined> {
-    const [row] = await manager.query<WebhookView[]>(`DELETE FROM webhooks WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`, [scope.organizationId, id]);
+    // TypeORM answers a DELETE like an UPDATE: [rows, count].
+    const [row] = await updateReturning<WebhookView>(manager, `DELETE FROM webhooks WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`, [scope.organizationId, id]);
     return row;
   }
 
