@@ -106,7 +106,7 @@ export class WebhooksService {
     const secret = newWebhookSecret();
     const secretEnc = await this.envelope.encrypt(secret, webhookSecretBinding(scope.organizationId, id));
     const webhook = await this.db.transaction(async (manager) => {
-      (await this.webhooks.lock(manager, scope, id)) ?? throwNotFound();
+      if (!(await this.webhooks.lock(manager, scope, id))) throwNotFound();
       const overlapUntil = new Date(Date.now() + SECRET_OVERLAP_HOURS * 3_600_000);
       const rotated = await this.webhooks.rotateSecret(manager, scope, id, secretEnc, overlapUntil);
       await this.record(manager, scope, context, 'webhook.secret_rotated', rotated, { origin: originOf(rotated.url), previousSecretExpiresAt: overlapUntil.toISOString() });
