@@ -42,7 +42,7 @@ export class WebhookPage {
   readonly orgId = input.required<string>();
   readonly webhookId = input.required<string>();
   protected readonly columns = ['event', 'status', 'attempts', 'response', 'latency', 'actions'];
-  protected readonly statusWords: Record<WebhookDeliveryStatus, string> = { pending: 'Pending', succeeded: 'Delivered', failed: 'Failed' };
+  private readonly statusWords: Record<WebhookDeliveryStatus, string> = { pending: 'Pending', succeeded: 'Delivered', failed: 'Failed' };
   protected readonly pager = new CursorPager();
   protected readonly never = () => false;
   private readonly path = () => `/orgs/${this.orgId()}/webhooks/${this.webhookId()}`;
@@ -57,6 +57,10 @@ export class WebhookPage {
       const timer = setTimeout(() => this.deliveries.reload(), POLL_MS);
       onCleanup(() => clearTimeout(timer));
     });
+  }
+
+  protected statusText(delivery: WebhookDelivery): string {
+    return this.statusWords[delivery.status];
   }
 
   protected async sendTest(hook: Webhook): Promise<void> {
