@@ -446,6 +446,16 @@ describe('the console in a real browser, served by the built API on an embedded 
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keyring`;
     try {
+      // The dashboard lists what the reminders job announces: an API key that expires within 7 days.
+      const owner = await apiSession(keyring.baseUrl, OWNER);
+      const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+      const [tenant] = (await owner.get(`/api/v1/orgs/${organizationId}/tenants?q=Client%20One`)).items;
+      const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+      await owner.post(`/api/v1/orgs/${organizationId}/api-keys`, { name: 'Expires soon', tenantId: tenant.id, scopes: ['user-hash:issue'], expiresAt });
+      await nav('Dashboard').click();
+      await page.getByTestId('expiring-keys').getByText('Expires soon').waitFor();
+      expect(await page.getByTestId('count-expiring-keys').textContent()).toBe('1');
+
       await nav('Webhooks').click();
       await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
       await page.getByText('No webhooks yet').waitFor();
@@ -461,6 +471,7 @@ describe('the console in a real browser, served by the built API on an embedded 
       await dialog.getByRole('button', { name: 'Create webhook' }).click();
       const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      await page.waitForTimeout(300); // the dialog's fade-in, for the screenshot and axe
       await look('31-webhook-secret-once');
       await page.getByRole('button', { name: 'I have stored the secret' }).click();
       await page.getByRole('heading', { name: url }).waitFor();
@@ -477,6 +488,7 @@ describe('the console in a real browser, served by the built API on an embedded 
       await look('32-webhook-deliveries');
 
       await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on phones
       await page.getByTestId('deliveries').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await look('33-phone-webhook');

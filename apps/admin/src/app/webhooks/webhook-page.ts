@@ -29,7 +29,7 @@ const POLL_MS = 2_000;
   styles: `
     .url { word-break: break-all; font-size: 1.25rem; }
     .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 16px 0; }
-    .log-header { display: flex; align-items: center; gap: 8px; }
+    .log-header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
   `,
 })
 export class WebhookPage {
