@@ -124,17 +124,35 @@ export class WebhookDeliveriesRepository {
     );
   }
 
-  /** Records an attempt's outcome, if this instance's claim still holds (false: the lease was lost meanwhile). */
-  async record(manager: EntityManager, id: string, leaseToken: string, attempt: AttemptRecord): Promise<boolean> {
+  /**
+   * Records the outcomes of attempts, each only if its instance's claim still holds (a lease lost meanwhile leaves
+   * the row to its new holder); the ids recorded. One statement for a whole batch of deliveries.
+   */
+  async record(manager: EntityManager, attempts: (AttemptRecord & { id: string; leaseToken: string })[]): Promise<string[]> {
+    if (attempts.length === 0) return [];
+    const column = <K extends keyof (typeof attempts)[number]>(key: K) => attempts.map((attempt) => attempt[key]);
     const rows = await updateReturning<{ id: string }>(
       manager,
-      `UPDATE webhook_deliveries
-          SET status = $3, next_attempt_at = COALESCE($4, next_attempt_at), response_status = $5, response_body = $6,
-              latency_ms = $7, last_error = $8, lease_token = NULL, completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE now() END
-        WHERE id = $1 AND lease_token = $2 RETURNING id`,
-      [id, leaseToken, attempt.status, attempt.nextAttemptAt, attempt.responseStatus, attempt.responseBody, attempt.latencyMs, attempt.lastError],
+      `UPDATE webhook_deliveries d
+          SET status = a.status, next_attempt_at = COALESCE(a.next_attempt_at, d.next_attempt_at), response_status = a.response_status,
+              response_body = a.response_body, latency_ms = a.latency_ms, last_error = a.last_error, lease_token = NULL,
+              completed_at = CASE WHEN a.status = 'pending' THEN NULL ELSE now() END
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::int[], $8::text[])
+              AS a(id, lease_token, status, next_attempt_at, response_status, response_body, latency_ms, last_error)
+        WHERE d.id = a.id AND d.lease_token = a.lease_token
+       RETURNING d.id`,
+      [
+        column('id'),
+        column('leaseToken'),
+        column('status'),
+        column('nextAttemptAt'),
+        column('responseStatus'),
+        column('responseBody'),
+        column('latencyMs'),
+        column('lastError'),
+      ],
     );
-    return rows.length === 1;
+    return rows.map((row) => row.id);
   }
 
   /** Turns a webhook off (its receiver answered 410 Gone); what to audit, or nothing if it was off already. */

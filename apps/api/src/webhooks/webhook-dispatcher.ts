@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { systemContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
@@ -83,27 +83,29 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     while (!this.stopped) {
       const batch = await this.deliveries.claim(this.config.webhookConcurrency, LEASE_MS);
       if (batch.length === 0) return;
-      await Promise.all(batch.map((delivery) => this.attempt(delivery)));
+      const attempts = await Promise.all(batch.map(async (delivery) => ({ delivery, result: await this.send(delivery) })));
+      const records = attempts.map(({ delivery, result }) => ({ id: delivery.id, leaseToken: delivery.leaseToken, ...this.outcome(delivery, result) }));
+      const gone = attempts.filter(({ result }) => result.status === 410).map(({ delivery }) => delivery);
+      if (gone.length === 0) {
+        await this.deliveries.record(this.db.manager, records);
+        continue;
+      }
+      // A 410 turns its webhook off, audited, in the transaction that records the attempt.
+      await this.db.transaction(async (manager) => {
+        const recorded = new Set(await this.deliveries.record(manager, records));
+        for (const delivery of gone.filter((d) => recorded.has(d.id))) await this.turnOff(manager, delivery);
+      });
     }
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const result = await this.send(delivery);
-    const record = this.outcome(delivery, result);
-    if (result.status !== 410) {
-      await this.deliveries.record(this.db.manager, delivery.id, delivery.leaseToken, record);
-      return;
-    }
-    await this.db.transaction(async (manager) => {
-      if (!(await this.deliveries.record(manager, delivery.id, delivery.leaseToken, record))) return;
-      const disabled = await this.deliveries.disable(manager, delivery.webhookId, GONE_REASON);
-      if (!disabled) return;
-      await this.audit.record(manager, systemContext(), {
-        organizationId: disabled.organizationId,
-        action: 'webhook.disabled',
-        target: { type: 'webhook', id: delivery.webhookId },
-        details: { origin: originOf(disabled.url), reason: GONE_REASON },
-      });
+  private async turnOff(manager: EntityManager, delivery: ClaimedDelivery): Promise<void> {
+    const disabled = await this.deliveries.disable(manager, delivery.webhookId, GONE_REASON);
+    if (!disabled) return;
+    await this.audit.record(manager, systemContext(), {
+      organizationId: disabled.organizationId,
+      action: 'webhook.disabled',
+      target: { type: 'webhook', id: delivery.webhookId },
+      details: { origin: originOf(disabled.url), reason: GONE_REASON },
     });
   }
 

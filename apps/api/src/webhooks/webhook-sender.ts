@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { CheckedTarget } from './webhook-target';
 
@@ -7,6 +7,12 @@ import type { CheckedTarget } from './webhook-target';
 export const DELIVERY_TIMEOUT_MS = 5_000;
 /** Of an answer's body, only this much is kept (in the delivery log). */
 export const RESPONSE_BODY_LIMIT = 1024;
+
+/**
+ * Connections kept open between deliveries to the same host and port (a socket is only ever opened to an address
+ * that was checked, through the pinned lookup below).
+ */
+const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 16 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 16 }) };
 
 export interface AttemptResult {
   /** null: no HTTP answer (connection refused, timeout, TLS error). */
@@ -31,11 +37,12 @@ export function postWebhook(target: CheckedTarget, headers: Record<string, strin
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: Omit<AttemptResult, 'latencyMs'>) => {
+    /** `keep`: the answer was read to its end, so the connection may serve the next delivery. */
+    const finish = (result: Omit<AttemptResult, 'latencyMs'>, keep = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      request.destroy();
+      if (!keep) request.destroy();
       resolve({ ...result, latencyMs: elapsed() });
     };
     const request = send(
@@ -43,21 +50,22 @@ export function postWebhook(target: CheckedTarget, headers: Record<string, strin
       {
         method: 'POST',
         lookup: pinned,
-        agent: false,
+        agent: target.url.protocol === 'https:' ? agents['https:'] : agents['http:'],
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Keyring-Webhooks/1' },
       },
       (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        const done = () => finish({ status: response.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_LIMIT), error: null });
+        const done = (keep: boolean) => finish({ status: response.statusCode ?? null, body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_LIMIT), error: null }, keep);
         response.on('data', (chunk: Buffer) => {
           if (size >= RESPONSE_BODY_LIMIT) return;
           chunks.push(chunk.subarray(0, RESPONSE_BODY_LIMIT - size));
           size += chunk.length;
-          if (size >= RESPONSE_BODY_LIMIT) done();
+          // Enough: the rest is not read, and the connection goes with it.
+          if (size >= RESPONSE_BODY_LIMIT) done(false);
         });
-        response.on('end', done);
-        response.on('error', done);
+        response.on('end', () => done(true));
+        response.on('error', () => done(false));
       },
     );
     const timer = setTimeout(() => finish({ status: null, body: null, error: `no answer within ${DELIVERY_TIMEOUT_MS / 1000} s` }), DELIVERY_TIMEOUT_MS);
