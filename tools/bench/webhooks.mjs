@@ -8,37 +8,33 @@
 // commit to the last delivery recorded as succeeded.
 // Usage: npm run build && node tools/bench/webhooks.mjs   (BENCH_WEBHOOK_EVENTS=500 BENCH_SECONDS=3 for a quick run)
 import autocannon from 'autocannon';
-import { createServer } from 'node:http';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { prepare, startKeyring } from '../lib/keyring-server.mjs';
+import { freePort, prepare, startKeyring } from '../lib/keyring-server.mjs';
 
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = process.env.BENCH_WEBHOOK_CONCURRENCY ?? '8';
 const SECRET = 'a3f1c9e07b2d4e6f8a1b3c5d7e9f0a2b';
 
-// The receiver: counts distinct webhook-ids (a repeat would be an at-least-once duplicate, counted apart).
-const seen = new Set();
-let repeats = 0;
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    const id = String(req.headers['webhook-id']);
-    if (seen.has(id)) repeats += 1;
-    seen.add(id);
-    res.writeHead(200).end();
-  });
+// The receiver, in its own process: counts distinct webhook-ids (a repeat would be an at-least-once duplicate).
+const here = new URL('.', import.meta.url).pathname;
+const receiverPort = await freePort();
+const receiver = fork(join(here, 'servers', 'webhook-receiver.mjs'), [], { env: { ...process.env, PORT: String(receiverPort) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+await new Promise((resolve) => receiver.once('message', resolve));
+const receiverUrl = `http://127.0.0.1:${receiverPort}/hook`;
+const received = () => new Promise((resolve) => {
+  receiver.once('message', resolve);
+  receiver.send('count');
 });
-await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
 
 const keyring = await startKeyring('bench-webhooks', {
   KEYRING_RATE_LIMIT_PER_MINUTE: '1000000000',
   KEYRING_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
   KEYRING_WEBHOOK_CONCURRENCY: CONCURRENCY,
 });
-process.on('exit', () => receiver.close());
 try {
   const { call, session, orgId, widgetId, apiKey } = await prepare(keyring, SECRET);
   const hook = await call('POST', `/api/v1/orgs/${orgId}/webhooks`, { url: receiverUrl, events: ['api_key.revoked'] }, session);
@@ -88,12 +84,14 @@ try {
   const [{ failed }] = (await db.query("SELECT count(*)::int AS failed FROM webhook_deliveries WHERE status <> 'succeeded'")).rows;
   await db.end();
 
+  const { distinct, repeats } = await received();
   const ratio = meanwhile.requests.average / without.requests.average;
-  console.log(`webhooks: ${EVENTS} events delivered in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)}/s, concurrency ${CONCURRENCY}); received ${seen.size} distinct, ${repeats} repeats, ${failed} not succeeded`);
+  console.log(`webhooks: ${EVENTS} events delivered in ${seconds.toFixed(1)} s (${Math.round(EVENTS / seconds)}/s, concurrency ${CONCURRENCY}); received ${distinct} distinct, ${repeats} repeats, ${failed} not succeeded`);
   console.log(
     `tenant API: ${Math.round(without.requests.average)} req/s without, ${Math.round(meanwhile.requests.average)} req/s while delivering: ${(ratio * 100).toFixed(1)} %  (target >= 95 %) ${ratio >= 0.95 ? 'ok' : 'UNDER'}; p99 ${without.latency.p99} / ${meanwhile.latency.p99} ms; non-2xx ${without.non2xx} / ${meanwhile.non2xx}`,
   );
-  if (seen.size !== EVENTS) process.exitCode = 1;
+  if (distinct !== EVENTS) process.exitCode = 1;
 } finally {
   await keyring.stop();
+  receiver.kill('SIGTERM');
 }
