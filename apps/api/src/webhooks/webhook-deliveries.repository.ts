@@ -126,7 +126,7 @@ export class WebhookDeliveriesRepository {
 
   /**
    * Records the outcomes of attempts, each only if its instance's claim still holds (a lease lost meanwhile leaves
-   * the row to its new holder); the ids recorded. One statement for a whole batch of deliveries.
+   * the row to its new holder); the ids recorded. One statement for any number of them.
    */
   async record(manager: EntityManager, attempts: (AttemptRecord & { id: string; leaseToken: string })[]): Promise<string[]> {
     if (attempts.length === 0) return [];

@@ -19,7 +19,7 @@ const GONE_REASON = 'The endpoint answered 410 Gone';
 
 /**
  * Sends the outbox's deliveries, on every instance: woken when an event commits (the change feed) and every
- * `webhookPollMs` besides, it claims due deliveries `webhookConcurrency` at a time and sends each once per claim.
+ * `webhookPollMs` besides, it keeps up to `webhookConcurrency` attempts under way, each on a claimed delivery.
  * A 2xx ends a delivery; a 410 ends it and turns its webhook off; anything else is retried with backoff until
  * `webhookRetryHours` after the event, then it is marked failed. The same webhook-id (the delivery's id) and body
  * go out on every attempt.
@@ -31,6 +31,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly secrets = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private draining: Promise<void> | null = null;
+  /** Attempts under way, one per slot of `webhookConcurrency`. */
+  private readonly inFlight = new Set<Promise<void>>();
   private wokenWhileDraining = false;
   private stopped = false;
 
@@ -59,6 +61,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.stopped = true;
     clearInterval(this.timer);
     await this.draining;
+    await Promise.all(this.inFlight);
   }
 
   /** Sends whatever is due now; a wake-up during a round starts another one after it. */
@@ -79,23 +82,41 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       });
   }
 
+  /**
+   * Claims as many due deliveries as there are free slots and starts each; a slow receiver holds only its own slot
+   * (at most 5 s), never the others. Returns once nothing more is due; the attempts under way finish on their own.
+   */
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const batch = await this.deliveries.claim(this.config.webhookConcurrency, LEASE_MS);
-      if (batch.length === 0) return;
-      const attempts = await Promise.all(batch.map(async (delivery) => ({ delivery, result: await this.send(delivery) })));
-      const records = attempts.map(({ delivery, result }) => ({ id: delivery.id, leaseToken: delivery.leaseToken, ...this.outcome(delivery, result) }));
-      const gone = attempts.filter(({ result }) => result.status === 410).map(({ delivery }) => delivery);
-      if (gone.length === 0) {
-        await this.deliveries.record(this.db.manager, records);
+      const free = this.config.webhookConcurrency - this.inFlight.size;
+      if (free === 0) {
+        await Promise.race(this.inFlight);
         continue;
       }
-      // A 410 turns its webhook off, audited, in the transaction that records the attempt.
-      await this.db.transaction(async (manager) => {
-        const recorded = new Set(await this.deliveries.record(manager, records));
-        for (const delivery of gone.filter((d) => recorded.has(d.id))) await this.turnOff(manager, delivery);
-      });
+      const batch = await this.deliveries.claim(free, LEASE_MS);
+      for (const delivery of batch) this.track(this.attempt(delivery));
+      if (batch.length < free) return;
     }
+  }
+
+  private track(attempt: Promise<void>): void {
+    const tracked = attempt
+      .catch((error: unknown) => this.logger.warn(`A webhook attempt could not be recorded (its lease will run out and it is sent again): ${(error as Error).message}`))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** One attempt and its record; a 410 also turns the webhook off, audited, in the same transaction. */
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const result = await this.send(delivery);
+    const record = { id: delivery.id, leaseToken: delivery.leaseToken, ...this.outcome(delivery, result) };
+    if (result.status !== 410) {
+      await this.deliveries.record(this.db.manager, [record]);
+      return;
+    }
+    await this.db.transaction(async (manager) => {
+      if ((await this.deliveries.record(manager, [record])).length === 1) await this.turnOff(manager, delivery);
+    });
   }
 
   private async turnOff(manager: EntityManager, delivery: ClaimedDelivery): Promise<void> {

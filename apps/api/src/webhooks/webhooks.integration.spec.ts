@@ -161,6 +161,18 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       await owner.request('DELETE', `${hooks}/${webhook.id}`);
     });
 
+    it('a slow receiver holds up only its own delivery', async () => {
+      const slow = await create('/slow', ['tenant.archived']);
+      const fast = await create('/fast', ['tenant.archived']);
+      receiver.answer((request) => (request.path === '/slow' ? { status: 200, delayMs: 3_000 } : { status: 200 }));
+      const archived = await owner.request('POST', `/api/v1/orgs/${orgId}/tenants`, { body: { name: 'Archived soon' } });
+      await owner.request('POST', `/api/v1/orgs/${orgId}/tenants/${archived.body.id}/archive`);
+      // Sent and recorded while the slow one is still waiting for its answer.
+      await timeUntil(() => deliveriesOf(fast.webhook.id), (items) => items[0]?.['status'] === 'succeeded', 2_000);
+      expect((await deliveriesOf(slow.webhook.id))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+      await timeUntil(() => deliveriesOf(slow.webhook.id), (items) => items[0]?.['status'] === 'succeeded');
+    });
+
     it('signs with the old and the new secret for a day after a rotation', async () => {
       const { webhook, secret: oldSecret } = await create('/rotating');
       const rotated = await owner.request('POST', `${hooks}/${webhook.id}/rotate-secret`);
