@@ -43,7 +43,7 @@ describe('loadConfig', () => {
       webhookAllowedHosts: [],
       webhookRetryBaseMs: 10_000,
       webhookRetryHours: 24,
-      webhookPollMs: 1_000,
+      webhookPollMs: 30_000,
       webhookConcurrency: 8,
       reminderSeconds: 3_600,
     });

@@ -78,7 +78,10 @@ export interface KeyringConfig {
   webhookRetryBaseMs: number;
   /** …until this many hours after the event, when the delivery is marked failed. */
   webhookRetryHours: number;
-  /** How often each instance looks for due deliveries, besides being woken when an event commits. */
+  /**
+   * The longest an idle instance goes without looking at the outbox: it is woken when an event commits and when
+   * its next delivery is due, so this only covers a notification missed.
+   */
   webhookPollMs: number;
   /** Deliveries one instance sends at once. */
   webhookConcurrency: number;
@@ -135,7 +138,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     webhookAllowedHosts: read.hostList('KEYRING_WEBHOOK_ALLOWED_HOSTS'),
     webhookRetryBaseMs: read.positiveInt('KEYRING_WEBHOOK_RETRY_BASE_MS', 10_000),
     webhookRetryHours: read.positiveInt('KEYRING_WEBHOOK_RETRY_HOURS', 24),
-    webhookPollMs: read.positiveInt('KEYRING_WEBHOOK_POLL_MS', 1_000),
+    webhookPollMs: read.positiveInt('KEYRING_WEBHOOK_POLL_MS', 30_000),
     webhookConcurrency: read.positiveInt('KEYRING_WEBHOOK_CONCURRENCY', 8),
     reminderSeconds: read.positiveInt('KEYRING_REMINDER_SECONDS', 3_600),
   };

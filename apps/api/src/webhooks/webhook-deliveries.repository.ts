@@ -155,6 +155,16 @@ export class WebhookDeliveriesRepository {
     return rows.map((row) => row.id);
   }
 
+  /** How long until the next pending delivery of a live webhook is due (by the database's clock); null: none is. */
+  async msUntilNextDue(): Promise<number | null> {
+    const [{ ms }] = await this.db.query<{ ms: number | null }[]>(
+      `SELECT (extract(epoch FROM min(d.next_attempt_at) - now()) * 1000)::float8 AS ms
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        WHERE d.status = 'pending' AND w.disabled_at IS NULL`,
+    );
+    return ms;
+  }
+
   /** Turns a webhook off (its receiver answered 410 Gone); what to audit, or nothing if it was off already. */
   async disable(manager: EntityManager, webhookId: string, reason: string): Promise<{ organizationId: string; url: string } | undefined> {
     const [row] = await updateReturning<{ organizationId: string; url: string }>(

@@ -18,8 +18,8 @@ const SECRET_CACHE_ENTRIES = 1_000;
 const GONE_REASON = 'The endpoint answered 410 Gone';
 
 /**
- * Sends the outbox's deliveries, on every instance: woken when an event commits (the change feed) and every
- * `webhookPollMs` besides, it keeps up to `webhookConcurrency` attempts under way, each on a claimed delivery.
+ * Sends the outbox's deliveries, on every instance: woken when an event commits (the change feed), when the next
+ * delivery is due (a retry), and every `webhookPollMs` at the latest, it keeps up to `webhookConcurrency` attempts under way, each on a claimed delivery.
  * A 2xx ends a delivery; a 410 ends it and turns its webhook off; anything else is retried with backoff until
  * `webhookRetryHours` after the event, then it is marked failed. The same webhook-id (the delivery's id) and body
  * go out on every attempt.
@@ -29,7 +29,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger('WebhookDispatcher');
   private readonly policy: TargetPolicy;
   private readonly secrets = new Map<string, string>();
+  /** The next look at the outbox: when the next delivery is due, or `webhookPollMs` from now at the latest. */
   private timer?: NodeJS.Timeout;
+  private timerAt = Infinity;
   private draining: Promise<void> | null = null;
   /** Attempts under way, one per slot of `webhookConcurrency`. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -51,15 +53,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.changes.subscribe((change) => {
       if (change === 'all' || change.kind === 'webhook-deliveries') this.wake();
     });
-    this.timer = setInterval(() => this.wake(), this.config.webhookPollMs);
-    this.timer.unref();
     this.wake();
+  }
+
+  /** Looks at the outbox again at `at` (ms since the epoch), unless a look is due sooner already. */
+  private lookNoLaterThan(at: number): void {
+    const when = Math.min(at, Date.now() + this.config.webhookPollMs);
+    if (this.stopped || when >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = when;
+    this.timer = setTimeout(() => {
+      this.timerAt = Infinity;
+      this.wake();
+    }, Math.max(0, when - Date.now()));
+    this.timer.unref();
   }
 
   /** Stops claiming and lets the attempts under way finish (before the database pool closes). */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     await this.draining;
     await Promise.all(this.inFlight);
   }
@@ -95,7 +108,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       }
       const batch = await this.deliveries.claim(free, LEASE_MS);
       for (const delivery of batch) this.track(this.attempt(delivery));
-      if (batch.length < free) return;
+      if (batch.length < free) {
+        // Nothing more is due: sleep until the next delivery is (a retry, another instance's lease running out),
+        // unless an event's commit wakes this instance first. Idle, the outbox is read every `webhookPollMs`.
+        const untilNext = await this.deliveries.msUntilNextDue();
+        this.lookNoLaterThan(untilNext === null ? Infinity : Date.now() + untilNext);
+        return;
+      }
     }
   }
 
@@ -112,6 +131,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const record = { id: delivery.id, leaseToken: delivery.leaseToken, ...this.outcome(delivery, result) };
     if (result.status !== 410) {
       await this.deliveries.record(this.db.manager, [record]);
+      if (record.nextAttemptAt) this.lookNoLaterThan(record.nextAttemptAt.getTime());
       return;
     }
     await this.db.transaction(async (manager) => {

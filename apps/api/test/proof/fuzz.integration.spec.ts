@@ -29,7 +29,13 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     const created = await owner.request('POST', `/api/v1/orgs/${organizationId}/api-keys`, { body: { name: 'fuzz', tenantId, scopes: ['user-hash:issue', 'user-hash:verify'] } });
     apiKey = created.body.key;
     const invited = await owner.request('POST', `/api/v1/orgs/${organizationId}/members/invitations`, { body: { email: 'fuzz@example.com', role: 'auditor' } });
-    Object.assign(real, { orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id, invitationId: invited.body.invitation.id });
+    // A webhook to a closed local port (its deliveries fail and are retried: fine here), with one delivery.
+    const webhook = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks`, { body: { url: 'http://127.0.0.1:9/fuzz', events: ['secret.rotated'] } });
+    const delivery = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks/${webhook.body.webhook.id}/test`);
+    Object.assign(real, {
+      orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id, invitationId: invited.body.invitation.id,
+      webhookId: webhook.body.webhook.id, deliveryId: delivery.body.id,
+    });
     auth = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
     // Signing out would end the fuzzing session; everything else is fair game.
     routes = routesOf(keyring.app).filter((route) => route !== 'POST /api/v1/auth/logout');
