@@ -191,7 +191,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       }
       return secret;
     };
-    const overlap = delivery.previousSecretEnc && delivery.previousSecretExpiresAt && new Date(delivery.previousSecretExpiresAt) > new Date();
-    return [await open(delivery.secretEnc), ...(overlap ? [await open(delivery.previousSecretEnc!)] : [])];
+    const previous = delivery.previousSecretExpiresAt && new Date(delivery.previousSecretExpiresAt) > new Date() ? delivery.previousSecretEnc : null;
+    return [await open(delivery.secretEnc), ...(previous ? [await open(previous)] : [])];
   }
 }

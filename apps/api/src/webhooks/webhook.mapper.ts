@@ -5,7 +5,7 @@ import type { WebhookView } from './webhooks.repository';
 
 /** The repository's row as the libs/contracts type (never the secret). */
 export function toWebhook(webhook: WebhookView): Webhook {
-  const overlapping = webhook.previousSecretExpiresAt !== null && new Date(webhook.previousSecretExpiresAt) > new Date();
+  const overlapUntil = webhook.previousSecretExpiresAt;
   return {
     id: webhook.id,
     url: webhook.url,
@@ -13,7 +13,8 @@ export function toWebhook(webhook: WebhookView): Webhook {
     events: webhook.events,
     enabled: webhook.disabledAt === null,
     disabledReason: webhook.disabledReason,
-    previousSecretExpiresAt: overlapping ? iso(webhook.previousSecretExpiresAt!) : null,
+    // Past its end, the previous secret signs no more: nothing to tell.
+    previousSecretExpiresAt: overlapUntil !== null && new Date(overlapUntil) > new Date() ? iso(overlapUntil) : null,
     createdAt: iso(webhook.createdAt),
     updatedAt: iso(webhook.updatedAt),
   };

@@ -106,7 +106,7 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       await arrived('/signed');
       expect(Date.now() - started).toBeLessThan(5_000);
       const [request] = at('/signed');
-      const verified = new StandardWebhook(secret).verify(request.body, request.headers as Record<string, string>) as Record<string, any>;
+      const verified = new StandardWebhook(secret).verify(request.body, request.headers as Record<string, string>) as Record<string, unknown>;
       expect(verified).toMatchObject({ type: 'secret.rotated', data: { organizationId: orgId, tenantId, target: { type: 'widget', id: widgetId }, details: { version: 2 } } });
       expect(Object.keys(verified)).toEqual(['type', 'timestamp', 'data']);
       expect(request.body).not.toContain('seeded-secret-never-in-a-body');
@@ -249,8 +249,8 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       await arrived('/reminders', 2);
       const types = at('/reminders').map((request) => JSON.parse(request.body) as { type: string; data: { target: { id: string } } });
       expect(types.map((event) => event.type).sort()).toEqual(['api_key.expiring', 'secret.rotation_due']);
-      expect(types.find((event) => event.type === 'api_key.expiring')!.data.target.id).toBe(key.body.apiKey.id);
-      expect(types.find((event) => event.type === 'secret.rotation_due')!.data.target.id).toBe(widgetId);
+      expect(types.find((event) => event.type === 'api_key.expiring')?.data.target.id).toBe(key.body.apiKey.id);
+      expect(types.find((event) => event.type === 'secret.rotation_due')?.data.target.id).toBe(widgetId);
       const overview = await owner.request('GET', `/api/v1/orgs/${orgId}/overview`);
       expect(overview.body).toMatchObject({ apiKeysExpiringSoon: 1, widgetsOverdue: 1 });
       const expiring = await owner.request('GET', `/api/v1/orgs/${orgId}/api-keys?expiring=true`);
