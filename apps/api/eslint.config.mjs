@@ -20,6 +20,7 @@ const LAYERS = [
   ['custody', 'setup'],
   ['tenant-api'],
   ['offboarding'],
+  ['webhooks'],
   ['docs', 'health', 'console'],
   ['app', 'cli'],
 ];

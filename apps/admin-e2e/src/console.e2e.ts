@@ -1,5 +1,7 @@
 import { signUserHash } from '@keyring/signing';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
@@ -592,7 +594,7 @@ describe('the console in a real browser, served by the built API on an embedded 
   it('settings: audit streaming to a syslog receiver shows its progress and a failing receiver, and stops on delete', async () => {
     const received: Buffer[] = [];
     const sockets = new Set<Socket>();
-    const receiver = createServer((socket) => {
+    const receiver = createTcpServer((socket) => {
       sockets.add(socket);
       socket.on('data', (chunk: Buffer) => received.push(chunk));
       socket.on('error', () => undefined);
@@ -631,6 +633,74 @@ describe('the console in a real browser, served by the built API on an embedded 
     await stream.getByRole('button', { name: `Stop streaming to ${url}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop streaming' }).click();
     await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+  });
+
+  it('webhooks: created with its secret shown once, a test event reaches a local receiver (signed), and the log shows it; phones fit', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keyring`;
+    try {
+      // The dashboard lists what the reminders job announces: an API key that expires within 7 days.
+      const owner = await apiSession(keyring.baseUrl, OWNER);
+      const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+      const [tenant] = (await owner.get(`/api/v1/orgs/${organizationId}/tenants?q=Client%20One`)).items;
+      const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+      await owner.post(`/api/v1/orgs/${organizationId}/api-keys`, { name: 'Expires soon', tenantId: tenant.id, scopes: ['user-hash:issue'], expiresAt });
+      await nav('Dashboard').click();
+      await page.getByTestId('expiring-keys').getByText('Expires soon').waitFor();
+      expect(await page.getByTestId('count-expiring-keys').textContent()).toBe('1');
+
+      await nav('Webhooks').click();
+      await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+      await page.getByText('No webhooks yet').waitFor();
+      await page.getByRole('button', { name: 'New webhook' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Endpoint URL').fill(url);
+      await dialog.getByLabel('Description (optional)').fill('Incident channel');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      await dialog.getByText('Choose at least one event.').waitFor(); // nothing chosen yet
+      await dialog.getByRole('checkbox', { name: /secret\.rotated/ }).check();
+      await dialog.getByRole('checkbox', { name: /api_key\.expiring/ }).check();
+      await look('40-webhook-new');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      await page.waitForTimeout(300); // the dialog's fade-in, for the screenshot and axe
+      await look('41-webhook-secret-once');
+      await page.getByRole('button', { name: 'I have stored the secret' }).click();
+      await page.getByRole('heading', { name: url }).waitFor();
+      await page.getByText('Nothing sent yet.').waitFor();
+
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      await page.getByTestId('delivery-status').filter({ hasText: 'Delivered' }).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('delivery-response').first().textContent()).toContain('200');
+      expect(received).toHaveLength(1);
+      const event = new StandardWebhook(secret).verify(received[0].body, received[0].headers) as { type: string };
+      expect(event.type).toBe('webhook.test');
+      expect(page.url()).not.toContain(secret);
+      await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+      await look('42-webhook-deliveries');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on phones
+      await page.getByTestId('deliveries').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await look('43-phone-webhook');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await nav('Webhooks').click();
+      await page.getByRole('link', { name: url }).waitFor();
+      await look('44-webhooks-list');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {

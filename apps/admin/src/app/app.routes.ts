@@ -27,6 +27,8 @@ export const appRoutes: Route[] = [
           { path: 'api-keys', title: 'API keys · Keyring', loadComponent: () => import('./api-keys/api-keys').then((m) => m.ApiKeys) },
           { path: 'members', title: 'Members · Keyring', loadComponent: () => import('./members/members').then((m) => m.Members) },
           { path: 'members/:userId/offboarding', title: 'Offboarding · Keyring', loadComponent: () => import('./members/offboarding').then((m) => m.Offboarding) },
+          { path: 'webhooks', title: 'Webhooks · Keyring', loadComponent: () => import('./webhooks/webhooks').then((m) => m.Webhooks) },
+          { path: 'webhooks/:webhookId', title: 'Webhook · Keyring', loadComponent: () => import('./webhooks/webhook-page').then((m) => m.WebhookPage) },
           { path: 'settings', title: 'Settings · Keyring', loadComponent: () => import('./settings/settings').then((m) => m.Settings) },
           { path: 'audit', title: 'Audit log · Keyring', loadComponent: () => import('./audit/audit').then((m) => m.AuditLog) },
           { path: '', pathMatch: 'full', redirectTo: 'dashboard' },

@@ -16,6 +16,7 @@ import {
 } from './audit-chain';
 import { keepCheckpoint } from './audit-checkpoint';
 import { AuditKeys } from './audit-keys';
+import { AuditObserver } from './audit-observer';
 
 export interface AuditRecord {
   /** The organization whose chain gets the event; null for the installation's own chain. */
@@ -45,6 +46,8 @@ export class AuditWriter {
     @Optional() @Inject(KEYRING_CONFIG) config?: KeyringConfig,
     /** Absent in the CLI, which has no metrics endpoint. */
     @Optional() private readonly metrics?: Metrics,
+    /** Webhooks' outbox; absent in the CLI. */
+    @Optional() private readonly observer?: AuditObserver,
   ) {
     this.checkpointEvents = config?.auditCheckpointEvents ?? DEFAULT_CHECKPOINT_EVENTS;
   }
@@ -135,8 +138,12 @@ export class AuditWriter {
         rows.push({ ...event, hash: head.hash });
       }
       await insertEvents(manager, rows);
-      for (const row of rows) {
-        if (row.seq % this.checkpointEvents === 0) await keepCheckpoint(manager, this.keys.signer, chain, { seq: row.seq, hash: row.hash });
+      for (const { hash, ...event } of rows) {
+        await this.observer?.eventRecorded(manager, event);
+        if (event.seq % this.checkpointEvents === 0) {
+          const jws = await keepCheckpoint(manager, this.keys.signer, chain, { seq: event.seq, hash });
+          if (organizationId) await this.observer?.checkpointKept(manager, { organizationId, seq: event.seq, hash, jws });
+        }
       }
     }
   }

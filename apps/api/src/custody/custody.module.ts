@@ -5,6 +5,7 @@ import { ImportRepository } from './imports/import.repository';
 import { ImportService } from './imports/import.service';
 import { MasterKeyCoverage } from './master-key-usage';
 import { OverviewController } from './overview.controller';
+import { RotationDueWidgets } from './rotation-due';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
@@ -24,7 +25,7 @@ import { WidgetsService } from './widgets.service';
 @Module({
   imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController, ImportController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService],
-  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService, RotationDueWidgets],
+  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, RotationDueWidgets],
 })
 export class CustodyModule {}

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 import { ValidatesWith } from '../common/validation/validates-with';
@@ -38,4 +38,10 @@ export class ListApiKeysQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
   tenantId?: string;
+
+  /** true: only live keys that expire within 7 days (the dashboard's "needs attention"). */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'expiring must be true or false' })
+  expiring?: boolean;
 }

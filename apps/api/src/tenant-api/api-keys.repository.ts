@@ -57,15 +57,16 @@ export class ApiKeysRepository {
     return row;
   }
 
-  /** Newest first; only one tenant's with `tenantId`. */
-  async list(scope: Scope, tenantId: string | null, limit: number, after?: { createdAt: string; id: string }): Promise<ApiKeyView[]> {
+  /** Newest first; only one tenant's with `tenantId`; `expiringWithinDays`: only live keys that expire within that many days (the dashboard's reminder list). */
+  async list(scope: Scope, tenantId: string | null, limit: number, after?: { createdAt: string; id: string }, expiringWithinDays?: number): Promise<ApiKeyView[]> {
     return this.db.query<ApiKeyView[]>(
       `SELECT ${COLUMNS} FROM ${KEYS_WITH_TENANT}
         WHERE ${IN_SCOPE}
           AND ($3::timestamptz IS NULL OR (k.created_at, k.id) < ($3::timestamptz, $4::uuid))
           AND ($6::uuid IS NULL OR k.tenant_id = $6)
+          AND ($7::int IS NULL OR (k.revoked_at IS NULL AND k.expires_at > now() AND k.expires_at <= now() + make_interval(days => $7::int)))
         ORDER BY k.created_at DESC, k.id DESC LIMIT $5`,
-      [...scopeParams(scope), after?.createdAt ?? null, after?.id ?? null, limit, tenantId],
+      [...scopeParams(scope), after?.createdAt ?? null, after?.id ?? null, limit, tenantId, expiringWithinDays ?? null],
     );
   }
 

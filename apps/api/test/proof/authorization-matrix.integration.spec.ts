@@ -104,6 +104,16 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/orgs/:orgId/api-keys': { expected: '                   401 400 400 400 403 400 400 403 404 401 401 401 401' },
   'DELETE /api/v1/orgs/:orgId/api-keys/:keyId': { expected: '          401 404 404 404 403 404 404 403 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/usage': { expected: '                       401 200 200 200 200 200 200 200 404 401 401 401 401' },
+  // Webhooks carry every tenant's events: members limited to some tenants get 403 whatever their role.
+  'GET /api/v1/orgs/:orgId/webhooks': { expected: '                    401 200 200 403 200 403 403 403 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/webhooks': { expected: '                   401 400 400 403 403 403 400 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '         401 404 404 403 404 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'PATCH /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '       401 400 400 403 403 403 400 403 404 401 401 401 401', params: { webhookId: MISSING }, body: { url: '' } },
+  'DELETE /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '      401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/rotate-secret': { expected: '                     401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'GET /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries': { expected: '                        401 404 404 403 404 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/test': { expected: '                            401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId/redeliver': { expected: '401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING, deliveryId: MISSING } },
   'GET /api/v1/orgs/:orgId/audit-events': { expected: '                401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/audit-events/verify': { expected: '         401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/audit-events/verify': { expected: '        401 400 400 403 400 403 400 400 404 401 401 401 401' },
@@ -239,5 +249,6 @@ describe('authorization matrix: every route × every kind of caller (real app, r
     }
     expect(unexpected).toEqual([]);
     expect(calls).toBe(Object.keys(MATRIX).length * CALLERS.length);
+    // Some 1,500 requests one after the other: more than the default 30 s on a loaded machine.
   }, 180_000);
 });

@@ -31,9 +31,12 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     const invited = await owner.request('POST', `/api/v1/orgs/${organizationId}/members/invitations`, { body: { email: 'fuzz@example.com', role: 'auditor' } });
     // Port 9 (discard) refuses: the stream exists and fails quietly in the background.
     const stream = await owner.request('POST', `/api/v1/orgs/${organizationId}/audit-streams`, { body: { kind: 'syslog', url: 'tcp://127.0.0.1:9' } });
+    // A webhook to a closed local port (its deliveries fail and are retried: fine here), with one delivery.
+    const webhook = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks`, { body: { url: 'http://127.0.0.1:9/fuzz', events: ['secret.rotated'] } });
+    const delivery = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks/${webhook.body.webhook.id}/test`);
     Object.assign(real, {
       ...{ orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id },
-      ...{ invitationId: invited.body.invitation.id, streamId: stream.body.id },
+      ...{ invitationId: invited.body.invitation.id, streamId: stream.body.id, webhookId: webhook.body.webhook.id, deliveryId: delivery.body.id },
     });
     auth = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
     // Signing out would end the fuzzing session; everything else is fair game.

@@ -1,4 +1,5 @@
 import type { ApiKeyScope, Role } from './permissions';
+import type { WebhookEventType } from './webhook-events';
 
 /*
  * The JSON the console reads from the API, one type per resource. Dates are ISO 8601 strings.
@@ -250,6 +251,8 @@ export interface OrganizationOverview {
   activeApiKeys: number;
   /** Live widgets queued for rotation (offboarding) and not rotated since. */
   widgetsRotationRequested: number;
+  /** Live API keys that expire within the next 7 days (the reminders job's `api_key.expiring`). */
+  apiKeysExpiringSoon: number;
   rotationMaxAgeDays: number;
 }
 
@@ -364,4 +367,49 @@ export interface OffboardingReport {
 export interface OffboardingRotationRequest {
   /** The widgets queued now (those already queued are left as they were). */
   queued: { widgetId: string; widgetName: string; tenantName: string }[];
+}
+
+/** An organization's webhook endpoint (#17). Its signing secret is in the create and rotate answers only. */
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string | null;
+  events: WebhookEventType[];
+  /** False once disabled, by hand or because the endpoint answered 410 Gone. */
+  enabled: boolean;
+  disabledReason: string | null;
+  /** Until then, the secret replaced by the last rotation still signs too (a second `v1,` signature). */
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The answer of creating a webhook or rotating its secret: the secret is shown this once. */
+export interface WebhookWithSecret {
+  webhook: Webhook;
+  secret: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event sent to one endpoint, with its attempts so far (the same `webhook-id` on each). */
+export interface WebhookDelivery {
+  /** The `webhook-id` header of every attempt. */
+  id: string;
+  webhookId: string;
+  eventType: WebhookEventType | 'webhook.test';
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** The last attempt's HTTP status; null when it got no answer (refused address, timeout, connection error). */
+  responseStatus: number | null;
+  latencyMs: number | null;
+  /** Why the last attempt failed, when it did. */
+  lastError: string | null;
+  /** The first 1 KB of the last answer's body. */
+  responseBody: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  /** When the next attempt is due, while pending. */
+  nextAttemptAt: string | null;
+  completedAt: string | null;
 }

@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   'api-keys:read': EVERY_ROLE,
   'api-keys:manage': ['owner', 'admin', 'operator'],
   'usage:read': EVERY_ROLE,
+  // Webhooks send the organization's events out: admins set them up, auditors may check what was sent.
+  'webhooks:read': ['owner', 'admin', 'auditor'],
+  'webhooks:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

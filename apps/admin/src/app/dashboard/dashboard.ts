@@ -4,7 +4,7 @@ import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { RouterLink } from '@angular/router';
-import type { OrganizationOverview, Widget } from '@keyring/contracts';
+import type { ApiKey, OrganizationOverview, Page, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { ListState } from '../shared/list-state';
@@ -29,6 +29,7 @@ const REASON_ICONS: Record<AttentionReason, string> = { 'rotation-requested': 'p
           <mat-card appearance="outlined"><mat-card-content><a class="count" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'stale' }">{{ counts.widgetsOverdue }}</a>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-rotation-requested" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'rotation-requested' }">{{ counts.widgetsRotationRequested }}</a>rotations requested</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-expiring-keys" [routerLink]="['/orgs', orgId(), 'api-keys']">{{ counts.apiKeysExpiringSoon }}</a>API keys expiring within 7 days</mat-card-content></mat-card>
         </section>
       }
     </kr-list-state>
@@ -61,6 +62,18 @@ const REASON_ICONS: Record<AttentionReason, string> = { 'rotation-requested': 'p
             }
           </mat-nav-list>
         </kr-list-state>
+        <!-- The same reminders the webhooks send (api_key.expiring): keys to replace before they stop working. -->
+        <kr-list-state [of]="expiringKeys" empty="No API key expires within 7 days.">
+          <mat-nav-list data-testid="expiring-keys">
+            @for (key of loaded(expiringKeys)?.items; track key.id) {
+              <a mat-list-item [routerLink]="['/orgs', orgId(), 'api-keys']">
+                <mat-icon matListItemIcon>key</mat-icon>
+                <span matListItemTitle>{{ key.name }}</span>
+                <span matListItemLine>API key expires {{ key.expiresAt | date: 'mediumDate' }}</span>
+              </a>
+            }
+          </mat-nav-list>
+        </kr-list-state>
       </section>
       @if (session.can('audit:read')) {
         <section>
@@ -87,6 +100,10 @@ export class Dashboard {
   protected readonly attention = resource({
     params: () => this.orgId(),
     loader: ({ params }) => this.api.get<{ items: (Widget & { reason: AttentionReason })[] }>(`/orgs/${params}/widgets/needs-attention`, { limit: 10 }),
+  });
+  protected readonly expiringKeys = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<Page<ApiKey>>(`/orgs/${params}/api-keys`, { expiring: true, limit: 10 }),
   });
   /** The counts are never "empty". */
   protected readonly never = () => false;
