@@ -430,6 +430,39 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('17-widgets-search-in-url');
   });
 
+  it('dialogs at 1440×900 and 390×844 show every label whole and a Huggy widget UUID whole; the chart reads in dark mode', async () => {
+    const uuid = '1a67557a-3c1e-4f7b-9d2a-5e8f0b6c4d21';
+    for (const [width, height, name] of [[1440, 900, '18-widget-dialog'], [390, 844, '26-phone-widget-dialog']] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(widgetUrl);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const dialog = page.getByRole('dialog');
+      const uuidField = dialog.getByLabel('Huggy widget UUID (optional)');
+      await uuidField.fill(uuid);
+      await dialog.getByLabel('Name', { exact: true }).focus(); // its label floats, the others hold values
+      const fit = await dialog.evaluate((element) => {
+        const content = element.querySelector('.mat-mdc-dialog-content')!.getBoundingClientRect();
+        const input = element.querySelector<HTMLInputElement>('input[formcontrolname="huggyWidgetUuid"]')!;
+        return {
+          clippedLabels: [...element.querySelectorAll('mat-label')].filter((label) => label.getBoundingClientRect().top < content.top).map((label) => label.textContent),
+          uuidWhole: input.scrollWidth <= input.clientWidth,
+          insideScreen: element.getBoundingClientRect().right <= window.innerWidth,
+        };
+      });
+      expect(fit).toEqual({ clippedLabels: [], uuidWhole: true, insideScreen: true });
+      await look(name);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await nav('Dashboard').click();
+    await page.getByTestId('issued-total').waitFor();
+    await look('19-dashboard-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('axe-core found no serious or critical violation on any page above', () => {
     expect(axeFindings).toEqual([]);
   });
