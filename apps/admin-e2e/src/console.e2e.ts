@@ -449,8 +449,8 @@ describe('the console in a real browser, served by the built API on an embedded 
           insideScreen: element.getBoundingClientRect().right <= window.innerWidth,
         };
       });
-      expect(fit).toEqual({ clippedLabels: [], uuidWhole: true, insideScreen: true });
       await look(name);
+      expect(fit).toEqual({ clippedLabels: [], uuidWhole: true, insideScreen: true });
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
     }

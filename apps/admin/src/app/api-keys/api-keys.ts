@@ -95,7 +95,7 @@ export class ApiKeys {
 
   protected create(): void {
     this.dialog
-      .open(CreateApiKeyDialog, { data: { orgId: this.orgId() }, disableClose: true })
+      .open(CreateApiKeyDialog, { data: { orgId: this.orgId() }, disableClose: true, width: '520px' })
       .afterClosed()
       .subscribe(() => this.keys.reload());
   }

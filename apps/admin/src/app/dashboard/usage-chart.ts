@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { Component, effect, ElementRef, inject, input, OnDestroy, viewChild } from '@angular/core';
+import { afterRenderEffect, Component, ElementRef, inject, input, OnDestroy, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import type { UsagePoint } from '@keyring/contracts';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
@@ -53,7 +53,8 @@ export class UsageChart implements OnDestroy {
   private chart?: Chart;
 
   constructor() {
-    effect(() => {
+    // After rendering: the colours can be read only once the host is in the document.
+    afterRenderEffect(() => {
       const series = dailySeries(this.items(), this.from(), this.to());
       this.dark(); // read the colours again when the system switches between light and dark
       const colors = themeColors(this.host.nativeElement);

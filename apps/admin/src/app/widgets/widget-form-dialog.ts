@@ -18,6 +18,9 @@ export interface WidgetFormData {
   widget?: Widget;
 }
 
+/** Wide enough for a Huggy widget UUID (36 characters) to show whole; dialogs take the whole width on a phone. */
+export const WIDGET_DIALOG_WIDTH = '520px';
+
 /** Create or edit a widget: its tenant (at creation only), name and the ids from the Huggy panel. */
 @Component({
   selector: 'kr-widget-form-dialog',
@@ -59,7 +62,7 @@ export interface WidgetFormData {
       </mat-dialog-actions>
     </form>
   `,
-  styles: '.stack { display: flex; flex-direction: column; gap: 8px; min-width: 380px; }',
+  styles: '.stack { display: flex; flex-direction: column; gap: 8px; }',
 })
 export class WidgetFormDialog {
   protected readonly data = inject<WidgetFormData>(MAT_DIALOG_DATA);

@@ -23,7 +23,7 @@ import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
 import { TokenPolicy } from './token-policy';
-import { WidgetFormDialog } from './widget-form-dialog';
+import { WIDGET_DIALOG_WIDTH, WidgetFormDialog } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
 /** One widget: its secret and history, rotation, rollback, reveal, destroy, a test userHash and the snippets. */
@@ -232,7 +232,7 @@ export class WidgetPage {
 
   protected edit(widget: Widget): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget } })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget }, width: WIDGET_DIALOG_WIDTH })
       .afterClosed()
       .subscribe((saved?: Widget) => saved && this.widget.reload());
   }

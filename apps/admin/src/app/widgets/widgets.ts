@@ -16,7 +16,7 @@ import { CursorPager, PAGE_SIZE, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { TenantPicker } from '../tenants/tenant-picker';
-import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
+import { WIDGET_DIALOG_WIDTH, WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
 /** The list's filters, as the API and the URL name them ('archived' is a flag of its own). */
@@ -73,7 +73,7 @@ const FILTERS = [
           <th mat-header-cell *matHeaderCellDef>Secret</th>
           <td mat-cell *matCellDef="let widget">
             @if (widget.activeSecret) {
-              <span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span>
+              <span class="secret"><span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span></span>
             } @else {
               <span class="chip bad">No secret</span>
             }
@@ -90,7 +90,8 @@ const FILTERS = [
       <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
-  styles: '.search { width: 360px; max-width: 100%; }',
+  // A fingerprint stays on one line (the list scrolls sideways on a phone rather than break it in three).
+  styles: '.search { width: 360px; max-width: 100%; } .secret { white-space: nowrap; }',
 })
 export class Widgets {
   protected readonly loaded = loaded;
@@ -145,7 +146,7 @@ export class Widgets {
 
   protected create(): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenantId: this.tenantId() } satisfies WidgetFormData })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenantId: this.tenantId() } satisfies WidgetFormData, width: WIDGET_DIALOG_WIDTH })
       .afterClosed()
       .subscribe((widget?: Widget) => {
         if (widget) void this.router.navigate(['/orgs', this.orgId(), 'widgets', widget.id]);
