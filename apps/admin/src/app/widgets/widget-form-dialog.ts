@@ -43,7 +43,7 @@ export const WIDGET_DIALOG_WIDTH = '520px';
         </mat-form-field>
         <mat-form-field>
           <mat-label>Huggy widget UUID (optional)</mat-label>
-          <input matInput formControlName="huggyWidgetUuid" autocomplete="off" />
+          <input matInput class="id-field" formControlName="huggyWidgetUuid" autocomplete="off" spellcheck="false" />
           <mat-hint>Fills in the Huggy.init snippet.</mat-hint>
           <mat-error>{{ error('huggyWidgetUuid') }}</mat-error>
         </mat-form-field>
