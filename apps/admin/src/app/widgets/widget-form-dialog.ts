@@ -41,9 +41,9 @@ export const WIDGET_DIALOG_WIDTH = '520px';
           <mat-hint>How your team recognises it, e.g. the client's site.</mat-hint>
           <mat-error>{{ error('name') }}</mat-error>
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field class="id-field">
           <mat-label>Huggy widget UUID (optional)</mat-label>
-          <input matInput class="id-field" formControlName="huggyWidgetUuid" autocomplete="off" spellcheck="false" />
+          <input matInput formControlName="huggyWidgetUuid" autocomplete="off" spellcheck="false" />
           <mat-hint>Fills in the Huggy.init snippet.</mat-hint>
           <mat-error>{{ error('huggyWidgetUuid') }}</mat-error>
         </mat-form-field>
