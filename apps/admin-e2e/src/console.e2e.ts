@@ -444,7 +444,7 @@ describe('the console in a real browser, served by the built API on an embedded 
         const content = element.querySelector('.mat-mdc-dialog-content')!.getBoundingClientRect();
         const input = element.querySelector<HTMLInputElement>('input[formcontrolname="huggyWidgetUuid"]')!;
         return {
-          clippedLabels: [...element.querySelectorAll('mat-label')].filter((label) => label.getBoundingClientRect().top < content.top).map((label) => label.textContent),
+          clippedLabels: Array.from(element.querySelectorAll('mat-label')).filter((label) => label.getBoundingClientRect().top < content.top).map((label) => label.textContent),
           uuidWhole: input.scrollWidth <= input.clientWidth,
           insideScreen: element.getBoundingClientRect().right <= window.innerWidth,
         };

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { startKeyring, type KeyringServer } from './keyring-server';
@@ -26,7 +25,6 @@ describe('a large audit export in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let organizationId: string;
-  let db: Client;
 
   beforeAll(async () => {
     keyring = await startKeyring({ KEYRING_MASTER_KEYS: `${MASTER_KEY.id}:${MASTER_KEY.key.toString('base64')}`, KEYRING_ACTIVE_MASTER_KEY: MASTER_KEY.id });
@@ -36,13 +34,10 @@ describe('a large audit export in a real browser', () => {
       body: JSON.stringify({ setupToken: keyring.setupToken, ...OWNER, organizationName: 'Agency One' }),
     });
     organizationId = ((await setup.json()) as { organization: { id: string } }).organization.id;
-    db = new Client({ connectionString: keyring.ownerDatabaseUrl() });
-    await db.connect();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   }, 120_000);
   afterAll(async () => {
-    await db?.end();
     await browser?.close();
     await keyring?.stop();
   });
@@ -57,12 +52,8 @@ describe('a large audit export in a real browser', () => {
     await page.getByTestId('audit-events').waitFor();
     // Seeded after signing in, so that the seeded events are the newest.
     let started = Date.now();
-    await seed();
+    const head = await seed();
     const seededIn = Date.now() - started;
-    const { rows: [head] } = await db.query<{ seq: number; hash: string }>(
-      'SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
-      [organizationId],
-    );
     const serverPeakBefore = await peakResidentBytes(keyring.pid);
 
     started = Date.now();
@@ -93,8 +84,12 @@ describe('a large audit export in a real browser', () => {
     }
   }, 240_000);
 
-  /** Appends EVENTS padded events to the organization's keyed chain, as the server would have MACed them. */
-  async function seed(): Promise<void> {
+  /**
+   * Appends EVENTS padded events to the organization's keyed chain, as the server would have MACed them, in a
+   * child process (the seeding module is ESM, and the console's projects may not import a database driver).
+   * Answers the newest event's seq and hash.
+   */
+  async function seed(): Promise<{ seq: number; hash: string }> {
     const script = `
       import pg from 'pg';
       import { seedAuditChain } from ${JSON.stringify(join(ROOT, 'tools/lib/audit-seed.mjs'))};
@@ -102,11 +97,14 @@ describe('a large audit export in a real browser', () => {
       await db.connect();
       const masterKey = { id: process.env.SEED_KEY_ID, key: Buffer.from(process.env.SEED_KEY, 'base64') };
       await seedAuditChain(db, { orgId: process.env.SEED_ORG_ID, count: ${EVENTS}, masterKey, spreadSeconds: 3600, details: { padding: 'x'.repeat(${PADDING}) } });
+      const { rows: [head] } = await db.query('SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [process.env.SEED_ORG_ID]);
+      console.log(JSON.stringify(head));
       await db.end();`;
-    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: ROOT,
       env: { ...process.env, SEED_DATABASE_URL: keyring.ownerDatabaseUrl(), SEED_ORG_ID: organizationId, SEED_KEY_ID: MASTER_KEY.id, SEED_KEY: MASTER_KEY.key.toString('base64') },
     });
+    return JSON.parse(stdout) as { seq: number; hash: string };
   }
 });
 
