@@ -88,7 +88,7 @@ import { loaded } from '../shared/loaded';
             </ng-container>
             <ng-container matColumnDef="fingerprint">
               <th mat-header-cell *matHeaderCellDef>Fingerprint</th>
-              <td mat-cell *matCellDef="let v" class="mono">{{ v.fingerprint }}</td>
+              <td mat-cell *matCellDef="let v" class="mono fingerprint">{{ v.fingerprint }}</td>
             </ng-container>
             <ng-container matColumnDef="created">
               <th mat-header-cell *matHeaderCellDef>Added</th>

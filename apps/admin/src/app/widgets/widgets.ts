@@ -73,7 +73,7 @@ const FILTERS = [
           <th mat-header-cell *matHeaderCellDef>Secret</th>
           <td mat-cell *matCellDef="let widget">
             @if (widget.activeSecret) {
-              <span class="secret"><span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span></span>
+              <span class="fingerprint"><span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span></span>
             } @else {
               <span class="chip bad">No secret</span>
             }
@@ -90,8 +90,7 @@ const FILTERS = [
       <kr-pager [pager]="pager" />
     </kr-list-state>
   `,
-  // A fingerprint stays on one line (the list scrolls sideways on a phone rather than break it in three).
-  styles: '.search { width: 360px; max-width: 100%; } .secret { white-space: nowrap; }',
+  styles: '.search { width: 360px; max-width: 100%; }',
 })
 export class Widgets {
   protected readonly loaded = loaded;
