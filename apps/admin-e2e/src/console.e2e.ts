@@ -33,8 +33,9 @@ describe('the console in a real browser, served by the built API on an embedded 
     await keyring?.stop();
   });
 
-  /** A screenshot of the page as it is, and axe-core's check of it. */
+  /** A screenshot of the page once nothing on it is loading any more, and axe-core's check of it. */
   async function look(name: string) {
+    await page.waitForFunction(() => document.querySelector('mat-progress-bar') === null, null, { timeout: 10_000 });
     await screenshot(page, name);
     axeFindings.push(...(await axeViolations(page)).map((finding) => `${name}: ${finding}`));
   }
