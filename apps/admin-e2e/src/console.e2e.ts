@@ -431,9 +431,78 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('17-widgets-search-in-url');
   });
 
+  it('bulk import: a 300-row CSV with three bad rows, the dry run names exactly those, then the fixed file is applied', async () => {
+    const [{ organizationId }] = (await (await apiSession(keyring.baseUrl, OWNER)).get('/api/v1/orgs')).items;
+    const BAD = new Map([
+      [49, (cells: string[]) => [cells[0], cells[1], 'not-a-uuid', cells[3], cells[4]]],
+      [149, (cells: string[]) => [cells[0], cells[1], cells[2], cells[3], 'short']],
+      [249, (cells: string[]) => [cells[0], '', cells[2], cells[3], cells[4]]],
+    ]);
+    const rows = Array.from({ length: 300 }, (_, i) => [
+      `Importado ${String(Math.floor(i / 10) + 1).padStart(2, '0')}`,
+      `Site ${i + 1}`,
+      `e2e00000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+      String(5000 + i),
+      `imported-secret-${String(i).padStart(4, '0')}-a1b2c3`,
+    ]);
+    const file = (withBadRows: boolean) => ({
+      name: 'clients.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['tenant,widget,huggyWidgetUuid,huggyCompanyId,secret', ...rows.map((cells, i) => (withBadRows && BAD.get(i)?.(cells)) || cells).map((cells) => cells.join(','))].join('\r\n')),
+    });
+
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets`);
+    await page.getByRole('main').getByRole('link', { name: 'Import', exact: true }).click(); // the Widgets page's button
+    await page.getByRole('heading', { name: 'Import and export' }).waitFor();
+    await page.locator('#import-file').setInputFiles(file(true));
+    await page.getByText('clients.csv').waitFor();
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    const errors = page.getByTestId('import-errors');
+    await errors.waitFor();
+    // Data row i is line i + 2 of the file (the header is line 1).
+    const reported = await errors.locator('tr.mat-mdc-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    expect(reported).toEqual([
+      ['51', 'huggyWidgetUuid', 'huggyWidgetUuid must be the widget UUID from the Huggy panel'],
+      ['151', 'secret', 'secret must have 8 to 512 characters'],
+      ['251', 'widget', 'widget is required'],
+    ]);
+    expect(await page.getByTestId('import-new-tenants').textContent()).toContain('Importado 01');
+    expect(await page.getByRole('button', { name: 'Apply import' }).isDisabled()).toBe(true);
+    await errors.scrollIntoViewIfNeeded(); // the page scrolls inside its frame: bring the errors into the screenshot
+    await look('18-import-dry-run-three-bad-rows');
+
+    await page.locator('#import-file').setInputFiles(file(false));
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByText('0 with errors').waitFor();
+    await page.getByRole('button', { name: 'Apply import' }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    await page.getByText('300 new widgets').waitFor();
+    expect(await page.getByText('30 new tenants').count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'CSV (or paste it here)' }).inputValue()).toBe(''); // the file's secrets are never shown
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
+    await look('19-import-applied');
+
+    await page.getByRole('link', { name: 'See the widgets' }).click();
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?q=importado`);
+    await page.getByRole('cell', { name: 'Importado 01' }).first().waitFor();
+    await page.getByText('1–50 of 300').waitFor();
+
+    // On a phone: the same file again is all unchanged, and the report fits the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/imports`);
+    await page.locator('#import-file').setInputFiles(file(false));
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByText('300 unchanged').waitFor();
+    await page.getByText('there is nothing to import').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('heading', { name: 'What this import would do' }).scrollIntoViewIfNeeded();
+    await look('26-phone-import-unchanged');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('dialogs at 1440×900 and 390×844 show every label whole and a Huggy widget UUID whole; the chart reads in dark mode', async () => {
     const uuid = '1a67557a-3c1e-4f7b-9d2a-5e8f0b6c4d21';
-    for (const [width, height, name] of [[1440, 900, '18-widget-dialog'], [390, 844, '26-phone-widget-dialog']] as const) {
+    for (const [width, height, name] of [[1440, 900, '27-widget-dialog'], [390, 844, '28-phone-widget-dialog']] as const) {
       await page.setViewportSize({ width, height });
       await page.goto(widgetUrl);
       await page.getByRole('button', { name: 'Edit' }).click();
@@ -460,7 +529,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.emulateMedia({ colorScheme: 'dark' });
     await nav('Dashboard').click();
     await page.getByTestId('issued-total').waitFor();
-    await look('19-dashboard-dark');
+    await look('29-dashboard-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

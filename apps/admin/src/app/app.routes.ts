@@ -22,6 +22,7 @@ export const appRoutes: Route[] = [
           { path: 'tenants', title: 'Tenants · Keyring', loadComponent: () => import('./tenants/tenants').then((m) => m.Tenants) },
           { path: 'widgets', title: 'Widgets · Keyring', loadComponent: () => import('./widgets/widgets').then((m) => m.Widgets) },
           { path: 'widgets/:widgetId', title: 'Widget · Keyring', loadComponent: () => import('./widgets/widget-page').then((m) => m.WidgetPage) },
+          { path: 'imports', title: 'Import and export · Keyring', loadComponent: () => import('./imports/import-page').then((m) => m.ImportPage) },
           { path: 'api-keys', title: 'API keys · Keyring', loadComponent: () => import('./api-keys/api-keys').then((m) => m.ApiKeys) },
           { path: 'members', title: 'Members · Keyring', loadComponent: () => import('./members/members').then((m) => m.Members) },
           { path: 'settings', title: 'Settings · Keyring', loadComponent: () => import('./settings/settings').then((m) => m.Settings) },

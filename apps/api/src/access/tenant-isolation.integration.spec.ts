@@ -90,6 +90,13 @@ describe('a member limited to one tenant sees nothing of another (real app, real
       expect(all.body.checkedEvents).toBeGreaterThan(verify.body.checkedEvents);
     });
 
+    it("cannot take a checkpoint, whose seq would count every tenant's events", async () => {
+      const refused = await get(scoped[role], '/audit-events/checkpoint');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ type: expect.stringContaining('audit-checkpoint-needs-whole-organization'), detail: expect.stringContaining('limited to some tenants') });
+      expect((await get(owner, '/audit-events/checkpoint')).status).toBe(200);
+    });
+
     it("is told how a full verification of the chain ended, but not how many events it checked", async () => {
       expect((await owner.request('POST', `/api/v1/orgs/${orgId}/audit-events/verify/full`)).status).toBe(202);
       let full = (await get(owner, '/audit-events/verify')).body.fullVerification;

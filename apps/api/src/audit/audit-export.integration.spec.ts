@@ -87,6 +87,6 @@ describe('audit export as a stream (real app, real PostgreSQL)', () => {
     const response = await exportResponse();
     expect(response.status).toBe(200);
     await expect(readAll(response.body!)).rejects.toThrow(/terminated/);
-    expect(keyring.logs.join('\n')).toContain('audit export stopped: Error: connection to the database lost');
+    expect(keyring.logs.join('\n')).toContain('audit export: download stopped: Error: connection to the database lost');
   }, 60_000);
 });

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Logger, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CurrentScope, Public, RequirePermission } from '../access/access.decorators';
+import { sendDownload } from '../common/http/stream-download';
 import type { Scope } from '../access/scope';
 import { AuditCheckpoints } from './audit-checkpoints.service';
 import { csvLine, CSV_HEADER } from './audit-export';
 import { AuditKeys } from './audit-keys';
+import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditExportDto, AuditFilterDto, VerifyWithCheckpointsDto } from './audit.dto';
 import { AuditService } from './audit.service';
 
@@ -50,17 +50,20 @@ export class AuditController {
     return this.audit.startFullVerification(scope.organizationId);
   }
 
+  /**
+   * A checkpoint signs the head of the whole organization's chain, so its `seq` counts every tenant's events: a member
+   * limited to some tenants would learn how much happens in the others.
+   */
   @RequirePermission('audit:read')
   @Get('checkpoint')
   checkpoint(@CurrentScope() scope: Scope) {
+    if (scope.tenants !== 'all') {
+      throw new AuditError(AuditErrorCode.CheckpointNeedsWholeOrganization, 'A checkpoint covers every tenant of the organization; members limited to some tenants cannot take one.');
+    }
     return this.checkpoints.checkpoint(scope.organizationId);
   }
 
-  /**
-   * Streams the matching events, oldest first, at the pace the client reads them, so that memory stays flat for
-   * any size (the console lets the browser download this to disk). A client that goes away stops the reading; a
-   * failure half-way cuts the connection, so that the download fails rather than ending short as if complete.
-   */
+  /** Streams the matching events, oldest first, at the pace the client reads them (see sendDownload). */
   @RequirePermission('audit:read')
   @Get('export')
   async export(@CurrentScope() scope: Scope, @Query() query: AuditExportDto, @Res() res: Response): Promise<void> {
@@ -82,13 +85,7 @@ export class AuditController {
       }
       if (chunk) yield chunk;
     }
-    try {
-      await pipeline(Readable.from(chunks()), res);
-    } catch (error) {
-      // The answer has begun: no problem document can follow. pipeline destroyed the socket (so the client sees a
-      // broken download) and returned the generator (no further batch is read); a client leaving is no fault.
-      if ((error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') this.logger.error(`audit export stopped: ${String(error)}`);
-    }
+    await sendDownload(res, chunks(), (message) => this.logger.error(`audit export: ${message}`));
   }
 }
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
+import { ImportController } from './imports/import.controller';
+import { ImportRepository } from './imports/import.repository';
+import { ImportService } from './imports/import.service';
 import { MasterKeyCoverage } from './master-key-usage';
 import { OverviewController } from './overview.controller';
 import { SecretVersionsRepository } from './secret-versions.repository';
@@ -19,8 +22,8 @@ import { WidgetsService } from './widgets.service';
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
+  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController, ImportController],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService],
   exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage],
 })
 export class CustodyModule {}

@@ -20,7 +20,11 @@ export interface WidgetView {
   huggyCompanyId: string | null;
   tokenPolicy: TokenPolicy;
   /** The version that signs, or null while the widget has no secret. */
-  activeSecret: { version: number; fingerprint: string; activatedAt: Date } | null;
+  activeSecret: {
+    version: number;
+    fingerprint: string;
+    activatedAt: Date;
+  } | null;
   createdAt: Date;
   updatedAt: Date;
   archivedAt: Date | null;
@@ -37,8 +41,12 @@ export interface WidgetFields {
 export type LockedWidget = WidgetView & { tenantArchived: boolean };
 
 /** The scope in SQL: $1 the organization, $2 its tenants (null for all). */
-const IN_SCOPE = 'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
-const scopeParams = (scope: Scope) => [scope.organizationId, tenantIdsParam(scope)];
+const IN_SCOPE =
+  'w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))';
+const scopeParams = (scope: Scope) => [
+  scope.organizationId,
+  tenantIdsParam(scope),
+];
 
 const OF_LIVE_TENANT = 't.archived_at IS NULL';
 
@@ -59,7 +67,8 @@ export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
 /** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
 const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   'no-secret': () => 'w.active_version IS NULL',
-  stale: () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
+  stale:
+    () => `EXISTS (SELECT 1 FROM secret_versions sv WHERE sv.widget_id = w.id AND sv.state = 'active'
                   AND sv.activated_at < now() - make_interval(days => (SELECT o.rotation_max_age_days FROM organizations o WHERE o.id = $1)))`,
   // Minutes are kept only for hours (#14's retention): older usage is read from the daily rollup, whose buckets are
   // whole UTC days (a use early in the first day still counts), and the newest from the minutes not yet rolled up.
@@ -70,27 +79,60 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   },
 };
 
+/** How many widgets in name order a search reads for a page before it turns to its indexes (see list). */
+const WALK_WINDOW = 5000;
+
+/** A search's total is exact up to this many matches; past it, "1,000+". */
+export const SEARCH_TOTAL_CAP = 1000;
+
+const archivedSql = (filter: Pick<WidgetFilter, 'archived'>) =>
+  filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL';
+
 /**
  * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
- * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. The search
- * is a union of three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches,
- * then their widgets): one OR over the three leads the planner to read every widget of the organization.
+ * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. A search
+ * is not in `where`: its `pattern` goes to searchLookups.
  */
-function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[] } {
+function filterSql(
+  scope: Scope,
+  filter: WidgetFilter,
+): { where: string; params: unknown[]; pattern: string | null } {
   const params: unknown[] = scopeParams(scope);
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [IN_SCOPE, filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL'];
+  const where = [IN_SCOPE, archivedSql(filter)];
   if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
-  if (filter.q) {
-    const pattern = `keyring_fold(${param(likePattern(filter.q))})`;
-    where.push(`w.id IN (
-      SELECT id FROM widgets WHERE organization_id = $1 AND search_name LIKE ${pattern}
-      UNION SELECT id FROM widgets WHERE organization_id = $1 AND lower(huggy_widget_uuid) LIKE ${pattern}
-      UNION SELECT x.id FROM tenants st JOIN widgets x ON x.organization_id = $1 AND x.tenant_id = st.id
-             WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})`);
-  }
-  if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
-  return { where: where.join(' AND '), params };
+  const pattern = filter.q
+    ? `keyring_fold(${param(likePattern(filter.q))})`
+    : null;
+  if (filter.status)
+    where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
+  return { where: where.join(' AND '), params, pattern };
+}
+
+/**
+ * The three ways a widget matches a search, each a query of at most `limit` widget ids (the first by name when
+ * `inNameOrder`) whose rows meet `where` and `pattern`, in a shape that costs what its own matches cost wherever they
+ * fall in name order: the trigram indexes of the widget's name and Huggy uuid, read whole (`OFFSET 0` keeps the
+ * planner from walking the name index instead, which reads every widget before the first match when matches sort
+ * late); and the tenants whose name matches, each one's widgets read in name order from its index. One OR over the
+ * three would read every widget of the organization.
+ */
+function searchLookups(
+  where: string,
+  pattern: string,
+  limit: string,
+  inNameOrder: boolean,
+): string[] {
+  const tail = `${inNameOrder ? 'ORDER BY m.name, m.id' : ''} LIMIT ${limit}`;
+  const matching = (condition: string) =>
+    `SELECT m.id FROM (SELECT w.id, lower(w.name) AS name FROM widgets w WHERE ${where} AND ${condition} OFFSET 0) m ${tail}`;
+  return [
+    matching(`w.search_name LIKE ${pattern}`),
+    matching(`lower(w.huggy_widget_uuid) LIKE ${pattern}`),
+    `SELECT m.id FROM tenants st CROSS JOIN LATERAL (
+       SELECT w.id, lower(w.name) AS name FROM widgets w WHERE w.tenant_id = st.id AND ${where} ORDER BY lower(w.name), w.id LIMIT ${limit}
+     ) m WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern} ${tail}`,
+  ].map((lookup) => `(${lookup})`);
 }
 
 const WIDGETS_WITH_TENANT_AND_SECRET = `
@@ -99,12 +141,21 @@ const WIDGETS_WITH_TENANT_AND_SECRET = `
   LEFT JOIN secret_versions v ON v.widget_id = w.id AND v.state = 'active'`;
 
 /** Names are unique among a tenant's live widgets; the unique index decides. */
-async function uniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
+async function uniqueName<T>(
+  name: string,
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if ((error as { constraint?: string }).constraint === 'widgets_tenant_name_key') {
-      throw new CustodyError(CustodyErrorCode.WidgetNameTaken, `This tenant already has a widget named "${name}".`);
+    if (
+      (error as { constraint?: string }).constraint ===
+      'widgets_tenant_name_key'
+    ) {
+      throw new CustodyError(
+        CustodyErrorCode.WidgetNameTaken,
+        `This tenant already has a widget named "${name}".`,
+      );
     }
     throw error;
   }
@@ -125,12 +176,25 @@ type Row = Omit<WidgetView, 'tokenPolicy' | 'activeSecret'> & {
   active_activated_at: Date | null;
 };
 
-function toView({ token_claims, token_ttl_seconds, active_version, active_fingerprint, active_activated_at, ...row }: Row): WidgetView {
+function toView({
+  token_claims,
+  token_ttl_seconds,
+  active_version,
+  active_fingerprint,
+  active_activated_at,
+  ...row
+}: Row): WidgetView {
   return {
     ...row,
     tokenPolicy: { claims: token_claims, ttlSeconds: token_ttl_seconds },
     activeSecret:
-      active_version === null ? null : { version: active_version, fingerprint: active_fingerprint!, activatedAt: active_activated_at! },
+      active_version === null
+        ? null
+        : {
+            version: active_version,
+            fingerprint: active_fingerprint!,
+            activatedAt: active_activated_at!,
+          },
   };
 }
 
@@ -138,31 +202,58 @@ function toView({ token_claims, token_ttl_seconds, active_version, active_finger
 export class WidgetsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(manager: EntityManager, scope: Scope, tenantId: string, fields: WidgetFields): Promise<string> {
+  async insert(
+    manager: EntityManager,
+    scope: Scope,
+    tenantId: string,
+    fields: WidgetFields,
+  ): Promise<string> {
     const [row] = await uniqueName(fields.name, () =>
       manager.query<{ id: string }[]>(
         `INSERT INTO widgets (organization_id, tenant_id, name, huggy_widget_uuid, huggy_company_id, token_claims, token_ttl_seconds)
        SELECT $1, $3, $4, $5, $6, $7, $8 WHERE $2::uuid[] IS NULL OR $3 = ANY($2)
        RETURNING id`,
-        [...scopeParams(scope), tenantId, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+        [
+          ...scopeParams(scope),
+          tenantId,
+          fields.name,
+          fields.huggyWidgetUuid,
+          fields.huggyCompanyId,
+          fields.tokenPolicy.claims,
+          fields.tokenPolicy.ttlSeconds,
+        ],
       ),
     );
     return row.id;
   }
 
-  async find(scope: Scope, id: string, manager: EntityManager = this.db.manager): Promise<WidgetView | null> {
-    const [row] = await manager.query<Row[]>(`${select()} WHERE ${IN_SCOPE} AND w.id = $3`, [...scopeParams(scope), id]);
+  async find(
+    scope: Scope,
+    id: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<WidgetView | null> {
+    const [row] = await manager.query<Row[]>(
+      `${select()} WHERE ${IN_SCOPE} AND w.id = $3`,
+      [...scopeParams(scope), id],
+    );
     return row ? toView(row) : null;
   }
 
   /** Every widget of the scope that is not archived: what the tenant API warms its cache with. */
   async liveInScope(scope: Scope): Promise<WidgetView[]> {
-    const rows = await this.db.query<Row[]>(`${select()} WHERE ${IN_SCOPE} AND w.archived_at IS NULL`, scopeParams(scope));
+    const rows = await this.db.query<Row[]>(
+      `${select()} WHERE ${IN_SCOPE} AND w.archived_at IS NULL`,
+      scopeParams(scope),
+    );
     return rows.map(toView);
   }
 
   /** Locks the widget row: every change of one widget (fields, archive, its secret) happens one at a time. */
-  async lock(manager: EntityManager, scope: Scope, id: string): Promise<LockedWidget | null> {
+  async lock(
+    manager: EntityManager,
+    scope: Scope,
+    id: string,
+  ): Promise<LockedWidget | null> {
     const [locked] = await manager.query<{ tenantArchived: boolean }[]>(
       `SELECT t.archived_at IS NOT NULL AS "tenantArchived" FROM widgets w JOIN tenants t ON t.id = w.tenant_id
         WHERE ${IN_SCOPE} AND w.id = $3 FOR UPDATE OF w`,
@@ -172,34 +263,70 @@ export class WidgetsRepository {
     return widget && { ...widget, tenantArchived: locked.tenantArchived };
   }
 
-  /** A keyset page of the widgets that `filter` selects, ordered by name. */
-  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
-    const { where, params } = filterSql(scope, filter);
-    const rows = await this.db.query<Row[]>(
-      `${select()}
-        WHERE ${where}
-          AND ($${params.length + 1}::text IS NULL OR (lower(w.name), w.id) > (lower($${params.length + 1}::text), $${params.length + 2}::uuid))
-        ORDER BY lower(w.name), w.id
-        LIMIT $${params.length + 3}`,
-      [...params, after?.name ?? null, after?.id ?? null, limit],
+  /**
+   * A keyset page of the widgets that `filter` selects, ordered by name. A search first tries the next WALK_WINDOW
+   * widgets in name order, which holds a full page whenever the term is common and its matches spread out (a few ms
+   * however many match); otherwise (a rare term, or matches that sort late) the three lookups, which cost what the
+   * matches cost.
+   */
+  async list(
+    scope: Scope,
+    filter: WidgetFilter,
+    limit: number,
+    after?: { name: string; id: string },
+  ): Promise<WidgetView[]> {
+    const { where: filtered, params, pattern } = filterSql(scope, filter);
+    const [name, id, count] = [
+      params.length + 1,
+      params.length + 2,
+      params.length + 3,
+    ];
+    const where = `${filtered} AND ($${name}::text IS NULL OR (lower(w.name), w.id) > (lower($${name}::text), $${id}::uuid))`;
+    const page = (selected: string, extra: unknown[] = []) =>
+      this.db
+        .query<
+          Row[]
+        >(`${select()} WHERE ${selected} ORDER BY lower(w.name), w.id LIMIT $${count}`, [...params, after?.name ?? null, after?.id ?? null, limit, ...extra])
+        .then((rows) => rows.map(toView));
+    if (!pattern) return page(where);
+    const walked = await page(
+      `w.id IN (SELECT first.id FROM (SELECT w.id, w.tenant_id, w.search_name, w.huggy_widget_uuid FROM widgets w WHERE ${where}
+                  ORDER BY lower(w.name), w.id LIMIT $${count + 1}) first
+                WHERE first.search_name LIKE ${pattern} OR lower(first.huggy_widget_uuid) LIKE ${pattern}
+                   OR first.tenant_id IN (SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern}))`,
+      [WALK_WINDOW],
     );
-    return rows.map(toView);
+    return walked.length === limit
+      ? walked
+      : page(
+          `w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`,
+        );
   }
 
   /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */
-  async count(scope: Scope, filter: WidgetFilter, cap: number): Promise<number> {
-    const { where, params } = filterSql(scope, filter);
+  async count(
+    scope: Scope,
+    filter: WidgetFilter,
+    cap: number,
+  ): Promise<number> {
+    const { where, params, pattern } = filterSql(scope, filter);
+    const limit = `$${params.length + 1}`;
+    // Each lookup's ids are distinct, so fewer than `cap` in all means that no lookup was cut short: an exact count.
+    const selected = pattern
+      ? searchLookups(where, pattern, limit, false).join(' UNION ')
+      : `SELECT w.id FROM widgets w WHERE ${where} LIMIT ${limit}`;
     const [{ total }] = await this.db.query<{ total: number }[]>(
-      `SELECT count(*)::int AS total FROM (
-         SELECT 1 FROM widgets w WHERE ${where}
-          LIMIT $${params.length + 1}) selected`,
+      `SELECT count(*)::int AS total FROM (${selected}) selected`,
       [...params, cap],
     );
     return total;
   }
 
   /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
-  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
+  async needingRotation(
+    scope: Scope,
+    limit: number,
+  ): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
     const noSecret: Row[] = await this.db.query<Row[]>(
       `${select()}
         WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
@@ -228,19 +355,36 @@ export class WidgetsRepository {
     ];
   }
 
-  async update(manager: EntityManager, scope: Scope, id: string, fields: WidgetFields): Promise<void> {
+  async update(
+    manager: EntityManager,
+    scope: Scope,
+    id: string,
+    fields: WidgetFields,
+  ): Promise<void> {
     await uniqueName(fields.name, () =>
       manager.query(
         `UPDATE widgets w SET name = $4, huggy_widget_uuid = $5, huggy_company_id = $6, token_claims = $7, token_ttl_seconds = $8,
               updated_at = now()
         WHERE ${IN_SCOPE} AND w.id = $3`,
-        [...scopeParams(scope), id, fields.name, fields.huggyWidgetUuid, fields.huggyCompanyId, fields.tokenPolicy.claims, fields.tokenPolicy.ttlSeconds],
+        [
+          ...scopeParams(scope),
+          id,
+          fields.name,
+          fields.huggyWidgetUuid,
+          fields.huggyCompanyId,
+          fields.tokenPolicy.claims,
+          fields.tokenPolicy.ttlSeconds,
+        ],
       ),
     );
   }
 
   /** False when the widget was archived already (nothing changed). */
-  async archive(manager: EntityManager, scope: Scope, id: string): Promise<boolean> {
+  async archive(
+    manager: EntityManager,
+    scope: Scope,
+    id: string,
+  ): Promise<boolean> {
     const changed = await updateReturning<{ id: string }>(
       manager,
       `UPDATE widgets w SET archived_at = now(), updated_at = now() WHERE ${IN_SCOPE} AND w.id = $3 AND w.archived_at IS NULL RETURNING w.id`,

@@ -10,7 +10,7 @@ import type { CreateWidgetDto, ListWidgetsQueryDto, UpdateWidgetDto } from './cu
 import { widgetNotFound } from './custody.errors';
 import { liveWidget, SecretVersionsService } from './secret-versions.service';
 import { TenantsService } from './tenants.service';
-import { WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
+import { SEARCH_TOTAL_CAP, WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
 
 const DEFAULT_PAGE = 50;
 /** Past this many, a list says "10,000+" rather than count every widget. */
@@ -52,7 +52,7 @@ export class WidgetsService {
     });
   }
 
-  /** A page of the widgets the query selects, with how many there are in all (counted up to TOTAL_CAP). */
+  /** A page of the widgets the query selects, with how many there are in all (counted up to a cap). */
   async list(scope: Scope, query: ListWidgetsQueryDto) {
     const limit = query.limit ?? DEFAULT_PAGE;
     const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
@@ -63,11 +63,13 @@ export class WidgetsService {
       status: query.status,
       unusedDays: query.unusedDays ?? DEFAULT_UNUSED_DAYS,
     };
+    // A search counts by its three lookups, each stopped at the cap: its total is exact up to a smaller number.
+    const cap = filter.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
     const [rows, total] = await Promise.all([
       this.widgets.list(scope, filter, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
-      this.widgets.count(scope, filter, TOTAL_CAP + 1),
+      this.widgets.count(scope, filter, cap + 1),
     ]);
-    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, TOTAL_CAP), totalExact: total <= TOTAL_CAP };
+    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, cap), totalExact: total <= cap };
   }
 
   async needingRotation(scope: Scope, limit = DEFAULT_PAGE) {

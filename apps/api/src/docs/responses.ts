@@ -64,6 +64,8 @@ export const SUCCESS_BODIES: Record<string, SchemaObject | null> = {
   'DELETE /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version': ref('SecretVersion'),
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version/reveal': ref('RevealedSecret'),
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/test-user-hash': ref('TestUserHash'),
+  'POST /api/v1/orgs/:orgId/imports': ref('ImportReport'),
+  'GET /api/v1/orgs/:orgId/imports/inventory.csv': { type: 'string', description: 'CSV (text/csv): the import\'s columns, one live widget a line, the secret column empty.' },
   'GET /api/v1/orgs/:orgId/api-keys': page('ApiKey'),
   'POST /api/v1/orgs/:orgId/api-keys': object({ apiKey: ref('ApiKey'), key: { type: 'string', pattern: '^kr_[0-9A-Za-z]{49}$', description: 'Shown this once; Keyring keeps only its hash.' } }),
   'DELETE /api/v1/orgs/:orgId/api-keys/:keyId': ref('ApiKey'),

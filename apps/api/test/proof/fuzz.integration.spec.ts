@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { JSON_BODY_LIMIT_BYTES } from '../../src/common/http/json-body';
+import { IMPORT_BODY_LIMIT_BYTES } from '../../src/custody/imports/import-input';
 import { consoleDir } from '../console-fixture';
 import { createWidget } from '../custody-fixtures';
 import { completeSetup } from '../identity-fixtures';
@@ -63,8 +63,8 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     unstorable,
     deep,
   );
-  /** A Content-Length over the limit, sent with no body: answered at once. */
-  const declaredLength = fc.option(fc.integer({ min: JSON_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }), { freq: 20 });
+  /** A Content-Length over the limit of every route (the import's is the largest), sent with no body: answered at once. */
+  const declaredLength = fc.option(fc.integer({ min: IMPORT_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }), { freq: 20 });
   const headers = fc.record(
     {
       'content-type': fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data', ''),

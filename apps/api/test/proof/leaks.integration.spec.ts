@@ -61,6 +61,23 @@ describe('leaks: secrets in logs, database and responses (real app, real Postgre
     await keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash/verify`, { body: { userHash: 'x.y.z' }, headers: bearer });
     await keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash`, { body: { userIdentifier: 'v' }, headers: { authorization: `Bearer ${created.body.key.slice(0, -1)}x` } });
 
+    // Bulk import: a dry run, a refused apply (a secret with a space), a file that does not parse, the import, the
+    // same rows again as JSON, and the inventory export.
+    seed('imported secret', 'leak-marker-imported-secret-1');
+    seed('refused imported secret', 'leak-marker-imported-secret-2');
+    seed('secret in a broken CSV', 'leak-marker-imported-secret-3');
+    const importCsv = (secret: string) => `tenant,widget,huggyWidgetUuid,huggyCompanyId,secret\r\nImported Client,Imported site,7c1b0f7e-0000-4000-8000-0000000000aa,,${secret}`;
+    const postCsv = (text: string, query = '') => owner.request('POST', `${orgs}/imports${query}`, { rawBody: text, headers: { 'content-type': 'text/csv' } });
+    await postCsv(importCsv('leak-marker-imported-secret-1'), '?dryRun=true');
+    expect((await postCsv(importCsv(' leak-marker-imported-secret-2'))).status).toBe(422);
+    expect((await postCsv(importCsv('"leak-marker-imported-secret-3'), '?dryRun=true')).status).toBe(400);
+    expect((await postCsv(importCsv('leak-marker-imported-secret-1'))).body.applied).toBe(true);
+    const again = await owner.request('POST', `${orgs}/imports`, {
+      body: { rows: [{ tenant: 'Imported Client', widget: 'Imported site', huggyWidgetUuid: '7c1b0f7e-0000-4000-8000-0000000000aa', secret: 'leak-marker-imported-secret-1' }] },
+    });
+    expect(again.body.counts.unchanged).toBe(1);
+    await owner.request('GET', `${orgs}/imports/inventory.csv`);
+
     const invited = await owner.request('POST', `${orgs}/members/invitations`, { body: { email: 'member@agency.example', role: 'operator' } });
     seed('invitation token', invited.body.token, ['POST /api/v1/orgs/:id/members/invitations']);
     seed('member password', 'leak-marker-member-password-1');
@@ -75,7 +92,7 @@ describe('leaks: secrets in logs, database and responses (real app, real Postgre
     await owner.request('GET', `${orgs}/api-keys`);
     await owner.request('GET', `${widget}/secret-versions`);
     await keyring.request('GET', '/metrics');
-    expect(secrets.size).toBe(13);
+    expect(secrets.size).toBe(16);
   });
 
   it('no seeded secret is in any log line', () => {

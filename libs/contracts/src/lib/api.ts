@@ -202,3 +202,66 @@ export interface OrganizationOverview {
   activeApiKeys: number;
   rotationMaxAgeDays: number;
 }
+
+/** The columns of a bulk import and of the inventory export, in this order (the CSV header names them). */
+export type ImportField = 'tenant' | 'widget' | 'huggyWidgetUuid' | 'huggyCompanyId' | 'secret';
+
+/** One row of a bulk import sent as JSON: `{ rows: ImportRow[] }`. An empty or missing secret leaves the secret alone. */
+export interface ImportRow {
+  tenant: string;
+  widget: string;
+  huggyWidgetUuid?: string | null;
+  huggyCompanyId?: string | null;
+  secret?: string | null;
+}
+
+/**
+ * What a row does: creates its widget (with the secret as version 1 when given), imports its secret as the widget's
+ * new active version, changes nothing (the same tenant, Huggy widget uuid and secret as Keyring holds), or cannot be
+ * imported (see the report's errors).
+ */
+export type ImportOutcome = 'create-widget' | 'import-secret' | 'unchanged' | 'error';
+
+/** Something wrong with a row: `row` is the line of the CSV (its header is line 1) or the 1-based index of a JSON row. */
+export interface ImportIssue {
+  row: number;
+  /** The column at fault; null when the row as a whole is. */
+  field: ImportField | null;
+  message: string;
+}
+
+/** A row's planned (dry run) or applied outcome. Never holds the secret; a fingerprint identifies it once stored. */
+export interface ImportRowReport {
+  row: number;
+  tenant: string | null;
+  widget: string | null;
+  huggyWidgetUuid: string | null;
+  outcome: ImportOutcome;
+  /** Whether the row's tenant is new (created by this import). */
+  newTenant: boolean;
+  /** The widget the row matched, or the one it created; null in a dry run of a new widget and for an error. */
+  widgetId: string | null;
+  /** The secret version the row stores (or would): 1 for a new widget, the next one for `import-secret`. */
+  secretVersion: number | null;
+  /** The stored secret's fingerprint (after an apply), or the active one an `unchanged` row matched. */
+  fingerprint: string | null;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  /** True once the import's changes are committed: never in a dry run, nor when a row has an error. */
+  applied: boolean;
+  counts: {
+    rows: number;
+    /** Rows with at least one issue. */
+    invalidRows: number;
+    tenantsCreated: number;
+    widgetsCreated: number;
+    secretsImported: number;
+    unchanged: number;
+  };
+  /** Names of the tenants the import creates (dry run) or created. */
+  newTenants: string[];
+  errors: ImportIssue[];
+  rows: ImportRowReport[];
+}

@@ -6,6 +6,7 @@
 export const AUDIT_ACTION_GROUPS = [
   { label: 'Secrets', actions: ['secret.rotated', 'secret.rolled_back', 'secret.revealed', 'secret.destroyed', 'user_hash.tested'] },
   { label: 'Widgets', actions: ['widget.created', 'widget.updated', 'widget.archived'] },
+  { label: 'Imports', actions: ['import.applied'] },
   { label: 'Tenants', actions: ['tenant.created', 'tenant.updated', 'tenant.archived', 'tenant.unarchived'] },
   { label: 'API keys', actions: ['api_key.created', 'api_key.revoked'] },
   { label: 'Members', actions: ['member.invited', 'member.invitation_resent', 'member.invitation_revoked', 'member.joined', 'member.updated', 'member.removed'] },

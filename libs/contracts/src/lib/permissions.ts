@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'tenants:write': ['owner', 'admin', 'operator'],
   'widgets:read': EVERY_ROLE,
   'widgets:write': ['owner', 'admin', 'operator'],
+  /** Bulk import: creates tenants and widgets and stores secrets, so only who may do each of those. */
+  'imports:run': ['owner', 'admin', 'operator'],
   'secrets:rotate': ['owner', 'admin', 'operator'],
   'secrets:destroy': ['owner', 'admin'],
   'secrets:reveal': ['owner', 'admin'],

@@ -53,6 +53,10 @@ const SENTENCES: Record<AuditAction, Sentence> = {
   'widget.updated': ({ who, widget }) => [who, ' changed the widget ', widget],
   'widget.archived': ({ who, widget }) => [who, ' archived the widget ', widget],
   'tenant.created': ({ who, tenant }) => [who, ' created the tenant ', tenant],
+  'import.applied': ({ who, details }) => [
+    who,
+    ` imported ${count(details['rows'])}rows: ${count(details['tenantsCreated'])}new tenants, ${count(details['widgetsCreated'])}new widgets, ${count(details['secretsImported'])}secrets`,
+  ],
   'tenant.updated': ({ who, tenant }) => [who, ' renamed the tenant ', tenant],
   'tenant.archived': ({ who, tenant }) => [who, ' archived the tenant ', tenant],
   'tenant.unarchived': ({ who, tenant }) => [who, ' brought the tenant ', tenant, ' back from the archive'],

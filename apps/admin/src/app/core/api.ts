@@ -23,6 +23,11 @@ export class Api {
     return firstValueFrom(this.http.post<T>(`/api/v1${path}`, body));
   }
 
+  /** A text body of its own type (a CSV), rather than JSON. */
+  postText<T>(path: string, text: string, type: string, query: Query = {}): Promise<T> {
+    return firstValueFrom(this.http.post<T>(`/api/v1${path}`, text, { params: params(query), headers: { 'Content-Type': type } }));
+  }
+
   patch<T>(path: string, body: unknown): Promise<T> {
     return firstValueFrom(this.http.patch<T>(`/api/v1${path}`, body));
   }

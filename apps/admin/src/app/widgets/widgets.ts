@@ -35,6 +35,9 @@ const FILTERS = [
   template: `
     <div class="page-header">
       <h1>Widgets</h1>
+      @if (session.can('imports:run')) {
+        <a mat-stroked-button [routerLink]="['/orgs', orgId(), 'imports']"><mat-icon>upload_file</mat-icon>Import</a>
+      }
       @if (session.can('widgets:write')) {
         <button mat-flat-button type="button" [disabled]="!hasTenants()" (click)="create()"><mat-icon>add</mat-icon>New widget</button>
       }

@@ -9,6 +9,7 @@ import { HashRecoveryCodesWithArgon21764400200000 } from './1764400200000-HashRe
 import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTenants';
 import { CreateUsageRollups1764400600000 } from './1764400600000-CreateUsageRollups';
 import { CountWidgetsPerTenant1764400600001 } from './1764400600001-CountWidgetsPerTenant';
+import { IndexHuggyWidgetUuid1764500200000 } from './1764500200000-IndexHuggyWidgetUuid';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SearchAcrossTenants1764400500000,
   CreateUsageRollups1764400600000,
   CountWidgetsPerTenant1764400600001,
+  IndexHuggyWidgetUuid1764500200000,
 ];
