@@ -35,7 +35,8 @@ describe('the console in a real browser, served by the built API on an embedded 
 
   /** A screenshot of the page once nothing on it is loading any more, and axe-core's check of it. */
   async function look(name: string) {
-    await page.waitForFunction(() => document.querySelector('mat-progress-bar') === null, null, { timeout: 10_000 });
+    // Generous: on a machine shared with other test runs, a page's last list has been seen to take over 10 s.
+    await page.waitForFunction(() => document.querySelector('mat-progress-bar') === null, null, { timeout: 30_000 });
     await screenshot(page, name);
     axeFindings.push(...(await axeViolations(page)).map((finding) => `${name}: ${finding}`));
   }
