@@ -36,8 +36,10 @@ describe('the console in a real browser, served by the built API on an embedded 
     await keyring?.stop();
   });
 
-  /** A screenshot of the page as it is, and axe-core's check of it. */
+  /** A screenshot of the page once nothing on it is loading any more, and axe-core's check of it. */
   async function look(name: string) {
+    // Generous: on a machine shared with other test runs, a page's last list has been seen to take over 10 s.
+    await page.waitForFunction(() => document.querySelector('mat-progress-bar') === null, null, { timeout: 30_000 });
     await screenshot(page, name);
     axeFindings.push(...(await axeViolations(page)).map((finding) => `${name}: ${finding}`));
   }
@@ -701,6 +703,39 @@ describe('the console in a real browser, served by the built API on an embedded 
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('dialogs at 1440×900 and 390×844 show every label whole and a Huggy widget UUID whole; the chart reads in dark mode', async () => {
+    const uuid = '1a67557a-3c1e-4f7b-9d2a-5e8f0b6c4d21';
+    for (const [width, height, name] of [[1440, 900, '27-widget-dialog'], [390, 844, '28-phone-widget-dialog']] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(widgetUrl);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const dialog = page.getByRole('dialog');
+      const uuidField = dialog.getByLabel('Huggy widget UUID (optional)');
+      await uuidField.fill(uuid);
+      await dialog.getByLabel('Name', { exact: true }).focus(); // its label floats, the others hold values
+      const fit = await dialog.evaluate((element) => {
+        const content = element.querySelector('.mat-mdc-dialog-content')!.getBoundingClientRect();
+        const input = element.querySelector<HTMLInputElement>('input[formcontrolname="huggyWidgetUuid"]')!;
+        return {
+          clippedLabels: Array.from(element.querySelectorAll('mat-label')).filter((label) => label.getBoundingClientRect().top < content.top).map((label) => label.textContent),
+          uuidWhole: input.scrollWidth <= input.clientWidth,
+          insideScreen: element.getBoundingClientRect().right <= window.innerWidth,
+        };
+      });
+      await look(name);
+      expect(fit).toEqual({ clippedLabels: [], uuidWhole: true, insideScreen: true });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await nav('Dashboard').click();
+    await page.getByTestId('issued-total').waitFor();
+    await look('29-dashboard-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('axe-core found no serious or critical violation on any page above', () => {

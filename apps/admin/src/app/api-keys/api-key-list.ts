@@ -106,7 +106,7 @@ export class ApiKeyList {
 
   protected create(): void {
     this.dialog
-      .open(CreateApiKeyDialog, { data: { orgId: this.orgId(), tenant: this.tenant() } satisfies CreateApiKeyData, disableClose: true })
+      .open(CreateApiKeyDialog, { data: { orgId: this.orgId(), tenant: this.tenant() } satisfies CreateApiKeyData, disableClose: true, width: '520px' })
       .afterClosed()
       .subscribe(() => this.keys.reload());
   }

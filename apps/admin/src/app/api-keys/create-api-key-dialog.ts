@@ -72,7 +72,7 @@ export interface CreateApiKeyData {
     }
   `,
   styles: `
-    .stack { display: flex; flex-direction: column; gap: 8px; min-width: 380px; }
+    .stack { display: flex; flex-direction: column; gap: 8px; }
     fieldset { border: 1px solid var(--mat-sys-outline-variant); border-radius: 4px; display: flex; flex-direction: column; }
     .key-row { display: flex; align-items: center; gap: 8px; }
     .key { flex: 1; padding: 8px; background: var(--mat-sys-surface-container); border-radius: 4px; }

@@ -62,6 +62,13 @@ describe('the audit log in sentences', () => {
     expect(plain(event('future.thing'))).toBe('ana@agency.example: future.thing');
   });
 
+  it('says in words what a wrong password or code was given for', () => {
+    const failed = (details: Record<string, unknown>) => plain(event('auth.reauthentication_failed', { outcome: 'failure', details }));
+    expect(failed({ purpose: 'secret-reveal', factor: 'password' })).toBe('ana@agency.example gave a wrong password to reveal a secret');
+    expect(failed({ purpose: 'totp-disable', factor: 'totp' })).toBe('ana@agency.example gave a wrong code to turn off two-factor sign-in');
+    expect(failed({ purpose: 'later-purpose', factor: 'password' })).toBe('ana@agency.example gave a wrong password to later-purpose');
+  });
+
   it('says who a system or API-key actor is', () => {
     expect(plain(event('widget.archived', { actor: { type: 'api_key', id: 'k', label: 'kr_ab12' } }))).toMatch(/^API key kr_ab12 archived/);
   });

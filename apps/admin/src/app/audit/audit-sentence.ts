@@ -32,6 +32,16 @@ const access = (value: unknown) => {
   return tenantIds ? `${role}, limited to ${tenantIds.length} ${tenantIds.length === 1 ? 'tenant' : 'tenants'}` : `${role}`;
 };
 
+/** What a password or code was asked for (the API's `purpose`), as words; an unknown purpose is shown as sent. */
+const REAUTHENTICATION_PURPOSES: Record<string, string> = {
+  'secret-reveal': 'reveal a secret',
+  'password-change': 'change the password',
+  'totp-confirm': 'turn on two-factor sign-in',
+  'totp-disable': 'turn off two-factor sign-in',
+  'invitation-accept': 'accept an invitation',
+};
+const purpose = (value: unknown) => REAUTHENTICATION_PURPOSES[text(value)] ?? text(value);
+
 /** One sentence per action; a `Record` over every action, so a new action without words does not compile. */
 const SENTENCES: Record<AuditAction, Sentence> = {
   'secret.rotated': ({ who, widget, details }) => [who, ' rotated the secret of ', widget, ` to ${v(details['version'])}`],
@@ -74,7 +84,7 @@ const SENTENCES: Record<AuditAction, Sentence> = {
   'auth.login_failed': ({ details }) => [`A sign-in as ${text(details['email'])} failed`],
   'auth.logged_out': ({ who }) => [who, ' signed out'],
   'auth.password_changed': ({ who }) => [who, ' changed their password'],
-  'auth.reauthentication_failed': ({ who, details }) => [who, ` gave a wrong ${details['factor'] === 'totp' ? 'code' : 'password'} to ${text(details['purpose'])}`],
+  'auth.reauthentication_failed': ({ who, details }) => [who, ` gave a wrong ${details['factor'] === 'totp' ? 'code' : 'password'} to ${purpose(details['purpose'])}`],
   'auth.totp_enabled': ({ who }) => [who, ' turned on two-factor sign-in'],
   'auth.totp_disabled': ({ who }) => [who, ' turned off two-factor sign-in'],
   'auth.recovery_code_used': ({ who }) => [who, ' signed in with a recovery code'],

@@ -108,4 +108,17 @@ describe('ImportPage', () => {
     expect(text()).toContain('Your role can download the inventory but not import');
     expect(await (await button('Download inventory')).isDisabled()).toBe(false);
   });
+
+  it('hands the inventory to the browser as a link it downloads to disk, after one widget read shows access', async () => {
+    const { button, settle, http } = await render();
+    const downloads: string[] = [];
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      downloads.push(this.getAttribute('href') ?? '');
+    });
+    await (await button('Download inventory')).click();
+    http.expectOne((request) => request.url === '/api/v1/orgs/o/widgets' && request.params.get('limit') === '1').flush({ items: [], nextCursor: null, total: 0, totalExact: true });
+    await settle();
+    expect(downloads).toEqual(['/api/v1/orgs/o/imports/inventory.csv']);
+    jest.restoreAllMocks();
+  });
 });

@@ -9,10 +9,10 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import type { ImportOutcome, ImportReport, ImportRowReport } from '@keyring/contracts';
+import type { ImportOutcome, ImportReport, ImportRowReport, WidgetPage } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
-import { downloadText } from '../shared/download';
+import { downloadFrom } from '../shared/download';
 import { Submission } from '../shared/submission';
 
 /** Rows of the outcome table drawn at once: a 10,000-row report is summed up by its counts and errors. */
@@ -106,10 +106,14 @@ export class ImportPage {
     }
   }
 
+  /**
+   * The browser downloads the inventory itself, straight to disk, whatever its size. A failed download only says
+   * "Failed" in the browser's bar, so one widget is read first under the same permission: a refusal shows here.
+   */
   protected exportInventory(): Promise<void> {
     return this.exporting.run(async () => {
-      const text = await this.api.text(`/orgs/${this.orgId()}/imports/inventory.csv`);
-      downloadText(`keyring-inventory-${new Date().toISOString().slice(0, 10)}.csv`, text, 'text/csv');
+      await this.api.get<WidgetPage>(`/orgs/${this.orgId()}/widgets`, { limit: 1 });
+      downloadFrom(this.api.url(`/orgs/${this.orgId()}/imports/inventory.csv`));
     });
   }
 

@@ -24,7 +24,7 @@ import { Submission } from '../shared/submission';
     <kr-list-state [of]="settings" [isEmpty]="never">
       @if (loaded(settings)) {
         <form class="toolbar-row" [formGroup]="form" (ngSubmit)="save()" novalidate>
-          <mat-form-field>
+          <mat-form-field class="days">
             <mat-label>Rotate every secret within (days)</mat-label>
             <input matInput type="number" min="1" max="3650" formControlName="rotationMaxAgeDays" [readonly]="!canManage()" />
             <mat-error>{{ errorText(form, 'rotationMaxAgeDays', { min: 'At least 1 day.', max: 'At most 3650 days.' }) }}</mat-error>
@@ -45,6 +45,7 @@ import { Submission } from '../shared/submission';
       <kr-audit-streams [orgId]="orgId()" />
     }
   `,
+  styles: '.days { width: 300px; max-width: 100%; }', // room for the whole label
 })
 export class Settings {
   private readonly api = inject(Api);

@@ -106,7 +106,7 @@ export class Tenants {
   }
 
   private async openNameDialog(data: NameDialogData): Promise<void> {
-    const saved = await new Promise((resolve) => this.dialog.open(NameDialog, { data }).afterClosed().subscribe(resolve));
+    const saved = await new Promise((resolve) => this.dialog.open(NameDialog, { data, width: '440px' }).afterClosed().subscribe(resolve));
     if (saved) this.tenants.reload();
   }
 }

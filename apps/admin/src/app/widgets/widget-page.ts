@@ -23,7 +23,7 @@ import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
 import { TokenPolicy } from './token-policy';
-import { WidgetFormDialog } from './widget-form-dialog';
+import { WIDGET_DIALOG_WIDTH, WidgetFormDialog } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
 /** One widget: its secret and history, rotation, rollback, reveal, destroy, a test userHash and the snippets. */
@@ -94,7 +94,7 @@ import { loaded } from '../shared/loaded';
             </ng-container>
             <ng-container matColumnDef="fingerprint">
               <th mat-header-cell *matHeaderCellDef>Fingerprint</th>
-              <td mat-cell *matCellDef="let v" class="mono">{{ v.fingerprint }}</td>
+              <td mat-cell *matCellDef="let v" class="mono fingerprint">{{ v.fingerprint }}</td>
             </ng-container>
             <ng-container matColumnDef="created">
               <th mat-header-cell *matHeaderCellDef>Added</th>
@@ -234,7 +234,7 @@ export class WidgetPage {
 
   protected edit(widget: Widget): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget } })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget }, width: WIDGET_DIALOG_WIDTH })
       .afterClosed()
       .subscribe((saved?: Widget) => saved && this.widget.reload());
   }

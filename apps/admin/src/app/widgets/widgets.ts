@@ -17,7 +17,7 @@ import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { TenantPicker } from '../tenants/tenant-picker';
 import { hasAnyTenant } from '../tenants/tenant-options';
-import { WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
+import { WIDGET_DIALOG_WIDTH, WidgetFormDialog, type WidgetFormData } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
 /** The list's filters, as the API and the URL name them ('archived' is a flag of its own). */
@@ -87,7 +87,7 @@ const FILTERS = [
           <th mat-header-cell *matHeaderCellDef>Secret</th>
           <td mat-cell *matCellDef="let widget">
             @if (widget.activeSecret) {
-              <span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span>
+              <span class="fingerprint"><span class="chip">v{{ widget.activeSecret.version }}</span> <span class="mono">{{ widget.activeSecret.fingerprint }}</span></span>
             } @else {
               <span class="chip bad">No secret</span>
             }
@@ -167,7 +167,7 @@ export class Widgets {
 
   protected create(): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenantId: this.fixedTenant() ?? this.tenantId() } satisfies WidgetFormData })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), tenantId: this.fixedTenant() ?? this.tenantId() } satisfies WidgetFormData, width: WIDGET_DIALOG_WIDTH })
       .afterClosed()
       .subscribe((widget?: Widget) => {
         if (widget) void this.router.navigate(['/orgs', this.orgId(), 'widgets', widget.id]);

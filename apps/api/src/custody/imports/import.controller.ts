@@ -1,19 +1,21 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, Query, Res } from '@nestjs/common';
 import type { ImportReport } from '@keyring/contracts';
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../../access/access.decorators';
 import type { Principal } from '../../access/principal';
 import type { RequestContext } from '../../access/request-context';
 import type { Scope } from '../../access/scope';
+import { sendDownload } from '../../common/http/stream-download';
 import { IMPORT_BODY_LIMIT_BYTES, IMPORT_FIELDS, IMPORT_MAX_ROWS } from './import-input';
 import { ImportQueryDto } from './import.dto';
 import { ImportService } from './import.service';
 
 @Controller('orgs/:orgId/imports')
 export class ImportController {
+  private readonly logger = new Logger('ImportController');
+
   constructor(private readonly imports: ImportService) {}
 
   /**
@@ -45,7 +47,7 @@ export class ImportController {
 
   /**
    * The scope's live widgets in the import's columns, the secret column empty: edit it and import it back. Streamed
-   * a page at a time, honouring back-pressure, so that memory stays flat whatever the inventory's size.
+   * a page at a time at the pace the client reads it (see sendDownload).
    */
   @RequirePermission('widgets:read')
   @Get('inventory.csv')
@@ -54,12 +56,12 @@ export class ImportController {
     res.type('text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="keyring-inventory.csv"');
     const lines = (records: string[][], header = false) => stringify(records, { header, columns: [...IMPORT_FIELDS], cast: { string: formulaSafe }, record_delimiter: 'windows' });
-    res.write(lines([], true));
-    for await (const page of this.imports.inventory(scope)) {
-      const chunk = lines(page.map((row) => [row.tenant, row.widget, row.huggyWidgetUuid ?? '', row.huggyCompanyId ?? '', '']));
-      if (!res.write(chunk)) await once(res, 'drain');
+    const pages = this.imports.inventory(scope);
+    async function* csv(): AsyncGenerator<string> {
+      yield lines([], true);
+      for await (const page of pages) yield lines(page.map((row) => [row.tenant, row.widget, row.huggyWidgetUuid ?? '', row.huggyCompanyId ?? '', '']));
     }
-    res.end();
+    await sendDownload(res, csv(), (message) => this.logger.error(`inventory export: ${message}`));
   }
 }
 
