@@ -14,10 +14,13 @@ const LAYERS = [
   ['changes'],
   ['metrics'],
   ['audit'],
+  ['audit-streams'],
   ['identity'],
   ['organizations'],
   ['custody', 'setup'],
   ['tenant-api'],
+  ['offboarding'],
+  ['webhooks'],
   ['docs', 'health', 'console'],
   ['app', 'cli'],
 ];

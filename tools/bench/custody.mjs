@@ -159,10 +159,21 @@ async function fullVerification() {
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+// Throughput without a verification before and after it, and in three windows during it (the mean of each side):
+// one window on a shared 2-core machine is at the mercy of whatever else runs in those seconds.
+const loads = async (n) => {
+  const runs = [];
+  for (let i = 0; i < n; i++) runs.push(await userHashLoad(LOAD_SECONDS));
+  return runs;
+};
+const mean = (runs, pick) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
 await userHashLoad(3); // warm-up
-const withoutVerification = await userHashLoad(LOAD_SECONDS);
-const [full, duringVerification] = await Promise.all([fullVerification(), new Promise((r) => setTimeout(r, 1000)).then(() => userHashLoad(LOAD_SECONDS))]);
+const before = await loads(1);
+const [full, during] = await Promise.all([fullVerification(), new Promise((r) => setTimeout(r, 1000)).then(() => loads(3))]);
 if (!full.valid) throw new Error(`the seeded chain does not verify: ${full.reason}`);
+const withoutRuns = [...before, ...(await loads(1))];
+const withoutVerification = { requests: { average: mean(withoutRuns, (run) => run.requests.average) }, non2xx: mean(withoutRuns, (run) => run.non2xx) };
+const duringVerification = { requests: { average: mean(during, (run) => run.requests.average) }, non2xx: mean(during, (run) => run.non2xx) };
 started = performance.now();
 const cli = spawnSync('node', ['dist/apps/api/cli.js', 'audit-verify'], { cwd: root, env: { ...env, KEYRING_ACTIVE_MASTER_KEY: oldKey.id, DATABASE_URL: `postgres://keyring:${encodeURIComponent(password)}@localhost:${pgPort}/keyring` }, encoding: 'utf8' });
 const cliSeconds = (performance.now() - started) / 1000;
@@ -181,13 +192,13 @@ audit chain of ${full.checkedEvents} events`);
 console.log(`full verification in the background (paced): ${full.seconds.toFixed(1)} s; audit-verify CLI (unpaced, includes start-up): ${cliSeconds.toFixed(1)} s`);
 console.log(`incremental verify, nothing new: p50 ${incrementalNothingNew.p50.toFixed(1)} ms, p95 ${incrementalNothingNew.p95.toFixed(1)} ms; 1000 new events: ${incrementalThousand.toFixed(1)} ms (${afterThousand.valid ? 'valid' : 'BROKEN'}, ${afterThousand.checkedEvents} events)`);
 console.log(`audit page (events + verify, in parallel): p50 ${auditPage.p50.toFixed(1)} ms, p95 ${auditPage.p95.toFixed(1)} ms  (target p95 < 200 ms) ${auditPage.p95 < 200 ? 'ok' : 'OVER'}`);
-console.log(`tenant API: ${Math.round(withoutVerification.requests.average)} req/s without, ${Math.round(duringVerification.requests.average)} req/s during a full verification: ${(ratio * 100).toFixed(0)} %  (target >= 90 %) ${ratio >= 0.9 ? 'ok' : 'UNDER'}; non-2xx ${withoutVerification.non2xx} / ${duringVerification.non2xx}`);
+console.log(`tenant API (mean of ${LOAD_SECONDS}-s windows, 2 without, 3 during): ${Math.round(withoutVerification.requests.average)} req/s without, ${Math.round(duringVerification.requests.average)} req/s during a full verification: ${(ratio * 100).toFixed(0)} %  (target >= 90 %) ${ratio >= 0.9 ? 'ok' : 'UNDER'}; non-2xx ${withoutVerification.non2xx} / ${duringVerification.non2xx}`);
 
 // Re-wrap: every widget gets a version under the old key; the server then restarts with the new key active.
 console.log(`\nEncrypting ${WIDGETS} secret versions under the old key…`);
 // (The tenant-API widget above has its version already.)
-await seedSecretVersions(db, { orgId, masterKey: oldKey, secretOf: (i) => `bench-secret-${i}` });
-const sample = (await db.query('SELECT widget_id, ciphertext FROM secret_versions LIMIT 1')).rows[0];
+const widgetIds = await seedSecretVersions(db, { orgId, masterKey: oldKey, secretOf: (i) => `bench-secret-${i}` });
+const sample = (await db.query('SELECT widget_id, ciphertext FROM secret_versions WHERE widget_id = $1', [widgetIds[0]])).rows[0];
 
 // Baseline: the same crypto work in this process, no database.
 started = performance.now();

@@ -12,10 +12,12 @@ const auditKeyOf = (masterKey) => Buffer.from(hkdfSync('sha256', masterKey.key, 
 /**
  * Appends `count` events to the organization's chain, each MACed as the server does (apps/api/src/audit/
  * audit-chain.ts): HMAC-SHA256 under the HKDF-derived audit key of `masterKey` over the event's canonical JSON.
- * The server's full verification of the seeded chain is the check that this recipe still matches. With `tenantIds`,
- * two events in three are about one of those tenants (in turn), for the tenant filter.
+ * The server's full verification of the seeded chain is the check that this recipe still matches. `details` is
+ * the same on every event (padding makes an export large); its keys must be in code-point order, as canonicalJson
+ * writes them. With `tenantIds`, two events in three are about one of those tenants (in turn), for the tenant filter.
  */
-export async function seedAuditChain(db, { orgId, count, masterKey, spreadSeconds = count, tenantIds = [] }) {
+export async function seedAuditChain(db, { orgId, count, masterKey, spreadSeconds = count, details = {}, tenantIds = [] }) {
+  const detailsJson = JSON.stringify(details);
   const auditKey = auditKeyOf(masterKey);
   const { rows: [head] } = await db.query('SELECT seq::int AS seq, hash FROM audit_events WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [orgId]);
   let seq = head?.seq ?? 0;
@@ -36,7 +38,7 @@ export async function seedAuditChain(db, { orgId, count, masterKey, spreadSecond
       };
       // Keys in code-point order, as canonicalJson writes them.
       const canonical = JSON.stringify({
-        action: event.action, actorId: event.actorId, actorLabel: event.actorLabel, actorType: 'user', details: {}, ip: null,
+        action: event.action, actorId: event.actorId, actorLabel: event.actorLabel, actorType: 'user', details, ip: null,
         keyId: masterKey.id, occurredAt: event.occurredAt, organizationId: orgId, outcome: event.outcome, prevHash, requestId: null,
         seq, targetId: event.targetId, targetType: 'widget', tenantId: event.tenantId, userAgent: null, v: 2,
       });
@@ -47,11 +49,11 @@ export async function seedAuditChain(db, { orgId, count, masterKey, spreadSecond
     await db.query(
       `INSERT INTO audit_events (organization_id, seq, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id,
          tenant_id, outcome, details, prev_hash, key_id, hash)
-       SELECT $1, s, o, 'user', a, l, act, 'widget', t, tn, oc, '{}', p, $2, h
+       SELECT $1, s, o, 'user', a, l, act, 'widget', t, tn, oc, $13::jsonb, p, $2, h
          FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[], $12::text[])
            AS x(s, o, a, l, act, t, tn, oc, p, h)`,
       [orgId, masterKey.id, columns.seq, columns.occurredAt, columns.actorId, columns.actorLabel, columns.action, columns.targetId, columns.tenantId,
-        columns.outcome, columns.prevHash, columns.hash],
+        columns.outcome, columns.prevHash, columns.hash, detailsJson],
     );
   }
 }

@@ -33,7 +33,7 @@ export function encryptSecret(masterKey, { organizationId, widgetId, version }, 
  * Version 1, active, on every widget of the organization that has none, under `masterKey`; the widget's
  * active_version is set too (the list, needs-attention and the overview's counters read it). `secretOf(i)` names the
  * i-th secret (32 hex characters by default); activation dates are spread evenly over the last `ageDays` days.
- * (Fingerprints are a placeholder: nothing measured shows them.)
+ * The ids of the widgets given a version, in that order. (Fingerprints are a placeholder: nothing measured shows them.)
  */
 export async function seedSecretVersions(db, { orgId, masterKey, ageDays = 0, secretOf = () => randomBytes(16).toString('hex') }) {
   const { rows } = await db.query(
@@ -52,5 +52,5 @@ export async function seedSecretVersions(db, { orgId, masterKey, ageDays = 0, se
     );
     await db.query('UPDATE widgets SET active_version = 1 WHERE id = ANY($1::uuid[])', [chunk]);
   }
-  return ids.length;
+  return ids;
 }

@@ -12,7 +12,20 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * The whole page. The console scrolls inside its sidenav content, which `fullPage` does not see: the viewport grows
+ * to the content's height for the picture (not under a dialog, which is sized to the screen), then goes back.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const viewport = page.viewportSize();
+  const contentBottom = await page.evaluate(() => {
+    const content = document.querySelector('mat-sidenav-content');
+    if (!content || document.querySelector('mat-dialog-container')) return 0;
+    return Math.ceil(content.getBoundingClientRect().top + content.scrollHeight);
+  });
+  const grow = viewport !== null && contentBottom > viewport.height;
+  if (grow) await page.setViewportSize({ width: viewport.width, height: contentBottom });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (grow) await page.setViewportSize(viewport);
 }

@@ -1,4 +1,7 @@
 import { signUserHash } from '@keyring/signing';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabOrder, unnamedControls } from './accessibility';
 import { launchChromium, screenshot } from './browser';
@@ -33,8 +36,10 @@ describe('the console in a real browser, served by the built API on an embedded 
     await keyring?.stop();
   });
 
-  /** A screenshot of the page as it is, and axe-core's check of it. */
+  /** A screenshot of the page once nothing on it is loading any more, and axe-core's check of it. */
   async function look(name: string) {
+    // Generous: on a machine shared with other test runs, a page's last list has been seen to take over 10 s.
+    await page.waitForFunction(() => document.querySelector('mat-progress-bar') === null, null, { timeout: 30_000 });
     await screenshot(page, name);
     axeFindings.push(...(await axeViolations(page)).map((finding) => `${name}: ${finding}`));
   }
@@ -430,6 +435,309 @@ describe('the console in a real browser, served by the built API on an embedded 
     await look('17-widgets-search-in-url');
   });
 
+  it('bulk import: a 300-row CSV with three bad rows, the dry run names exactly those, then the fixed file is applied', async () => {
+    const [{ organizationId }] = (await (await apiSession(keyring.baseUrl, OWNER)).get('/api/v1/orgs')).items;
+    const BAD = new Map([
+      [49, (cells: string[]) => [cells[0], cells[1], 'not-a-uuid', cells[3], cells[4]]],
+      [149, (cells: string[]) => [cells[0], cells[1], cells[2], cells[3], 'short']],
+      [249, (cells: string[]) => [cells[0], '', cells[2], cells[3], cells[4]]],
+    ]);
+    const rows = Array.from({ length: 300 }, (_, i) => [
+      `Importado ${String(Math.floor(i / 10) + 1).padStart(2, '0')}`,
+      `Site ${i + 1}`,
+      `e2e00000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+      String(5000 + i),
+      `imported-secret-${String(i).padStart(4, '0')}-a1b2c3`,
+    ]);
+    const file = (withBadRows: boolean) => ({
+      name: 'clients.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['tenant,widget,huggyWidgetUuid,huggyCompanyId,secret', ...rows.map((cells, i) => (withBadRows && BAD.get(i)?.(cells)) || cells).map((cells) => cells.join(','))].join('\r\n')),
+    });
+
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets`);
+    await page.getByRole('main').getByRole('link', { name: 'Import', exact: true }).click(); // the Widgets page's button
+    await page.getByRole('heading', { name: 'Import and export' }).waitFor();
+    await page.locator('#import-file').setInputFiles(file(true));
+    await page.getByText('clients.csv').waitFor();
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    const errors = page.getByTestId('import-errors');
+    await errors.waitFor();
+    // Data row i is line i + 2 of the file (the header is line 1).
+    const reported = await errors.locator('tr.mat-mdc-row').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    expect(reported).toEqual([
+      ['51', 'huggyWidgetUuid', 'huggyWidgetUuid must be the widget UUID from the Huggy panel'],
+      ['151', 'secret', 'secret must have 8 to 512 characters'],
+      ['251', 'widget', 'widget is required'],
+    ]);
+    expect(await page.getByTestId('import-new-tenants').textContent()).toContain('Importado 01');
+    expect(await page.getByRole('button', { name: 'Apply import' }).isDisabled()).toBe(true);
+    await errors.scrollIntoViewIfNeeded(); // the page scrolls inside its frame: bring the errors into the screenshot
+    await look('18-import-dry-run-three-bad-rows');
+
+    await page.locator('#import-file').setInputFiles(file(false));
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByText('0 with errors').waitFor();
+    await page.getByRole('button', { name: 'Apply import' }).click();
+    await page.getByRole('heading', { name: 'Imported' }).waitFor();
+    await page.getByText('300 new widgets').waitFor();
+    expect(await page.getByText('30 new tenants').count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'CSV (or paste it here)' }).inputValue()).toBe(''); // the file's secrets are never shown
+    await page.getByTestId('import-report').scrollIntoViewIfNeeded();
+    await look('19-import-applied');
+
+    await page.getByRole('link', { name: 'See the widgets' }).click();
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?q=importado`);
+    await page.getByRole('cell', { name: 'Importado 01' }).first().waitFor();
+    await page.getByText('1–50 of 300').waitFor();
+
+    // On a phone: the same file again is all unchanged, and the report fits the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/imports`);
+    await page.locator('#import-file').setInputFiles(file(false));
+    await page.getByRole('button', { name: 'Check (dry run)' }).click();
+    await page.getByText('300 unchanged').waitFor();
+    await page.getByText('there is nothing to import').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.getByRole('heading', { name: 'What this import would do' }).scrollIntoViewIfNeeded();
+    await look('26-phone-import-unchanged');
+  });
+
+  it('a client page, and offboarding: the report lists exactly the two secrets a member revealed, and queues them for rotation', async () => {
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    const orgApi = `/api/v1/orgs/${organizationId}`;
+    const client = await owner.post(`${orgApi}/tenants`, { name: 'Offboard Client' });
+    const widgets: { id: string }[] = [];
+    for (const [name, secret] of [['Shop chat', 'offboard-secret-shop-0001'], ['Blog chat', 'offboard-secret-blog-0001'], ['Help chat', 'offboard-secret-help-0001']]) {
+      widgets.push(await owner.post(`${orgApi}/widgets`, { tenantId: client.id, name, secret }));
+    }
+    await owner.post(`${orgApi}/api-keys`, { name: 'Offboard backend', tenantId: client.id, scopes: ['user-hash:issue'] });
+    const leaver = { email: 'leaver@agency.example', password: 'copper-willow-garden-63' };
+    const invited = await owner.post(`${orgApi}/members/invitations`, { email: leaver.email, role: 'admin', tenantIds: [client.id] });
+    await fetch(`${keyring.baseUrl}/api/v1/invitations/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invited.token, password: leaver.password }) });
+    const leaving = await apiSession(keyring.baseUrl, leaver);
+    for (const widget of widgets.slice(0, 2)) {
+      expect((await leaving.post(`${orgApi}/widgets/${widget.id}/secret-versions/1/reveal`, { password: leaver.password })).secret).toMatch(/^offboard-secret-/);
+    }
+
+    // The client page, from the tenants list.
+    await nav('Tenants').click();
+    await page.getByLabel('Search tenants').fill('offboard');
+    await page.getByRole('link', { name: 'Offboard Client', exact: true }).click();
+    await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
+    for (const name of ['Shop chat', 'Blog chat', 'Help chat']) await page.getByRole('link', { name, exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: /^Offboard backend/ }).waitFor();
+    await page.getByTestId('tenant-members').getByText(leaver.email).waitFor();
+    await page.getByTestId('recent-activity').getByText('revealed v1 of the secret of', { exact: false }).first().waitFor();
+    await page.getByTestId('issued-total').waitFor();
+    await look('30-client-page');
+    // A key created here is for this client: the dialog names it instead of asking.
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const keyDialog = page.getByRole('dialog');
+    await keyDialog.getByText('For Offboard Client').waitFor();
+    await keyDialog.getByLabel('Name').fill('Client page key');
+    await keyDialog.getByRole('button', { name: 'Create key' }).click();
+    await keyDialog.getByTestId('new-api-key').waitFor();
+    await keyDialog.getByRole('button', { name: 'I have stored the key' }).click();
+    await page.getByRole('cell', { name: /^Client page key/ }).waitFor();
+    await page.getByTestId('recent-activity').scrollIntoViewIfNeeded();
+    await look('30b-client-page-members-usage-activity');
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    const archiveDialog = page.getByRole('dialog');
+    await archiveDialog.getByText('3 widgets stop signing userHashes (3 with a secret); 2 API keys stop signing and verifying; 1 member limited to it loses it, 1 of them left with no tenant at all.', { exact: false }).waitFor();
+    await page.waitForTimeout(400); // the dialog's fade-in, for the screenshot
+    await look('31-client-archive-summary');
+    await archiveDialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // The offboarding report, from the members page.
+    await nav('Members').click();
+    await page.getByRole('link', { name: `Offboarding report of ${leaver.email}` }).click();
+    await page.getByTestId('offboarding-person').filter({ hasText: leaver.email }).waitFor();
+    const rows = page.getByTestId('exposed-versions').locator('tr.mat-mdc-row');
+    await rows.first().waitFor();
+    expect((await rows.allTextContents()).map((row) => row.trim().match(/^(\w+ chat)/)?.[1]).sort()).toEqual(['Blog chat', 'Shop chat']);
+    expect(await page.getByTestId('exposed-versions').textContent()).toContain('Still active');
+    await look('32-offboarding-report');
+    await page.getByTestId('queue-rotation').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Queue for rotation' }).click();
+    await page.getByText('2 widgets queued for rotation.').waitFor();
+    await page.getByTestId('nothing-to-queue').waitFor();
+
+    // "Rotation requested" in the widget list (and its filter) and on the dashboard.
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/widgets?status=rotation-requested`);
+    await page.getByText('1–2 of 2').waitFor();
+    expect(await page.getByTestId('rotation-requested').count()).toBe(2);
+    await look('33-widgets-rotation-requested');
+    await nav('Dashboard').click();
+    await page.getByTestId('count-rotation-requested').filter({ hasText: '2' }).waitFor();
+    await page.getByText('(offboarding)').first().waitFor();
+    await look('35-dashboard-rotation-requested');
+
+    // Removed, the member is still one click away: a former member with the same report.
+    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+    const removed = await fetch(`${keyring.baseUrl}${orgApi}/members/${(await leaving.get('/api/v1/auth/me')).user.id}`, { method: 'DELETE', headers: owner.headers });
+    expect(removed.status).toBe(204);
+    await nav('Members').click();
+    await page.getByTestId('former-members').getByRole('link', { name: `Offboarding report of ${leaver.email}` }).click();
+    await page.getByText('is no longer a member').waitFor();
+    expect(await page.getByTestId('exposed-versions').locator('tr.mat-mdc-row').count()).toBe(2);
+
+    // On a phone, the client page fits.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${keyring.baseUrl}/orgs/${organizationId}/tenants/${client.id}`);
+    await page.getByRole('heading', { name: 'Offboard Client', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Shop chat', exact: true }).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await look('34-phone-client-page');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('settings: audit streaming to a syslog receiver shows its progress and a failing receiver, and stops on delete', async () => {
+    const received: Buffer[] = [];
+    const sockets = new Set<Socket>();
+    const receiver = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    await nav('Settings').click();
+    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+    await page.getByLabel('Receiver').fill('https://ingest:hunter2@siem.example/');
+    await page.getByRole('button', { name: 'Start streaming' }).click();
+    await page.getByText('url must not hold credentials (user:password@)').waitFor();
+
+    await page.getByLabel('Receiver').fill(url);
+    await page.getByRole('button', { name: 'Start streaming' }).click();
+    const stream = page.getByRole('list', { name: 'Audit streams' }).getByRole('listitem');
+    await stream.getByText('Up to date').waitFor({ timeout: 20_000 });
+    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
+    // What the receiver got: octet-counted RFC 5424, a checkpoint first.
+    expect(Buffer.concat(received).toString('utf8')).toMatch(/^\d+ <110>1 \S+ \S+ keyring \d+ checkpoint \[keyring@32473 /);
+    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+    await look('36-settings-audit-stream');
+
+    // The receiver goes down; the next event cannot be delivered.
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => receiver.close(resolve));
+    const owner = await apiSession(keyring.baseUrl, OWNER);
+    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+    await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Written while the SIEM is down' });
+    await stream.getByText('Failing').waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on a phone
+    await stream.scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await look('37-phone-audit-stream-failing');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await stream.getByRole('button', { name: `Stop streaming to ${url}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop streaming' }).click();
+    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+  });
+
+  it('webhooks: created with its secret shown once, a test event reaches a local receiver (signed), and the log shows it; phones fit', async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200).end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/keyring`;
+    try {
+      // The dashboard lists what the reminders job announces: an API key that expires within 7 days.
+      const owner = await apiSession(keyring.baseUrl, OWNER);
+      const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+      const [tenant] = (await owner.get(`/api/v1/orgs/${organizationId}/tenants?q=Client%20One`)).items;
+      const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+      await owner.post(`/api/v1/orgs/${organizationId}/api-keys`, { name: 'Expires soon', tenantId: tenant.id, scopes: ['user-hash:issue'], expiresAt });
+      await nav('Dashboard').click();
+      await page.getByTestId('expiring-keys').getByText('Expires soon').waitFor();
+      expect(await page.getByTestId('count-expiring-keys').textContent()).toBe('1');
+
+      await nav('Webhooks').click();
+      await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+      await page.getByText('No webhooks yet').waitFor();
+      await page.getByRole('button', { name: 'New webhook' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Endpoint URL').fill(url);
+      await dialog.getByLabel('Description (optional)').fill('Incident channel');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      await dialog.getByText('Choose at least one event.').waitFor(); // nothing chosen yet
+      await dialog.getByRole('checkbox', { name: /secret\.rotated/ }).check();
+      await dialog.getByRole('checkbox', { name: /api_key\.expiring/ }).check();
+      await look('40-webhook-new');
+      await dialog.getByRole('button', { name: 'Create webhook' }).click();
+      const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      await page.waitForTimeout(300); // the dialog's fade-in, for the screenshot and axe
+      await look('41-webhook-secret-once');
+      await page.getByRole('button', { name: 'I have stored the secret' }).click();
+      await page.getByRole('heading', { name: url }).waitFor();
+      await page.getByText('Nothing sent yet.').waitFor();
+
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      await page.getByTestId('delivery-status').filter({ hasText: 'Delivered' }).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('delivery-response').first().textContent()).toContain('200');
+      expect(received).toHaveLength(1);
+      const event = new StandardWebhook(secret).verify(received[0].body, received[0].headers) as { type: string };
+      expect(event.type).toBe('webhook.test');
+      expect(page.url()).not.toContain(secret);
+      await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+      await look('42-webhook-deliveries');
+
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on phones
+      await page.getByTestId('deliveries').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await look('43-phone-webhook');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await nav('Webhooks').click();
+      await page.getByRole('link', { name: url }).waitFor();
+      await look('44-webhooks-list');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('dialogs at 1440×900 and 390×844 show every label whole and a Huggy widget UUID whole; the chart reads in dark mode', async () => {
+    const uuid = '1a67557a-3c1e-4f7b-9d2a-5e8f0b6c4d21';
+    for (const [width, height, name] of [[1440, 900, '27-widget-dialog'], [390, 844, '28-phone-widget-dialog']] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(widgetUrl);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      const dialog = page.getByRole('dialog');
+      const uuidField = dialog.getByLabel('Huggy widget UUID (optional)');
+      await uuidField.fill(uuid);
+      await dialog.getByLabel('Name', { exact: true }).focus(); // its label floats, the others hold values
+      const fit = await dialog.evaluate((element) => {
+        const content = element.querySelector('.mat-mdc-dialog-content')!.getBoundingClientRect();
+        const input = element.querySelector<HTMLInputElement>('input[formcontrolname="huggyWidgetUuid"]')!;
+        return {
+          clippedLabels: Array.from(element.querySelectorAll('mat-label')).filter((label) => label.getBoundingClientRect().top < content.top).map((label) => label.textContent),
+          uuidWhole: input.scrollWidth <= input.clientWidth,
+          insideScreen: element.getBoundingClientRect().right <= window.innerWidth,
+        };
+      });
+      await look(name);
+      expect(fit).toEqual({ clippedLabels: [], uuidWhole: true, insideScreen: true });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await nav('Dashboard').click();
+    await page.getByTestId('issued-total').waitFor();
+    await look('29-dashboard-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('axe-core found no serious or critical violation on any page above', () => {
     expect(axeFindings).toEqual([]);
   });
@@ -450,6 +758,7 @@ async function apiSession(baseUrl: string, user: { email: string; password: stri
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
   const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': (await login.json()).csrfToken, 'content-type': 'application/json' };
   return {
+    headers,
     get: async (path: string) => (await fetch(`${baseUrl}${path}`, { headers })).json(),
     post: async (path: string, body: unknown) => (await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).json(),
   };

@@ -5,6 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AccessGuard } from '../access/access.guard';
 import { AuditModule } from '../audit/audit.module';
+import { AuditStreamsModule } from '../audit-streams/audit-streams.module';
+import { AuditObserver } from '../audit/audit-observer';
 import { loggerOptions } from '../common/logging/logger-options';
 import { ProblemDetailsFilter } from '../common/problem/problem-details.filter';
 import { KEYRING_CONFIG, KeyringConfig } from '../config/keyring-config';
@@ -20,8 +22,11 @@ import { TenantApiModule } from '../tenant-api/tenant-api.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MembershipDirectory } from '../identity/membership-directory';
 import { Memberships } from '../organizations/memberships.service';
+import { OffboardingModule } from '../offboarding/offboarding.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SetupModule } from '../setup/setup.module';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 
 export interface AppOptions {
   config: KeyringConfig;
@@ -42,18 +47,21 @@ export class AppModule {
       // Global: the configuration is read by every feature, and the bindings below reach the lower modules that
       // declared what they need without importing the features above them.
       global: true,
-      exports: [KEYRING_CONFIG, MembershipDirectory],
+      exports: [KEYRING_CONFIG, MembershipDirectory, AuditObserver],
       imports: [
         LoggerModule.forRoot(loggerOptions(options.logger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl), autoLoadEntities: true }),
         CryptoModule.register(options.masterKeys),
         ChangesModule.register(options.databaseUrl),
         AuditModule,
+        AuditStreamsModule,
         IdentityModule,
         OrganizationsModule,
         SetupModule,
         CustodyModule,
         TenantApiModule,
+        OffboardingModule,
+        WebhooksModule,
         HealthModule,
         MetricsModule,
         ConsoleModule.register(options.config.consoleDir),
@@ -65,6 +73,8 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         // Identity's session view lists the user's organizations: memberships are organizations' data, a layer above.
         { provide: MembershipDirectory, useExisting: Memberships },
+        // The audit writer fills the webhooks' outbox in each event's transaction: webhooks are layers above it.
+        { provide: AuditObserver, useExisting: WebhookOutbox },
       ],
     };
   }

@@ -7,6 +7,7 @@ import { securityHeaders } from '../common/http/security-headers';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { inlineScriptHashes } from '../console/console.module';
 import { migrateDatabase } from '../database/data-source';
+import { IMPORT_BODY } from '../custody/imports/import-input';
 import { serveApiDocs } from '../docs/openapi';
 import { Metrics } from '../metrics/metrics';
 import { UserHashRoutes } from '../tenant-api/user-hash.routes';
@@ -53,6 +54,7 @@ export async function createKeyringApp(options: AppOptions): Promise<NestExpress
       headers: securityHeaders({ production: options.config.nodeEnv === 'production', inlineScriptHashes: inlineScriptHashes(options.config.consoleDir) }),
       trustsPeer: (address) => options.config.trustProxy !== undefined && trustProxy(address, 0),
       observe: (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds),
+      bodyPolicies: [IMPORT_BODY],
     }),
   );
   serveApiDocs(app, leanRoutes);

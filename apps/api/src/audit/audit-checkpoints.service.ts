@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { AuditCheckpoint } from '@keyring/contracts';
 import { DataSource } from 'typeorm';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { GENESIS_HASH, legacyDigest, SYSTEM_CHAIN, type StoredAuditEvent } from './audit-chain';
 import { keepCheckpoint } from './audit-checkpoint';
 import { AuditKeys } from './audit-keys';
+import { AuditObserver } from './audit-observer';
 import { AuditRepository, EVENT_COLUMNS } from './audit.repository';
 import { ChainStateRepository } from './chain-state.repository';
 
@@ -26,6 +27,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
     private readonly events: AuditRepository,
     private readonly state: ChainStateRepository,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
+    @Optional() private readonly observer?: AuditObserver,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,7 +64,13 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnModuleDestroy
        WHERE head.seq > COALESCE((SELECT max(seq) FROM audit_checkpoints WHERE chain_id = chains.chain), 0)`,
       [SYSTEM_CHAIN],
     );
-    for (const head of moved) await keepCheckpoint(this.db.manager, this.keys.signer, head.chain, head);
+    for (const head of moved) {
+      // With its webhook events (audit.checkpoint), which commit with it.
+      await this.db.transaction(async (manager) => {
+        const jws = await keepCheckpoint(manager, this.keys.signer, head.chain, head);
+        if (head.chain !== SYSTEM_CHAIN) await this.observer?.checkpointKept(manager, { organizationId: head.chain, seq: head.seq, hash: head.hash, jws });
+      });
+    }
     return moved.length;
   }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditCheckpoints } from './audit-checkpoints.service';
+import { AuditFeed } from './audit-feed';
 import { AuditKeys } from './audit-keys';
 import { AuditWriter } from './audit-writer.service';
 import { AuditController, AuditKeySetController } from './audit.controller';
@@ -7,11 +8,11 @@ import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { ChainStateRepository } from './chain-state.repository';
 
-/** Global: every feature writes audit events in its own transactions. */
+/** Global: every feature writes audit events in its own transactions; offboarding reads who revealed what. */
 @Global()
 @Module({
   controllers: [AuditController, AuditKeySetController],
-  providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints],
-  exports: [AuditWriter],
+  providers: [AuditKeys, AuditWriter, AuditRepository, ChainStateRepository, AuditService, AuditCheckpoints, AuditFeed],
+  exports: [AuditWriter, AuditService, AuditFeed],
 })
 export class AuditModule {}

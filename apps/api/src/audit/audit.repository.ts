@@ -65,6 +65,42 @@ export class AuditRepository {
     return row.count;
   }
 
+  /**
+   * The secret versions `userId` revealed, within the scope's tenants: per widget and version, how many times and
+   * the last time. Read through the (organization, actor, action) index: only their reveals, however much else they did.
+   */
+  async revealsBy(scope: Scope, userId: string): Promise<{ widgetId: string; version: number; at: Date; times: number }[]> {
+    const { sql, params } = revealsByQuery(scope, userId);
+    return this.db.query<{ widgetId: string; version: number; at: Date; times: number }[]>(sql, params);
+  }
+
+  /** Whether the log knows `userId` in this organization: they acted in it, or something was done to their account. */
+  async knowsPerson(organizationId: string, userId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ known: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM audit_events WHERE organization_id = $1 AND actor_id = $2)
+           OR EXISTS (SELECT 1 FROM audit_events WHERE organization_id = $1 AND target_type = 'user' AND target_id = $2) AS known`,
+      [organizationId, userId],
+    );
+    return row.known;
+  }
+
+  /**
+   * People removed from the organization and not back since, the last removal first: the member.removed events (by
+   * the action index) of users without a membership now. The membership table is read for that one test.
+   */
+  async formerMembers(organizationId: string, limit: number): Promise<{ userId: string; email: string; removedAt: Date }[]> {
+    return this.db.query<{ userId: string; email: string; removedAt: Date }[]>(
+      `SELECT "userId", email, "removedAt" FROM (
+         SELECT DISTINCT ON (target_id) target_id AS "userId", details->>'email' AS email, occurred_at AS "removedAt"
+           FROM audit_events
+          WHERE organization_id = $1 AND action = 'member.removed' AND target_type = 'user'
+            AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = $1 AND m.user_id::text = target_id)
+          ORDER BY target_id, audit_events.seq DESC) removed
+        ORDER BY "removedAt" DESC LIMIT $2`,
+      [organizationId, limit],
+    );
+  }
+
   /** Seq and hash of chosen events of an organization's chain (those that exist). */
   async hashesAt(organizationId: string, seqs: number[]): Promise<Map<number, string>> {
     const rows = await this.db.query<{ seq: number; hash: string }[]>(
@@ -82,6 +118,18 @@ export class AuditRepository {
     );
     return row ?? null;
   }
+}
+
+/** The SQL of `AuditRepository.revealsBy` (also what the offboarding plan test EXPLAINs). */
+export function revealsByQuery(scope: Scope, userId: string) {
+  return {
+    sql: `SELECT target_id AS "widgetId", (details->>'version')::int AS version, max(occurred_at) AS at, count(*)::int AS times
+            FROM audit_events
+           WHERE organization_id = $1 AND actor_id = $3 AND action = 'secret.revealed' AND outcome = 'success'
+             AND target_type = 'widget' AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))
+           GROUP BY 1, 2`,
+    params: [scope.organizationId, tenantIdsParam(scope), userId],
+  };
 }
 
 /**

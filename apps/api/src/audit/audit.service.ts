@@ -48,6 +48,19 @@ export class AuditService implements OnModuleDestroy {
     return keysetPage(rows.map(toAuditEvent), limit, (event) => [event.seq]);
   }
 
+  /** The secret versions `userId` revealed within the scope (their offboarding report). */
+  revealsBy(scope: Scope, userId: string) {
+    return this.events.revealsBy(scope, userId);
+  }
+
+  knowsPerson(organizationId: string, userId: string): Promise<boolean> {
+    return this.events.knowsPerson(organizationId, userId);
+  }
+
+  formerMembers(organizationId: string, limit: number) {
+    return this.events.formerMembers(organizationId, limit);
+  }
+
   /** Every matching event, oldest first, a batch at a time: memory stays flat however long the log is. */
   async *stream(scope: Scope, filter: AuditFilter): AsyncGenerator<AuditEvent> {
     let afterSeq = 0;

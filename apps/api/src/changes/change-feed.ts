@@ -4,8 +4,15 @@ import type { EntityManager } from 'typeorm';
 
 export const DATABASE_URL = Symbol('DatabaseUrl');
 
-/** Something that instances cache changed: each instance drops what it holds of it. */
-export type Change = { kind: 'widget'; id: string } | { kind: 'api-key'; id: string } | { kind: 'tenant'; id: string };
+/**
+ * Something that instances cache changed: each instance drops what it holds of it. `webhook-deliveries`: an
+ * organization's webhook outbox got rows (#17), which wakes every instance's dispatcher when they commit.
+ */
+export type Change =
+  | { kind: 'widget'; id: string }
+  | { kind: 'api-key'; id: string }
+  | { kind: 'tenant'; id: string }
+  | { kind: 'webhook-deliveries'; id: string };
 
 const CHANNEL = 'keyring_changes';
 const MAX_RETRY_MS = 5_000;

@@ -2,13 +2,15 @@ import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { readFile } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
 import type { AuditEvent } from '@keyring/contracts';
+import type { StoredAuditEvent } from '../audit/audit-chain';
 import { storedAuditEvent } from '../audit/audit-event.mapper';
+import { parseNdjsonLine } from '../audit/audit-export';
 import { CheckpointError, verifyCheckpoint, type CheckpointPayload } from '../audit/audit-checkpoint';
 import type { AuditKeys } from '../audit/audit-keys';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { ChainStateRepository } from '../audit/chain-state.repository';
-import { CHAIN_START, ChainWalk, type ChainBreak, type LegacySeal } from '../audit/chain-walk';
+import { CHAIN_START, ChainWalk, type ChainBreak, type ChainPoint, type LegacySeal } from '../audit/chain-walk';
 
 type Print = (line: string) => void;
 
@@ -34,7 +36,10 @@ export async function auditVerify(dataSource: DataSource, keys: AuditKeys, print
 }
 
 export interface OfflineInput {
-  /** An unfiltered NDJSON export of one organization's audit log. */
+  /**
+   * An unfiltered NDJSON export of one organization's audit log, or the copy an audit stream's receiver kept (the
+   * same lines, with checkpoint lines `{"checkpoint": jws}` among them, starting after a checkpoint, repeats allowed).
+   */
   exportFile: string;
   /** The JWKS published at /.well-known/keyring-audit-keys.json. */
   jwksFile: string;
@@ -45,22 +50,35 @@ export interface OfflineInput {
 /**
  * Verifies an export with the public keys alone (no database, no master key): every checkpoint is validly signed
  * and of one organization, the export is a whole chain (seq 1, 2, 3… each linking to the hash before it; the
- * unkeyed events, if any, reproduce the digest their seal signed) and holds each checkpoint's hash at its seq. The
- * MACs themselves need the secret audit key: only the server (GET …/verify) or `audit-verify` beside it checks them.
+ * unkeyed events, if any, reproduce the digest their seal signed) and holds each checkpoint's hash at its seq. A
+ * stream's copy may start later, right after a signed checkpoint (the one it sent first), and repeat events it
+ * resent after a reconnect (the same event again, nothing else). The MACs themselves need the secret audit key:
+ * only the server (GET …/verify) or `audit-verify` beside it checks them.
  */
 export async function auditVerifyOffline(input: OfflineInput, print: Print): Promise<number> {
   const keys = createLocalJWKSet(JSON.parse(await readFile(input.jwksFile, 'utf8')) as JSONWebKeySet);
-  const checkpoints: CheckpointPayload[] = [];
+  const signed: { where: string; jws: string }[] = [];
   for (const file of input.checkpointFiles) {
     for (const [line, jws] of (await readFile(file, 'utf8')).split('\n').map((text) => text.trim()).entries()) {
-      if (!jws) continue;
-      try {
-        checkpoints.push(await verifyCheckpoint(jws, keys));
-      } catch (error) {
-        if (!(error instanceof CheckpointError)) throw error;
-        print(`BROKEN  checkpoint ${file}:${line + 1} ${error.message}`);
-        return 1;
-      }
+      if (jws) signed.push({ where: `${file}:${line + 1}`, jws });
+    }
+  }
+  const lines = (await readFile(input.exportFile, 'utf8')).split('\n');
+  const exported: AuditEvent[] = [];
+  for (const [line, text] of lines.entries()) {
+    if (!text.trim()) continue;
+    const parsed = parseNdjsonLine(text);
+    if ('checkpoint' in parsed) signed.push({ where: `${input.exportFile}:${line + 1}`, jws: parsed.checkpoint });
+    else exported.push(parsed.event);
+  }
+  const checkpoints: CheckpointPayload[] = [];
+  for (const { where, jws } of signed) {
+    try {
+      checkpoints.push(await verifyCheckpoint(jws, keys));
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      print(`BROKEN  checkpoint ${where} ${error.message}`);
+      return 1;
     }
   }
   const organizations = new Set(checkpoints.map((checkpoint) => checkpoint.organizationId));
@@ -69,19 +87,26 @@ export async function auditVerifyOffline(input: OfflineInput, print: Print): Pro
     return 1;
   }
   const [organizationId] = organizations;
+  const events = exported.map((event) => storedAuditEvent(event, organizationId));
+  const start = startOf(events[0], checkpoints);
+  if (!start) {
+    print(`BROKEN  the copy starts at event ${events[0].seq}, and no signed checkpoint holds event ${events[0].seq - 1} (${events[0].prevHash}) to start from`);
+    return 1;
+  }
   const sealPayload = checkpoints.find((checkpoint) => checkpoint.legacyDigest !== undefined);
   const seal: LegacySeal | null = sealPayload?.legacyDigest ? { seq: sealPayload.seq, hash: sealPayload.hash, legacyDigest: sealPayload.legacyDigest } : null;
-  const walk = new ChainWalk(CHAIN_START, { seal });
-  const hashes = new Map<number, string>();
+  const walk = new ChainWalk(start, { seal });
+  const hashes = new Map<number, string>([[start.seq, start.hash]]);
   let broken: ChainBreak | null = null;
-  for (const line of (await readFile(input.exportFile, 'utf8')).split('\n')) {
-    if (!line.trim()) continue;
-    const event = storedAuditEvent(JSON.parse(line) as AuditEvent, organizationId);
+  for (const event of events) {
+    // A stream resends what it was not sure the receiver got: the same event again is no news.
+    if (event.seq <= walk.at.seq && hashes.get(event.seq) === event.hash) continue;
     broken = walk.step(event);
     if (broken) break;
     hashes.set(event.seq, event.hash);
   }
-  for (const checkpoint of checkpoints.sort((a, b) => a.seq - b.seq)) {
+  const covered = checkpoints.filter((checkpoint) => checkpoint.seq >= start.seq).sort((a, b) => a.seq - b.seq);
+  for (const checkpoint of covered) {
     if (broken) break;
     const hash = hashes.get(checkpoint.seq);
     if (checkpoint.seq > 0 && hash !== checkpoint.hash) {
@@ -92,8 +117,16 @@ export async function auditVerifyOffline(input: OfflineInput, print: Print): Pro
     print(`BROKEN  ${broken.reason} (${walk.at.seq} events before it hold)`);
     return 1;
   }
-  print(`ok      ${walk.at.seq} events of organization ${organizationId}: linked, and matching ${checkpoints.length} signed checkpoint(s).`);
+  const from = start.seq > 0 ? ` ${start.seq + 1} to ${walk.at.seq}` : ` ${walk.at.seq}`;
+  print(`ok     ${from} events of organization ${organizationId}: linked, and matching ${covered.length} signed checkpoint(s).`);
+  if (covered.length < checkpoints.length) print(`note    ${checkpoints.length - covered.length} checkpoint(s) are of events before this copy starts, and were not compared.`);
   print('note    MACs are not checked offline (the audit key is secret): the server\'s verify checks them.');
   return 0;
 }
 
+/** Where the walk starts: the chain's beginning, or, for a copy that starts later, the signed checkpoint just before it. */
+function startOf(first: StoredAuditEvent | undefined, checkpoints: CheckpointPayload[]): ChainPoint | null {
+  if (!first || first.seq === 1) return CHAIN_START;
+  const checkpoint = checkpoints.find((candidate) => candidate.seq === first.seq - 1 && candidate.hash === first.prevHash);
+  return checkpoint ? { seq: checkpoint.seq, hash: checkpoint.hash } : null;
+}

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../audit/audit-writer.service';
 import type { Envelope } from '../crypto/envelope';
 import { rewrapSecrets, type RewrapOptions, type RewrapProgress } from '../custody/rewrap';
+import { rewrapWebhookSecrets } from '../webhooks/webhook-secrets-rewrap';
 
 /**
  * `keyring rewrap`: 0 when every secret version and TOTP secret is on the active master key; 1, naming how many are
@@ -15,7 +16,11 @@ export async function rewrapCommand(
   options: RewrapOptions = {},
 ): Promise<number> {
   const result = await rewrapSecrets(dataSource, envelope, audit, { onProgress: progressBar(), ...options });
-  print(`\nRe-wrapped ${result.done} secret version(s) and ${result.totpSecrets} two-factor secret(s) onto master key "${envelope.activeKeyId}".`);
+  // Webhooks' signing secrets are under the master key too (webhooks/ is above custody/, hence here).
+  const webhookSecrets = await dataSource.transaction((manager) => rewrapWebhookSecrets(manager, envelope));
+  print(
+    `\nRe-wrapped ${result.done} secret version(s), ${result.totpSecrets} two-factor secret(s) and ${webhookSecrets} webhook signing secret(s) onto master key "${envelope.activeKeyId}".`,
+  );
   if (result.remaining === 0) return 0;
   print(
     `NOT DONE: ${result.remaining} encrypted value(s) are still under an older master key (${result.stoppedBecause}). ` +

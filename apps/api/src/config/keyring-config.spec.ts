@@ -40,6 +40,12 @@ describe('loadConfig', () => {
       metricsHost: '127.0.0.1',
       auditCheckpointEvents: 1000,
       auditCheckpointMinutes: 60,
+      webhookAllowedHosts: [],
+      webhookRetryBaseMs: 10_000,
+      webhookRetryHours: 24,
+      webhookPollMs: 30_000,
+      webhookConcurrency: 8,
+      reminderSeconds: 3_600,
     });
   });
 
@@ -74,6 +80,12 @@ describe('loadConfig', () => {
         KEYRING_METRICS_TOKEN: 'a-metrics-token-of-at-least-32-chars',
         KEYRING_AUDIT_CHECKPOINT_EVENTS: '500',
         KEYRING_AUDIT_CHECKPOINT_MINUTES: '15',
+        KEYRING_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal, 10.0.0.7',
+        KEYRING_WEBHOOK_RETRY_BASE_MS: '500',
+        KEYRING_WEBHOOK_RETRY_HOURS: '48',
+        KEYRING_WEBHOOK_POLL_MS: '250',
+        KEYRING_WEBHOOK_CONCURRENCY: '16',
+        KEYRING_REMINDER_SECONDS: '86400',
       },
       '/srv/keyring',
     );
@@ -104,6 +116,12 @@ describe('loadConfig', () => {
       metricsToken: 'a-metrics-token-of-at-least-32-chars',
       auditCheckpointEvents: 500,
       auditCheckpointMinutes: 15,
+      webhookAllowedHosts: ['hooks.internal', '10.0.0.7'],
+      webhookRetryBaseMs: 500,
+      webhookRetryHours: 48,
+      webhookPollMs: 250,
+      webhookConcurrency: 16,
+      reminderSeconds: 86_400,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },
         byId: new Map([
@@ -123,6 +141,9 @@ describe('loadConfig', () => {
     expect(problemsOf({ KEYRING_RATE_LIMIT_PER_MINUTE: '0' })).toEqual(['KEYRING_RATE_LIMIT_PER_MINUTE must be a whole number above 0 (got "0")']);
     expect(problemsOf({ KEYRING_USAGE_MINUTE_RETENTION_HOURS: '24' })).toEqual([
       'KEYRING_USAGE_MINUTE_RETENTION_HOURS must be a whole number of at least 26 (got "24")',
+    ]);
+    expect(problemsOf({ KEYRING_WEBHOOK_ALLOWED_HOSTS: 'hooks.internal, http://x/' })).toEqual([
+      'KEYRING_WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of host names or IP addresses (got "http://x/")',
     ]);
     expect(problemsOf({ KEYRING_EMBEDDED_PG_PORT: '70000' })).toEqual([
       'KEYRING_EMBEDDED_PG_PORT must be a TCP port between 0 and 65535 (got "70000")',

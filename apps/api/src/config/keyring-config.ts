@@ -69,6 +69,24 @@ export interface KeyringConfig {
   auditCheckpointEvents: number;
   /** …and, for a chain that moved, at least this often. */
   auditCheckpointMinutes: number;
+  /**
+   * Webhooks (#17): hosts (lower-case names or IP addresses) a webhook may target even though they resolve to a
+   * loopback, private, link-local or other internal address — which is refused otherwise in production.
+   */
+  webhookAllowedHosts: string[];
+  /** The first retry of a failed delivery waits about this long (with jitter), each next one twice as long… */
+  webhookRetryBaseMs: number;
+  /** …until this many hours after the event, when the delivery is marked failed. */
+  webhookRetryHours: number;
+  /**
+   * The longest an idle instance goes without looking at the outbox: it is woken when an event commits and when
+   * its next delivery is due, so this only covers a notification missed.
+   */
+  webhookPollMs: number;
+  /** Deliveries one instance sends at once. */
+  webhookConcurrency: number;
+  /** How often the reminders job (rotation due, API key expiring) runs; each reminder is sent once anyway. */
+  reminderSeconds: number;
   /** From KEYRING_MASTER_KEYS; absent outside production means a local key in the data folder. */
   masterKeys?: MasterKeys;
 }
@@ -117,6 +135,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     metricsToken: read.secret('KEYRING_METRICS_TOKEN', 32),
     auditCheckpointEvents: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_EVENTS', 1000),
     auditCheckpointMinutes: read.positiveInt('KEYRING_AUDIT_CHECKPOINT_MINUTES', 60),
+    webhookAllowedHosts: read.hostList('KEYRING_WEBHOOK_ALLOWED_HOSTS'),
+    webhookRetryBaseMs: read.positiveInt('KEYRING_WEBHOOK_RETRY_BASE_MS', 10_000),
+    webhookRetryHours: read.positiveInt('KEYRING_WEBHOOK_RETRY_HOURS', 24),
+    webhookPollMs: read.positiveInt('KEYRING_WEBHOOK_POLL_MS', 30_000),
+    webhookConcurrency: read.positiveInt('KEYRING_WEBHOOK_CONCURRENCY', 8),
+    reminderSeconds: read.positiveInt('KEYRING_REMINDER_SECONDS', 3_600),
   };
   if (config.databaseMigrationUrl && !config.databaseUrl) {
     problems.push('DATABASE_MIGRATION_URL needs DATABASE_URL (the app\'s own role on the same database)');
@@ -207,6 +231,17 @@ class EnvReader {
     if (value.length >= minLength) return value;
     this.problems.push(`${name} must have at least ${minLength} characters`);
     return undefined;
+  }
+
+  /** Comma-separated host names or IP addresses, lower-cased; empty when unset. */
+  hostList(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const hosts = value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+    const bad = hosts.filter((host) => !/^[0-9a-z.:_-]+$/.test(host));
+    if (bad.length === 0) return hosts;
+    this.problems.push(`${name} must be a comma-separated list of host names or IP addresses (got "${bad.join('", "')}")`);
+    return [];
   }
 
   ipAddress(name: string): string | undefined {

@@ -32,6 +32,7 @@ export function toWidget(widget: WidgetView): Widget {
       fingerprint: widget.activeSecret.fingerprint,
       activatedAt: iso(widget.activeSecret.activatedAt),
     },
+    rotationRequestedAt: isoOrNull(widget.rotationRequestedAt),
     createdAt: iso(widget.createdAt),
     updatedAt: iso(widget.updatedAt),
     archivedAt: isoOrNull(widget.archivedAt),

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
+import { ImportController } from './imports/import.controller';
+import { ImportRepository } from './imports/import.repository';
+import { ImportService } from './imports/import.service';
 import { MasterKeyCoverage } from './master-key-usage';
 import { OverviewController } from './overview.controller';
+import { RotationDueWidgets } from './rotation-due';
 import { SecretVersionsRepository } from './secret-versions.repository';
 import { SecretVersionsService } from './secret-versions.service';
 import { SettingsController } from './settings.controller';
@@ -15,12 +19,13 @@ import { WidgetsService } from './widgets.service';
 
 /**
  * Tenants, widgets and their encrypted secret versions: the heart of Keyring. Exports services only: the tenant API
- * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService.
+ * gets what it signs with from WidgetSigningSource and checks tenants through TenantsService; offboarding asks
+ * WidgetsService and SecretVersionsService.
  */
 @Module({
   imports: [IdentityModule],
-  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage],
-  exports: [TenantsService, WidgetSigningSource, MasterKeyCoverage],
+  controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController, ImportController],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService, RotationDueWidgets],
+  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, RotationDueWidgets],
 })
 export class CustodyModule {}

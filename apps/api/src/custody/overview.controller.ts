@@ -56,6 +56,13 @@ export function overviewQuery(scope: Scope): { sql: string; params: unknown[] } 
          (SELECT count(*)::int FROM api_keys k
            WHERE k.organization_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
              AND k.tenant_id IN (SELECT id FROM live_tenants)) AS "activeApiKeys",
+         (SELECT count(*)::int FROM widgets w
+           WHERE w.organization_id = $1 AND w.rotation_requested_at IS NOT NULL AND w.archived_at IS NULL
+             AND w.tenant_id IN (SELECT id FROM live_tenants)) AS "widgetsRotationRequested",
+         -- The reminders job's api_key.expiring (webhooks/reminders.ts): live keys expiring within 7 days.
+         (SELECT count(*)::int FROM api_keys k
+           WHERE k.organization_id = $1 AND k.revoked_at IS NULL AND k.expires_at > now() AND k.expires_at <= now() + interval '7 days'
+             AND k.tenant_id IN (SELECT id FROM live_tenants)) AS "apiKeysExpiringSoon",
          o.rotation_max_age_days AS "rotationMaxAgeDays"
        FROM organizations o
       WHERE o.id = $1`,

@@ -156,7 +156,7 @@ describe('re-wrap onto a new master key (real PostgreSQL)', () => {
       const code = await rewrapCommand(keyring.app.get(DataSource), envelopeOf(NEW, OLD), keyring.app.get(AuditWriter), (line) => output.push(line), { batchSize: 2, lockWaitMs: 200, onProgress: () => undefined });
       expect(code).toBe(1);
       expect(output).toEqual([
-        `\nRe-wrapped 4 secret version(s) and 0 two-factor secret(s) onto master key "${NEW.id}".`,
+        `\nRe-wrapped 4 secret version(s), 0 two-factor secret(s) and 0 webhook signing secret(s) onto master key "${NEW.id}".`,
         'NOT DONE: 1 encrypted value(s) are still under an older master key (locked by another transaction for more than 0.2 s). ' +
           'Keep the old key configured and run `npm run keyring -- rewrap` again.',
       ]);

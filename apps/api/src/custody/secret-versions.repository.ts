@@ -15,6 +15,30 @@ export interface SecretVersionView {
   destroyedAt: Date | null;
 }
 
+/** A version someone revealed, `times` times, the last at `at` (from the audit log). */
+export interface RevealedVersion {
+  widgetId: string;
+  version: number;
+  at: Date;
+  times: number;
+}
+
+export interface ExposedVersion {
+  how: 'revealed' | 'rotated';
+  widgetId: string;
+  widgetName: string;
+  tenantId: string;
+  tenantName: string;
+  version: number;
+  fingerprint: string;
+  at: Date;
+  times: number;
+  state: SecretState;
+  /** The widget or its tenant is archived: nothing signs with it, and it cannot be rotated. */
+  widgetArchived: boolean;
+  rotationRequestedAt: Date | null;
+}
+
 export interface StoredSecret {
   version: number;
   state: SecretState;
@@ -102,7 +126,7 @@ export class SecretVersionsRepository {
         WHERE w.id = $3 AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))`,
       params(scope, version.widgetId, version.version, version.ciphertext, version.masterKeyId, version.fingerprint, version.createdBy),
     );
-    await this.markActive(manager, scope, version.widgetId, version.version);
+    await this.markActive(manager, scope, version.widgetId, version.version, true);
   }
 
   /**
@@ -121,10 +145,35 @@ export class SecretVersionsRepository {
     await this.markActive(manager, scope, widgetId, previousVersion);
   }
 
-  private async markActive(manager: EntityManager, scope: Scope, widgetId: string, version: number): Promise<void> {
+  /** A new secret (`stored`) answers a rotation request; a rollback does not (it may re-activate the version seen). */
+  private async markActive(manager: EntityManager, scope: Scope, widgetId: string, version: number, stored = false): Promise<void> {
     await manager.query(
-      'UPDATE widgets w SET active_version = $4 WHERE w.id = $3 AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))',
+      `UPDATE widgets w SET active_version = $4${stored ? ', rotation_requested_at = NULL' : ''}
+        WHERE w.id = $3 AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))`,
       params(scope, widgetId, version),
+    );
+  }
+
+  /**
+   * The versions `userId` saw, within the scope, newest first: those they revealed (`reveals`, from the audit log)
+   * and those they stored themselves (created_by: a rotation, an import, a widget's first secret).
+   */
+  async exposedTo(scope: Scope, userId: string, reveals: readonly RevealedVersion[]): Promise<ExposedVersion[]> {
+    return this.db.query<ExposedVersion[]>(
+      `WITH seen AS (
+         SELECT 'revealed' AS how, r.widget_id, r.version, r.at, r.times
+           FROM jsonb_to_recordset($4::jsonb) AS r(widget_id uuid, version int, at timestamptz, times int)
+         UNION ALL
+         SELECT 'rotated', v.widget_id, v.version, v.created_at, 1 FROM secret_versions v WHERE v.organization_id = $1 AND v.created_by = $3)
+       SELECT s.how, s.widget_id AS "widgetId", w.name AS "widgetName", w.tenant_id AS "tenantId", t.name AS "tenantName",
+              s.version, v.fingerprint, s.at, s.times, v.state, w.archived_at IS NOT NULL OR t.archived_at IS NOT NULL AS "widgetArchived",
+              w.rotation_requested_at AS "rotationRequestedAt"
+         FROM seen s
+         JOIN secret_versions v ON v.widget_id = s.widget_id AND v.version = s.version AND v.organization_id = $1
+         JOIN widgets w ON w.id = s.widget_id AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))
+         JOIN tenants t ON t.id = w.tenant_id
+        ORDER BY s.at DESC, lower(w.name), s.version DESC`,
+      [scope.organizationId, tenantIdsParam(scope), userId, JSON.stringify(reveals.map((r) => ({ widget_id: r.widgetId, version: r.version, at: r.at, times: r.times })))],
     );
   }
 

@@ -9,7 +9,7 @@ import { ChangeFeed } from '../changes/change-feed';
 import { Envelope } from '../crypto/envelope';
 import { Reauthentication } from '../identity/reauthentication';
 import { CustodyError, CustodyErrorCode, widgetNotFound } from './custody.errors';
-import { SecretVersionsRepository, type SecretVersionView, type StoredSecret } from './secret-versions.repository';
+import { SecretVersionsRepository, type ExposedVersion, type RevealedVersion, type SecretVersionView, type StoredSecret } from './secret-versions.repository';
 import { widgetSecretBinding } from './widget-secrets';
 import { WidgetsRepository, type LockedWidget, type WidgetView } from './widgets.repository';
 
@@ -31,6 +31,11 @@ export class SecretVersionsService {
   async list(scope: Scope, widgetId: string): Promise<{ items: SecretVersionView[] }> {
     if (!(await this.widgets.find(scope, widgetId))) throw widgetNotFound();
     return { items: await this.versions.list(scope, widgetId) };
+  }
+
+  /** The versions `userId` revealed (`reveals`, from the audit log) or stored, within the scope: their offboarding report. */
+  exposedTo(scope: Scope, userId: string, reveals: readonly RevealedVersion[]): Promise<ExposedVersion[]> {
+    return this.versions.exposedTo(scope, userId, reveals);
   }
 
   /** Stores `secret` as the new active version, in the caller's transaction with the widget row locked. */
@@ -73,7 +78,13 @@ export class SecretVersionsService {
         action: 'secret.rotated',
         target: { type: 'widget', id: widgetId },
         tenantId: widget.tenantId,
-        details: { version: stored.version, fingerprint: stored.fingerprint, previousVersion: widget.activeSecret?.version ?? null },
+        details: {
+          version: stored.version,
+          fingerprint: stored.fingerprint,
+          previousVersion: widget.activeSecret?.version ?? null,
+          // The new secret answers an offboarding's request (the widget leaves "rotation requested").
+          ...(widget.rotationRequestedAt && { rotationRequestCleared: true }),
+        },
       });
       return stored;
     });

@@ -75,6 +75,7 @@ describe('tenants and widgets (real app, real PostgreSQL)', () => {
         id: expect.any(String),
         tenantId: tenant.body.id,
         tenantName: 'Loja Azul',
+        rotationRequestedAt: null,
         name: 'Loja Azul site',
         huggyWidgetUuid: '7c1b0f7e-0000-4000-8000-000000000001',
         huggyCompanyId: '4242',

@@ -32,6 +32,13 @@ export class TenantsController {
     return toTenant(await this.tenants.get(scope, tenantId));
   }
 
+  /** What archiving the tenant stops: the client page says it before asking. */
+  @RequirePermission('tenants:read')
+  @Get(':tenantId/summary')
+  summary(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string) {
+    return this.tenants.summary(scope, tenantId);
+  }
+
   @RequirePermission('tenants:write')
   @Patch(':tenantId')
   async update(@CurrentScope() scope: Scope, @Param('tenantId', TENANT_ID) tenantId: string, @Body() dto: UpdateTenantDto, @Context() context: RequestContext) {

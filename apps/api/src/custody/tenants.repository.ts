@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
+import type { TenantSummary } from '@keyring/contracts';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 
 export interface TenantView {
@@ -57,6 +58,29 @@ export class TenantsRepository {
   async lock(manager: EntityManager, scope: Scope, id: string): Promise<TenantView | null> {
     const [locked] = await manager.query<{ id: string }[]>(`SELECT t.id FROM tenants t WHERE ${IN_SCOPE} AND t.id = $3 FOR UPDATE`, [...scopeParams(scope), id]);
     return locked ? this.find(scope, id, manager) : null;
+  }
+
+  /**
+   * What archiving the tenant stops (null when it is out of the scope): its live widgets, its working API keys, and
+   * the members limited to it (those whose every other tenant is archived are left with nothing). The keys and
+   * memberships are read here rather than asked of their features, which sit above custody: counts only, no rows.
+   */
+  async summary(scope: Scope, id: string): Promise<Omit<TenantSummary, 'tenantId'> | null> {
+    const [row] = await this.db.query<Omit<TenantSummary, 'tenantId'>[]>(
+      `SELECT
+         (SELECT count(*)::int FROM widgets w WHERE w.organization_id = $1 AND w.tenant_id = t.id AND w.archived_at IS NULL) AS widgets,
+         (SELECT count(*)::int FROM widgets w WHERE w.organization_id = $1 AND w.tenant_id = t.id AND w.archived_at IS NULL
+             AND w.active_version IS NOT NULL) AS "widgetsWithSecret",
+         (SELECT count(*)::int FROM api_keys k WHERE k.organization_id = $1 AND k.tenant_id = t.id AND k.revoked_at IS NULL
+             AND (k.expires_at IS NULL OR k.expires_at > now())) AS "activeApiKeys",
+         (SELECT count(*)::int FROM memberships m WHERE m.organization_id = $1 AND t.id = ANY(m.tenant_ids)) AS "membersLimitedHere",
+         (SELECT count(*)::int FROM memberships m WHERE m.organization_id = $1 AND t.id = ANY(m.tenant_ids)
+             AND NOT EXISTS (SELECT 1 FROM tenants o WHERE o.organization_id = $1 AND o.id = ANY(m.tenant_ids) AND o.id <> t.id
+                               AND o.archived_at IS NULL)) AS "membersOnlyHere"
+         FROM tenants t WHERE ${IN_SCOPE} AND t.id = $3`,
+      [...scopeParams(scope), id],
+    );
+    return row ?? null;
   }
 
   /** Keyset page ordered by name. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { TenantSummary } from '@keyring/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
@@ -52,6 +53,13 @@ export class TenantsService {
     const tenant = await this.tenants.find(scope, id);
     if (!tenant) throw tenantNotFound();
     return tenant;
+  }
+
+  /** What archiving the tenant would stop (or has stopped). */
+  async summary(scope: Scope, id: string): Promise<TenantSummary> {
+    const summary = await this.tenants.summary(scope, id);
+    if (!summary) throw tenantNotFound();
+    return { tenantId: id, ...summary };
   }
 
   async rename(scope: Scope, id: string, newName: string, context: RequestContext): Promise<TenantView> {

@@ -84,11 +84,12 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
     });
   });
 
-  describe('a common term (1,000 matches or more: walked in name order instead of sorted)', () => {
+  describe('a common term (1,000 matches or more), matches sorting late in name order', () => {
     const expected: string[] = [];
+    let port: string;
 
     beforeAll(async () => {
-      const { tenantId: port } = await createWidget(operator, orgId, { tenantName: 'Port Co', widgetName: 'Harbor 0000' });
+      ({ tenantId: port } = await createWidget(operator, orgId, { tenantName: 'Port Co', widgetName: 'Harbor 0000' }));
       const { tenantId: supplies } = await createWidget(operator, orgId, { tenantName: 'Harbor Supplies', widgetName: 'Crate 00' });
       await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Harbor ' || lpad(i::text, 4, '0') FROM generate_series(1, 1099) i`, [orgId, port]);
       await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Crate ' || lpad(i::text, 2, '0') FROM generate_series(1, 30) i`, [orgId, supplies]);
@@ -116,6 +117,22 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
       expect(names(page.body)).toEqual(expected.slice(0, 5));
       // A rare term keeps its exact count.
       expect((await auditor.request('GET', api('/widgets?q=crate%2007'))).body).toMatchObject({ total: 1, totalExact: true });
+    });
+
+    it('finds a full page of matches that sort after thousands of other names', async () => {
+      const { tenantId } = await createWidget(operator, orgId, { tenantName: 'Zulu Works', widgetName: 'Yard 0000' });
+      await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Yard ' || lpad(i::text, 4, '0') FROM generate_series(1, 5999) i`, [orgId, tenantId]);
+      await keyring.db.query(`INSERT INTO widgets (organization_id, tenant_id, name) SELECT $1, $2, 'Zz quay ' || lpad(i::text, 2, '0') FROM generate_series(1, 60) i`, [orgId, port]);
+      const quays = Array.from({ length: 60 }, (_, i) => `Zz quay ${String(i + 1).padStart(2, '0')}`);
+      const first = await auditor.request('GET', api('/widgets?q=quay&limit=50'));
+      expect(first.body).toMatchObject({ total: 60, totalExact: true });
+      expect(names(first.body)).toEqual(quays.slice(0, 50));
+      const rest = await auditor.request('GET', api(`/widgets?q=quay&limit=50&cursor=${first.body.nextCursor}`));
+      expect(names(rest.body)).toEqual(quays.slice(50));
+      // By the tenant's name: 6,000 widgets of Zulu Works, the page is its first 50 by name.
+      const byTenant = await auditor.request('GET', api('/widgets?q=zulu&limit=50'));
+      expect(byTenant.body).toMatchObject({ total: 1000, totalExact: false });
+      expect(names(byTenant.body)).toEqual(Array.from({ length: 50 }, (_, i) => `Yard ${String(i).padStart(4, '0')}`));
     });
 
     it('stays inside a tenant-limited member’s tenants', async () => {
@@ -169,7 +186,7 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
       expect(response.status).toBe(400);
       expect(response.body.errors).toEqual(
         expect.arrayContaining([
-          { field: 'status', message: 'status must be one of no-secret, stale, unused' },
+          { field: 'status', message: 'status must be one of no-secret, stale, unused, rotation-requested' },
           { field: 'archived', message: 'archived must be true or false' },
           { field: 'unusedDays', message: 'unusedDays must not be less than 1' },
         ]),

@@ -5,6 +5,7 @@ import { updateReturning } from '../database/update-returning';
 import { tenantIdsParam, type Scope } from '../access/scope';
 import { CustodyError, CustodyErrorCode } from './custody.errors';
 import { likePattern } from './tenants.repository';
+import type { WidgetStatusFilter } from '@keyring/contracts';
 
 export interface TokenPolicy {
   claims: UserHashClaims;
@@ -21,6 +22,8 @@ export interface WidgetView {
   tokenPolicy: TokenPolicy;
   /** The version that signs, or null while the widget has no secret. */
   activeSecret: { version: number; fingerprint: string; activatedAt: Date } | null;
+  /** Queued for rotation by an offboarding; null once a new secret is stored. */
+  rotationRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   archivedAt: Date | null;
@@ -54,8 +57,6 @@ export interface WidgetFilter {
   unusedDays: number;
 }
 
-export type WidgetStatusFilter = 'no-secret' | 'stale' | 'unused';
-
 /** Each status as SQL over `w` (the widget); $1 is the organization, `days` the parameter holding `unusedDays`. */
 const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
   'no-secret': () => 'w.active_version IS NULL',
@@ -68,49 +69,51 @@ const STATUS_SQL: Record<WidgetStatusFilter, (days: () => string) => string> = {
     return `NOT EXISTS (SELECT 1 FROM usage_days d WHERE d.widget_id = w.id AND d.issued > 0 AND d.bucket >= date_trunc('day', ${since}, 'UTC'))
         AND NOT EXISTS (SELECT 1 FROM usage_minutes u WHERE u.widget_id = w.id AND u.issued > 0 AND u.minute >= ${since})`;
   },
+  'rotation-requested': () => 'w.rotation_requested_at IS NOT NULL',
 };
 
-/**
- * How a search is run, chosen by how many widgets match (see `WidgetsRepository.searchPlan`). A rare term: a union of
- * three index lookups (trigram on the widget's name and Huggy uuid; the tenants whose name matches, then their
- * widgets), then a sort of the few that match — one OR over the three would make the planner read every widget. A
- * common term: the name-ordered index walked with the three tests per row, which stops at the page's last widget
- * instead of sorting thousands.
- */
-export type SearchPlan = 'rare' | 'common';
+/** How many widgets in name order a search reads for a page before it turns to its indexes (see list). */
+const WALK_WINDOW = 5000;
 
-/** At this many matches a term is common: a walk in name order then finds a page within about N/this rows. */
-export const COMMON_TERM_MATCHES = 1000;
-
-/** The three ways a widget matches `pattern` (a folded LIKE pattern) when walked row by row. */
-const matchesRow = (pattern: string) => `(w.search_name LIKE ${pattern} OR lower(w.huggy_widget_uuid) LIKE ${pattern}
-      OR w.tenant_id = ANY(ARRAY(SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern})))`;
-
-/** The three index lookups for the ids of the widgets that match `pattern`; `archived` is the list's own condition. */
-const matchingIds = (pattern: string, archived: string) => [
-  `SELECT w.id FROM widgets w WHERE w.organization_id = $1 AND ${archived} AND w.search_name LIKE ${pattern}`,
-  `SELECT w.id FROM widgets w WHERE w.organization_id = $1 AND ${archived} AND lower(w.huggy_widget_uuid) LIKE ${pattern}`,
-  `SELECT w.id FROM tenants st JOIN widgets w ON w.organization_id = $1 AND w.tenant_id = st.id
-    WHERE st.organization_id = $1 AND ${archived} AND st.search_name LIKE ${pattern}`,
-];
+/** A search's total is exact up to this many matches; past it, "1,000+". */
+export const SEARCH_TOTAL_CAP = 1000;
 
 const archivedSql = (filter: Pick<WidgetFilter, 'archived'>) => (filter.archived ? 'w.archived_at IS NOT NULL' : 'w.archived_at IS NULL');
 
 /**
  * The filter as a WHERE clause over `w` and its parameters ($1 organization, $2 tenants of the scope, then what the
- * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks.
+ * filter needs). Only the conditions given are in the SQL, so that each query is planned for what it asks. A search
+ * is not in `where`: its `pattern` goes to searchLookups.
  */
-function filterSql(scope: Scope, filter: WidgetFilter, plan: SearchPlan): { where: string; params: unknown[] } {
+function filterSql(scope: Scope, filter: WidgetFilter): { where: string; params: unknown[]; pattern: string | null } {
   const params: unknown[] = scopeParams(scope);
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = [IN_SCOPE, archivedSql(filter)];
   if (filter.tenantId) where.push(`w.tenant_id = ${param(filter.tenantId)}`);
-  if (filter.q) {
-    const pattern = `keyring_fold(${param(likePattern(filter.q))})`;
-    where.push(plan === 'common' ? matchesRow(pattern) : `w.id IN (${matchingIds(pattern, archivedSql(filter)).join(' UNION ')})`);
-  }
+  const pattern = filter.q ? `keyring_fold(${param(likePattern(filter.q))})` : null;
   if (filter.status) where.push(STATUS_SQL[filter.status](() => param(filter.unusedDays)));
-  return { where: where.join(' AND '), params };
+  return { where: where.join(' AND '), params, pattern };
+}
+
+/**
+ * The three ways a widget matches a search, each a query of at most `limit` widget ids (the first by name when
+ * `inNameOrder`) whose rows meet `where` and `pattern`, in a shape that costs what its own matches cost wherever they
+ * fall in name order: the trigram indexes of the widget's name and Huggy uuid, read whole (`OFFSET 0` keeps the
+ * planner from walking the name index instead, which reads every widget before the first match when matches sort
+ * late); and the tenants whose name matches, each one's widgets read in name order from its index. One OR over the
+ * three would read every widget of the organization.
+ */
+function searchLookups(where: string, pattern: string, limit: string, inNameOrder: boolean): string[] {
+  const tail = `${inNameOrder ? 'ORDER BY m.name, m.id' : ''} LIMIT ${limit}`;
+  const matching = (condition: string) =>
+    `SELECT m.id FROM (SELECT w.id, lower(w.name) AS name FROM widgets w WHERE ${where} AND ${condition} OFFSET 0) m ${tail}`;
+  return [
+    matching(`w.search_name LIKE ${pattern}`),
+    matching(`lower(w.huggy_widget_uuid) LIKE ${pattern}`),
+    `SELECT m.id FROM tenants st CROSS JOIN LATERAL (
+       SELECT w.id, lower(w.name) AS name FROM widgets w WHERE w.tenant_id = st.id AND ${where} ORDER BY lower(w.name), w.id LIMIT ${limit}
+     ) m WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern} ${tail}`,
+  ].map((lookup) => `(${lookup})`);
 }
 
 const WIDGETS_WITH_TENANT_AND_SECRET = `
@@ -134,6 +137,7 @@ const select = () => `
   SELECT w.id, w.tenant_id AS "tenantId", t.name AS "tenantName", w.name, w.huggy_widget_uuid AS "huggyWidgetUuid",
          w.huggy_company_id AS "huggyCompanyId", w.token_claims, w.token_ttl_seconds,
          w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at AS "archivedAt",
+         w.rotation_requested_at AS "rotationRequestedAt",
          v.version AS active_version, v.fingerprint AS active_fingerprint, v.activated_at AS active_activated_at
   ${WIDGETS_WITH_TENANT_AND_SECRET}`;
 
@@ -193,74 +197,89 @@ export class WidgetsRepository {
   }
 
   /**
-   * Whether `filter.q` matches at least COMMON_TERM_MATCHES widgets of the organization (live or archived, as the
-   * filter asks): the three index lookups, each stopped at that many, so that the probe costs little either way.
+   * A keyset page of the widgets that `filter` selects, ordered by name. A search first tries the next WALK_WINDOW
+   * widgets in name order, which holds a full page whenever the term is common and its matches spread out (a few ms
+   * however many match); otherwise (a rare term, or matches that sort late) the three lookups, which cost what the
+   * matches cost.
    */
-  async searchPlan(scope: Scope, filter: WidgetFilter): Promise<SearchPlan> {
-    if (!filter.q) return 'rare';
-    // Each lookup's ids are distinct, so fewer than the limit in all means no lookup was cut short: an exact count.
-    const lookups = matchingIds('keyring_fold($2)', archivedSql(filter)).map((lookup) => `(${lookup} LIMIT $3)`);
-    const [{ matches }] = await this.db.query<{ matches: number }[]>(
-      `SELECT count(*)::int AS matches FROM (${lookups.join(' UNION ')}) found`,
-      [scope.organizationId, likePattern(filter.q), COMMON_TERM_MATCHES],
+  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
+    const { where: filtered, params, pattern } = filterSql(scope, filter);
+    const [name, id, count] = [params.length + 1, params.length + 2, params.length + 3];
+    const where = `${filtered} AND ($${name}::text IS NULL OR (lower(w.name), w.id) > (lower($${name}::text), $${id}::uuid))`;
+    const page = (selected: string, extra: unknown[] = []) =>
+      this.db
+        .query<Row[]>(`${select()} WHERE ${selected} ORDER BY lower(w.name), w.id LIMIT $${count}`, [...params, after?.name ?? null, after?.id ?? null, limit, ...extra])
+        .then((rows) => rows.map(toView));
+    if (!pattern) return page(where);
+    const walked = await page(
+      `w.id IN (SELECT first.id FROM (SELECT w.id, w.tenant_id, w.search_name, w.huggy_widget_uuid FROM widgets w WHERE ${where}
+                  ORDER BY lower(w.name), w.id LIMIT $${count + 1}) first
+                WHERE first.search_name LIKE ${pattern} OR lower(first.huggy_widget_uuid) LIKE ${pattern}
+                   OR first.tenant_id IN (SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern}))`,
+      [WALK_WINDOW],
     );
-    return matches >= COMMON_TERM_MATCHES ? 'common' : 'rare';
-  }
-
-  /** A keyset page of the widgets that `filter` selects, ordered by name. */
-  async list(scope: Scope, filter: WidgetFilter, plan: SearchPlan, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
-    const { where, params } = filterSql(scope, filter, plan);
-    const rows = await this.db.query<Row[]>(
-      `${select()}
-        WHERE ${where}
-          AND ($${params.length + 1}::text IS NULL OR (lower(w.name), w.id) > (lower($${params.length + 1}::text), $${params.length + 2}::uuid))
-        ORDER BY lower(w.name), w.id
-        LIMIT $${params.length + 3}`,
-      [...params, after?.name ?? null, after?.id ?? null, limit],
-    );
-    return rows.map(toView);
+    return walked.length === limit ? walked : page(`w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`);
   }
 
   /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */
-  async count(scope: Scope, filter: WidgetFilter, plan: SearchPlan, cap: number): Promise<number> {
-    const { where, params } = filterSql(scope, filter, plan);
-    const [{ total }] = await this.db.query<{ total: number }[]>(
-      `SELECT count(*)::int AS total FROM (
-         SELECT 1 FROM widgets w WHERE ${where}
-          LIMIT $${params.length + 1}) selected`,
-      [...params, cap],
-    );
+  async count(scope: Scope, filter: WidgetFilter, cap: number): Promise<number> {
+    const { where, params, pattern } = filterSql(scope, filter);
+    const limit = `$${params.length + 1}`;
+    // Each lookup's ids are distinct, so fewer than `cap` in all means that no lookup was cut short: an exact count.
+    const selected = pattern ? searchLookups(where, pattern, limit, false).join(' UNION ') : `SELECT w.id FROM widgets w WHERE ${where} LIMIT ${limit}`;
+    const [{ total }] = await this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM (${selected}) selected`, [...params, cap]);
     return total;
   }
 
-  /** Live widgets (of live tenants) with no active secret, then those whose active secret is older than the organization's policy. */
-  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'no-secret' | 'overdue' })[]> {
-    const noSecret: Row[] = await this.db.query<Row[]>(
-      `${select()}
-        WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND w.active_version IS NULL
-        ORDER BY lower(w.name), w.id
-        LIMIT $3`,
-      [...scopeParams(scope), limit],
-    );
+  /**
+   * Live widgets (of live tenants) queued for rotation by an offboarding (someone gone saw their secret), then those
+   * with no active secret, then those whose active secret is older than the organization's policy.
+   */
+  async needingRotation(scope: Scope, limit: number): Promise<(WidgetView & { reason: 'rotation-requested' | 'no-secret' | 'overdue' })[]> {
+    const live = (condition: string, count: number) =>
+      this.db.query<Row[]>(
+        `${select()}
+          WHERE ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT} AND ${condition}
+          ORDER BY lower(w.name), w.id
+          LIMIT $3`,
+        [...scopeParams(scope), count],
+      );
+    const requested = await live('w.rotation_requested_at IS NOT NULL', limit);
+    const noSecret = requested.length < limit ? await live('w.active_version IS NULL', limit - requested.length) : [];
+    const shown = requested.length + noSecret.length;
     const overdue: Row[] =
-      noSecret.length < limit
+      shown < limit
         ? await this.db.query<Row[]>(
             `${select()}
               JOIN organizations o ON o.id = w.organization_id
               WHERE v.organization_id = $1 AND ${IN_SCOPE} AND w.archived_at IS NULL AND ${OF_LIVE_TENANT}
-                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days)
+                AND v.activated_at < now() - make_interval(days => o.rotation_max_age_days) AND w.rotation_requested_at IS NULL
               ORDER BY v.activated_at, w.id
               LIMIT $3`,
-            [...scopeParams(scope), limit - noSecret.length],
+            [...scopeParams(scope), limit - shown],
           )
         : [];
     return [
-      ...noSecret.map((row) => ({
-        ...toView(row),
-        reason: 'no-secret' as const,
-      })),
+      ...requested.map((row) => ({ ...toView(row), reason: 'rotation-requested' as const })),
+      ...noSecret.map((row) => ({ ...toView(row), reason: 'no-secret' as const })),
       ...overdue.map((row) => ({ ...toView(row), reason: 'overdue' as const })),
     ];
+  }
+
+  /**
+   * Queues for rotation those of `ids` that are live, of a live tenant, in the scope and not queued already, in one
+   * UPDATE (each row locked as it is changed); the widgets it queued.
+   */
+  async requestRotation(manager: EntityManager, scope: Scope, ids: readonly string[]): Promise<{ id: string; name: string; tenantId: string; tenantName: string }[]> {
+    return updateReturning<{ id: string; name: string; tenantId: string; tenantName: string }>(
+      manager,
+      `UPDATE widgets w SET rotation_requested_at = now()
+         FROM tenants t
+        WHERE ${IN_SCOPE} AND w.id = ANY($3::uuid[]) AND t.id = w.tenant_id AND ${OF_LIVE_TENANT}
+          AND w.archived_at IS NULL AND w.rotation_requested_at IS NULL
+        RETURNING w.id, w.name, w.tenant_id AS "tenantId", t.name AS "tenantName"`,
+      [...scopeParams(scope), [...ids]],
+    );
   }
 
   async update(manager: EntityManager, scope: Scope, id: string, fields: WidgetFields): Promise<void> {

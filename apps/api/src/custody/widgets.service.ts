@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
@@ -10,13 +10,11 @@ import type { CreateWidgetDto, ListWidgetsQueryDto, UpdateWidgetDto } from './cu
 import { widgetNotFound } from './custody.errors';
 import { liveWidget, SecretVersionsService } from './secret-versions.service';
 import { TenantsService } from './tenants.service';
-import { COMMON_TERM_MATCHES, WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
+import { SEARCH_TOTAL_CAP, WidgetsRepository, type TokenPolicy, type WidgetFields, type WidgetFilter, type WidgetView } from './widgets.repository';
 
 const DEFAULT_PAGE = 50;
 /** Past this many, a list says "10,000+" rather than count every widget. */
 const TOTAL_CAP = 10_000;
-/** A search's total is exact up to the number that makes a term common: past it, "1,000+" (see SearchPlan). */
-const SEARCH_TOTAL_CAP = COMMON_TERM_MATCHES;
 const DEFAULT_UNUSED_DAYS = 30;
 const DEFAULT_POLICY: TokenPolicy = { claims: 'jti', ttlSeconds: null };
 
@@ -65,11 +63,11 @@ export class WidgetsService {
       status: query.status,
       unusedDays: query.unusedDays ?? DEFAULT_UNUSED_DAYS,
     };
-    const plan = await this.widgets.searchPlan(scope, filter);
+    // A search counts by its three lookups, each stopped at the cap: its total is exact up to a smaller number.
     const cap = filter.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
     const [rows, total] = await Promise.all([
-      this.widgets.list(scope, filter, plan, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
-      this.widgets.count(scope, filter, plan, cap + 1),
+      this.widgets.list(scope, filter, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
+      this.widgets.count(scope, filter, cap + 1),
     ]);
     return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, cap), totalExact: total <= cap };
   }
@@ -112,6 +110,30 @@ export class WidgetsService {
       }
       return (await this.widgets.find(scope, id, manager))!;
     });
+  }
+
+  /**
+   * Queues widgets for rotation because `person` (offboarded) saw their secret, in the caller's transaction: each one
+   * queued now is audited; one queued already, archived or out of the scope is left as it is.
+   */
+  async requestRotation(
+    manager: EntityManager,
+    scope: Scope,
+    ids: readonly string[],
+    person: { id: string; email: string | null },
+    context: RequestContext,
+  ): Promise<{ id: string; name: string; tenantId: string; tenantName: string }[]> {
+    const queued = await this.widgets.requestRotation(manager, scope, ids);
+    for (const widget of queued) {
+      await this.audit.record(manager, context, {
+        organizationId: scope.organizationId,
+        action: 'widget.rotation_requested',
+        target: { type: 'widget', id: widget.id },
+        tenantId: widget.tenantId,
+        details: { name: widget.name, reason: 'offboarding', userId: person.id, email: person.email },
+      });
+    }
+    return queued;
   }
 
   /** Archiving twice changes nothing and audits nothing. */

@@ -22,6 +22,11 @@ export class Accounts {
     return user && { id: user.id, email: user.email };
   }
 
+  async findById(id: string): Promise<Account | null> {
+    const user = await this.users.findById(id);
+    return user && { id: user.id, email: user.email };
+  }
+
   /** A new account, in the caller's transaction; the password must pass the policy. */
   async create(manager: EntityManager, email: string, password: string): Promise<Account> {
     assertStrongPassword(password, email);

@@ -4,8 +4,7 @@ import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
 import { mapPage } from '../common/http/cursor';
-import { PageQueryDto } from '../common/validation/page-query.dto';
-import { AcceptInvitationDto, InvitationTokenDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
+import { AcceptInvitationDto, InvitationTokenDto, InviteMemberDto, ListMembersQueryDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
 import { MembersService } from './members.service';
 import { toMember } from './member.mapper';
@@ -21,8 +20,8 @@ export class MembersController {
 
   @RequirePermission('members:read')
   @Get()
-  async list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
-    return mapPage(await this.members.list(scope.organizationId, query.limit, query.cursor), (member) => toMember(member, scope));
+  async list(@CurrentScope() scope: Scope, @Query() query: ListMembersQueryDto) {
+    return mapPage(await this.members.list(scope, query), (member) => toMember(member, scope));
   }
 
   @RequirePermission('members:manage')

@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ROLES, type Role } from '@keyring/contracts';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 
 const ROLE_MESSAGE = `role must be one of ${ROLES.join(', ')}`;
 
@@ -55,3 +56,10 @@ export class AcceptInvitationDto extends InvitationTokenDto {
   password!: string;
 }
 
+
+export class ListMembersQueryDto extends PageQueryDto {
+  /** Only the members limited to some tenants, this one among them (the client page's list). */
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
+  tenantId?: string;
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '@keyring/contracts';
 import type { RequestContext } from '../access/request-context';
+import { scopeIncludes, type Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
 import { Accounts, type Account } from '../identity/accounts.service';
@@ -12,7 +13,7 @@ import { newToken, sha256 } from '../identity/secret-tokens';
 import { InvitationsRepository } from './invitations.repository';
 import type { AcceptInvitationDto, InviteMemberDto, UpdateMemberDto } from './members.dto';
 import { MembersError, MembersErrorCode } from './members.errors';
-import { MembershipsRepository, type MemberRow } from './memberships.repository';
+import { MembershipsRepository, type ListedMember } from './memberships.repository';
 
 export const INVITATION_VALID_DAYS = 7;
 export const INVITATIONS_PER_HOUR = { organization: 50, inviter: 20 } as const;
@@ -29,10 +30,14 @@ export class MembersService {
     private readonly audit: AuditWriter,
   ) {}
 
-  async list(organizationId: string, limit = DEFAULT_PAGE, cursor?: string): Promise<{ items: MemberRow[]; nextCursor: string | null }> {
-    const after = cursor ? decodeCursor(cursor, 2) : undefined;
+  /** With `tenantId`, the members limited to it (none when it is outside the caller's own tenants). */
+  async list(scope: Scope, query: { tenantId?: string; limit?: number; cursor?: string }): Promise<{ items: ListedMember[]; nextCursor: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    if (query.tenantId && !scopeIncludes(scope, query.tenantId)) return { items: [], nextCursor: null };
+    const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
     const rows = await this.memberships.listMembers(
-      organizationId,
+      scope.organizationId,
+      query.tenantId ?? null,
       limit + 1,
       after ? { email: String(after[0]), userId: String(after[1]) } : undefined,
     );
@@ -179,7 +184,7 @@ export class MembersService {
     });
   }
 
-  async update(organizationId: string, userId: string, dto: UpdateMemberDto, context: RequestContext): Promise<MemberRow> {
+  async update(organizationId: string, userId: string, dto: UpdateMemberDto, context: RequestContext): Promise<ListedMember> {
     return this.db.transaction(async (manager) => {
       const { target, owners } = await this.memberships.lockForChange(manager, organizationId, userId);
       if (!target) throw new MembersError(MembersErrorCode.MemberNotFound, 'No such member in this organization.');
@@ -189,7 +194,8 @@ export class MembersService {
         throw new MembersError(MembersErrorCode.LastOwner, 'This is the last owner: make another member owner before changing this role.');
       }
       // Under the lock taken above; a change to what it already is writes and audits nothing.
-      if (role === target.role && JSON.stringify(tenantIds) === JSON.stringify(target.tenantIds)) return target;
+      const unchanged = role === target.role && JSON.stringify(tenantIds) === JSON.stringify(target.tenantIds);
+      if (unchanged) return (await this.memberships.findMember(organizationId, userId, manager))!;
       await this.memberships.update(manager, organizationId, userId, role, tenantIds);
       await this.audit.record(manager, context, {
         organizationId,
@@ -197,7 +203,7 @@ export class MembersService {
         target: { type: 'user', id: userId },
         details: { email: target.email, from: { role: target.role, tenantIds: target.tenantIds }, to: { role, tenantIds } },
       });
-      return { ...target, role, tenantIds };
+      return (await this.memberships.findMember(organizationId, userId, manager))!;
     });
   }
 

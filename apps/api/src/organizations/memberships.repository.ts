@@ -18,6 +18,14 @@ export interface MemberRow {
   createdAt: Date;
 }
 
+/** A member as lists show them: with the names of their tenants. */
+export type ListedMember = MemberRow & { tenants: { id: string; name: string }[] | null };
+
+/** A membership `m` of user `u`, with its tenants' names (tenants read for their names only). */
+const LISTED_MEMBER = `u.id AS "userId", u.email, m.role, m.tenant_ids AS "tenantIds", m.created_at AS "createdAt",
+  CASE WHEN m.tenant_ids IS NOT NULL THEN COALESCE((SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY lower(t.name), t.id)
+    FROM tenants t WHERE t.organization_id = m.organization_id AND t.id = ANY(m.tenant_ids)), '[]') END AS tenants`;
+
 @Injectable()
 export class MembershipsRepository {
   constructor(private readonly db: DataSource) {}
@@ -42,16 +50,26 @@ export class MembershipsRepository {
     );
   }
 
-  async listMembers(organizationId: string, limit: number, after?: { email: string; userId: string }): Promise<MemberRow[]> {
-    return this.db.query<MemberRow[]>(
-      `SELECT u.id AS "userId", u.email, m.role, m.tenant_ids AS "tenantIds", m.created_at AS "createdAt"
+  /** Keyset page by email; with `limitedTo`, only the members limited to some tenants, that one among them. */
+  async listMembers(organizationId: string, limitedTo: string | null, limit: number, after?: { email: string; userId: string }): Promise<ListedMember[]> {
+    return this.db.query<ListedMember[]>(
+      `SELECT ${LISTED_MEMBER}
          FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.organization_id = $1
           AND ($3::text IS NULL OR (lower(u.email), u.id) > (lower($3::text), $4::uuid))
+          AND ($5::uuid IS NULL OR $5 = ANY(m.tenant_ids))
         ORDER BY lower(u.email), u.id
         LIMIT $2`,
-      [organizationId, limit, after?.email ?? null, after?.userId ?? null],
+      [organizationId, limit, after?.email ?? null, after?.userId ?? null, limitedTo],
     );
+  }
+
+  async findMember(organizationId: string, userId: string, manager: EntityManager = this.db.manager): Promise<ListedMember | null> {
+    const [row] = await manager.query<ListedMember[]>(
+      `SELECT ${LISTED_MEMBER} FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = $1 AND m.user_id = $2`,
+      [organizationId, userId],
+    );
+    return row ?? null;
   }
 
   /** Locks the organization's owner rows and the target row, so that two changes cannot both remove the last owner. */

@@ -9,6 +9,7 @@ export function toApiKey(key: ApiKeyView): ApiKey {
     name: key.name,
     prefix: key.prefix,
     tenantId: key.tenantId,
+    tenantName: key.tenantName,
     scopes: key.scopes,
     widgetIds: key.widgetIds,
     expiresAt: isoOrNull(key.expiresAt),

@@ -3,8 +3,7 @@ import { Context, CurrentPrincipal, CurrentScope, RequirePermission } from '../a
 import type { Principal } from '../access/principal';
 import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
-import { PageQueryDto } from '../common/validation/page-query.dto';
-import { CreateApiKeyDto } from './api-keys.dto';
+import { CreateApiKeyDto, ListApiKeysQueryDto } from './api-keys.dto';
 import { ApiKeysService } from './api-keys.service';
 import { toApiKey } from './api-key.mapper';
 import { mapPage } from '../common/http/cursor';
@@ -26,8 +25,8 @@ export class ApiKeysController {
 
   @RequirePermission('api-keys:read')
   @Get()
-  async list(@CurrentScope() scope: Scope, @Query() query: PageQueryDto) {
-    return mapPage(await this.keys.list(scope, query.limit, query.cursor), toApiKey);
+  async list(@CurrentScope() scope: Scope, @Query() query: ListApiKeysQueryDto) {
+    return mapPage(await this.keys.list(scope, query), toApiKey);
   }
 
   @RequirePermission('api-keys:manage')

@@ -1,6 +1,7 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
+import { PageQueryDto } from '../common/validation/page-query.dto';
 import { ValidatesWith } from '../common/validation/validates-with';
 
 export class CreateApiKeyDto {
@@ -30,4 +31,17 @@ export class CreateApiKeyDto {
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
   expiresAt?: Date;
+}
+
+export class ListApiKeysQueryDto extends PageQueryDto {
+  /** Only this tenant's keys (the client page's list). */
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
+  tenantId?: string;
+
+  /** true: only live keys that expire within 7 days (the dashboard's "needs attention"). */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'expiring must be true or false' })
+  expiring?: boolean;
 }

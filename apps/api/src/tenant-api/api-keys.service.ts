@@ -10,6 +10,7 @@ import { TenantsService } from '../custody/tenants.service';
 import { sha256 } from '../identity/secret-tokens';
 import { newApiKey, VISIBLE_PREFIX_LENGTH } from './api-key-format';
 import type { CreateApiKeyDto } from './api-keys.dto';
+import { EXPIRY_NOTICE_DAYS } from './expiring-api-keys';
 import { ApiKeysRepository, type ApiKeyView } from './api-keys.repository';
 import { TenantApiError, TenantApiErrorCode } from './tenant-api.errors';
 
@@ -55,10 +56,23 @@ export class ApiKeysService {
     return { apiKey, key };
   }
 
-  async list(scope: Scope, limit = DEFAULT_PAGE, cursor?: string) {
-    const after = cursor ? decodeCursor(cursor, 2) : undefined;
-    const rows = await this.keys.list(scope, limit + 1, after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined);
+  /** `expiring`: only live keys that expire within EXPIRY_NOTICE_DAYS (those the reminders job announces). */
+  async list(scope: Scope, query: { tenantId?: string; limit?: number; cursor?: string; expiring?: boolean }) {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const after = query.cursor ? decodeCursor(query.cursor, 2) : undefined;
+    const rows = await this.keys.list(
+      scope,
+      query.tenantId ?? null,
+      limit + 1,
+      after ? { createdAt: String(after[0]), id: String(after[1]) } : undefined,
+      query.expiring ? EXPIRY_NOTICE_DAYS : undefined,
+    );
     return keysetPage(rows, limit, (key) => [new Date(key.createdAt).toISOString(), key.id]);
+  }
+
+  /** The keys `userId` created that still work, within the scope (an offboarding report lists them). */
+  workingCreatedBy(scope: Scope, userId: string): Promise<ApiKeyView[]> {
+    return this.keys.workingCreatedBy(scope, userId);
   }
 
   /** Revoking a revoked key changes nothing and audits nothing. */

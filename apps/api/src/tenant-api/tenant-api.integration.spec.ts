@@ -44,6 +44,7 @@ describe('API keys and the user-hash endpoints (real app, real PostgreSQL)', () 
           name: 'Issue only',
           prefix: response.body.key.slice(0, 11),
           tenantId,
+          tenantName: 'Client',
           scopes: ['user-hash:issue'],
           widgetIds: [widgetId],
           expiresAt: null,

@@ -4,6 +4,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
+import { ExpiringApiKeys } from './expiring-api-keys';
 import { RateLimiter } from './rate-limiter';
 import { UsageController } from './usage.controller';
 import { UsageRecorder } from './usage-recorder';
@@ -15,7 +16,7 @@ import { UserHashService } from './user-hash.service';
 @Module({
   imports: [CustodyModule],
   controllers: [ApiKeysController, UsageController],
-  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UsageRollup, UserHashRoutes],
-  exports: [UserHashRoutes],
+  providers: [ApiKeysRepository, ApiKeysService, ApiKeyAuthenticator, UserHashService, RateLimiter, UsageRecorder, UsageRollup, UserHashRoutes, ExpiringApiKeys],
+  exports: [UserHashRoutes, ApiKeysService, ExpiringApiKeys],
 })
 export class TenantApiModule {}

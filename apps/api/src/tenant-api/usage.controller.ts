@@ -25,6 +25,11 @@ export class UsageQueryDto extends TimeRangeDto {
   @IsUUID('all', { message: 'widgetId must be a widget id (UUID)' })
   widgetId?: string;
 
+  /** One client's traffic (its page's chart). */
+  @IsOptional()
+  @IsUUID('all', { message: 'tenantId must be a tenant id (UUID)' })
+  tenantId?: string;
+
   @IsOptional()
   @IsIn(Object.keys(MAX_SPAN_DAYS), { message: 'granularity must be minute, hour or day' })
   granularity?: Granularity;
@@ -47,25 +52,32 @@ export class UsageController {
         `from must be before to, at most ${MAX_SPAN_DAYS[granularity]} day(s) apart with granularity ${granularity}.`,
       );
     }
-    const { sql, params } = usageQuery(scope, granularity, from, to, query.widgetId);
+    const { sql, params } = usageQuery(scope, granularity, from, to, { widgetId: query.widgetId, tenantId: query.tenantId });
     const rows = await this.db.query<{ bucket: Date; issued: number; verified: number }[]>(sql, params);
     return { from: iso(from), to: iso(to), granularity, items: rows.map(({ bucket, issued, verified }) => ({ bucket: iso(bucket), issued, verified })) };
   }
 }
 
 /**
- * The chart's SQL. Days of more than one widget read the per-tenant level (UsageRollup): one row per tenant in view
+ * The chart's SQL. Days of more than one widget (an organization, a member's tenants, a tenant) read the per-tenant level (UsageRollup): one row per tenant in view
  * and day however many widgets; everything else the per-widget level, joined to the widget for the member's tenants.
  */
-export function usageQuery(scope: Scope, granularity: Granularity, from: Date, to: Date, widgetId?: string): { sql: string; params: unknown[] } {
+export function usageQuery(
+  scope: Scope,
+  granularity: Granularity,
+  from: Date,
+  to: Date,
+  { widgetId, tenantId }: { widgetId?: string; tenantId?: string },
+): { sql: string; params: unknown[] } {
   if (granularity === 'day' && !widgetId) {
     return {
       sql: `SELECT u.bucket, sum(u.issued)::int AS issued, sum(u.verified)::int AS verified
               FROM usage_tenant_days u
              WHERE u.organization_id = $1 AND u.bucket >= date_trunc('day', $2::timestamptz, 'UTC') AND u.bucket < $3
                AND ($4::uuid[] IS NULL OR u.tenant_id = ANY($4))
+               AND ($5::uuid IS NULL OR u.tenant_id = $5)
              GROUP BY 1 ORDER BY 1`,
-      params: [scope.organizationId, from, to, tenantIdsParam(scope)],
+      params: [scope.organizationId, from, to, tenantIdsParam(scope), tenantId ?? null],
     };
   }
   const { table, column } = SOURCE[granularity];
@@ -75,7 +87,8 @@ export function usageQuery(scope: Scope, granularity: Granularity, from: Date, t
            WHERE u.organization_id = $1 AND u.${column} >= date_trunc($4, $2::timestamptz, 'UTC') AND u.${column} < $3
              AND ($5::uuid IS NULL OR u.widget_id = $5)
              AND ($6::uuid[] IS NULL OR w.tenant_id = ANY($6))
+             AND ($7::uuid IS NULL OR w.tenant_id = $7)
            GROUP BY 1 ORDER BY 1`,
-    params: [scope.organizationId, from, to, granularity, widgetId ?? null, tenantIdsParam(scope)],
+    params: [scope.organizationId, from, to, granularity, widgetId ?? null, tenantIdsParam(scope), tenantId ?? null],
   };
 }

@@ -73,12 +73,16 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/orgs/:orgId/members/invitations/:invitationId': { expected: '       401 404 403 403 403 403 403 403 404 401 401 401 401', params: { invitationId: MISSING } },
   'PATCH /api/v1/orgs/:orgId/members/:userId': { expected: '           401 400 403 403 403 403 403 403 404 401 401 401 401', body: { role: 'nobody' } },
   'DELETE /api/v1/orgs/:orgId/members/:userId': { expected: '          401 404 403 403 403 403 403 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/members/former': { expected: '              401 200 200 403 200 403 200 200 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/members/:userId/offboarding': { expected: '  401 404 404 403 404 403 404 404 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/members/:userId/offboarding/rotation-requests': { expected: '  401 404 404 403 403 403 404 403 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/settings': { expected: '                    401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'PATCH /api/v1/orgs/:orgId/settings': { expected: '                  401 400 403 403 403 403 403 403 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/overview': { expected: '                    401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/tenants': { expected: '                     401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/tenants': { expected: '                    401 400 400 400 403 400 400 403 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/tenants/:tenantId': { expected: '           401 200 200 200 200 404 404 404 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/tenants/:tenantId/summary': { expected: '   401 200 200 200 200 404 404 404 404 401 401 401 401' },
   'PATCH /api/v1/orgs/:orgId/tenants/:tenantId': { expected: '         401 400 400 400 403 400 400 403 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/tenants/:tenantId/archive': { expected: '  401 404 404 404 403 404 404 403 404 401 401 401 401', params: { tenantId: MISSING } },
   'POST /api/v1/orgs/:orgId/tenants/:tenantId/unarchive': { expected: '401 404 404 404 403 404 404 403 404 401 401 401 401', params: { tenantId: MISSING } },
@@ -94,10 +98,22 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version': { expected: '         401 404 404 403 403 403 404 403 404 401 401 401 401', params: { version: '99' } },
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/secret-versions/:version/reveal': { expected: '    401 400 400 403 403 403 400 403 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/widgets/:widgetId/test-user-hash': { expected: '                     401 400 400 400 403 400 400 403 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/imports': { expected: '                    401 400 400 400 403 400 400 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/imports/inventory.csv': { expected: '       401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/api-keys': { expected: '                    401 200 200 200 200 200 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/api-keys': { expected: '                   401 400 400 400 403 400 400 403 404 401 401 401 401' },
   'DELETE /api/v1/orgs/:orgId/api-keys/:keyId': { expected: '          401 404 404 404 403 404 404 403 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/usage': { expected: '                       401 200 200 200 200 200 200 200 404 401 401 401 401' },
+  // Webhooks carry every tenant's events: members limited to some tenants get 403 whatever their role.
+  'GET /api/v1/orgs/:orgId/webhooks': { expected: '                    401 200 200 403 200 403 403 403 404 401 401 401 401' },
+  'POST /api/v1/orgs/:orgId/webhooks': { expected: '                   401 400 400 403 403 403 400 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '         401 404 404 403 404 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'PATCH /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '       401 400 400 403 403 403 400 403 404 401 401 401 401', params: { webhookId: MISSING }, body: { url: '' } },
+  'DELETE /api/v1/orgs/:orgId/webhooks/:webhookId': { expected: '      401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/rotate-secret': { expected: '                     401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'GET /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries': { expected: '                        401 404 404 403 404 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/test': { expected: '                            401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING } },
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId/redeliver': { expected: '401 404 404 403 403 403 403 403 404 401 401 401 401', params: { webhookId: MISSING, deliveryId: MISSING } },
   'GET /api/v1/orgs/:orgId/audit-events': { expected: '                401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'GET /api/v1/orgs/:orgId/audit-events/verify': { expected: '         401 200 200 403 200 403 200 200 404 401 401 401 401' },
   'POST /api/v1/orgs/:orgId/audit-events/verify': { expected: '        401 400 400 403 400 403 400 400 404 401 401 401 401' },
@@ -105,6 +121,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/orgs/:orgId/audit-events/checkpoint': { expected: '     401 200 200 403 200 403 403 403 404 401 401 401 401' },
   'GET /.well-known/keyring-audit-keys.json': { expected: '            200 200 200 200 200 200 200 200 200 200 200 200 200' },
   'GET /api/v1/orgs/:orgId/audit-events/export': { expected: '         401 400 400 403 400 403 400 400 404 401 401 401 401' },
+  // A stream copies the whole organization's log: members limited to some tenants get 403 whatever their role.
+  'POST /api/v1/orgs/:orgId/audit-streams': { expected: '               401 400 400 403 403 403 403 403 404 401 401 401 401', body: { kind: 'syslog', url: 'not a url' } },
+  'GET /api/v1/orgs/:orgId/audit-streams': { expected: '                401 200 200 403 200 403 403 403 404 401 401 401 401' },
+  'GET /api/v1/orgs/:orgId/audit-streams/:streamId': { expected: '      401 404 404 403 404 403 403 403 404 401 401 401 401', params: { streamId: MISSING } },
+  'DELETE /api/v1/orgs/:orgId/audit-streams/:streamId': { expected: '   401 404 404 403 403 403 403 403 404 401 401 401 401', params: { streamId: MISSING } },
   'POST /api/v1/widgets/:widgetId/user-hash': { expected: '            401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifier: 'visitor' } },
   'POST /api/v1/widgets/:widgetId/user-hash/batch': { expected: '      401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userIdentifiers: ['visitor'] } },
   'POST /api/v1/widgets/:widgetId/user-hash/verify': { expected: '     401 401 401 401 401 401 401 401 401 200 401 401 404', body: { userHash: 'x' } },
@@ -113,6 +134,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/orgs/:orgId/audit-events [widget A]': { expected: '                401 200 200 403 200 403 200 200 404 401 401 401 401', query: 'targetId=@widgetId', limitedSees: { items: [] } },
   'GET /api/v1/orgs/:orgId/audit-events/export [tenant A]': { expected: '         401 200 200 403 200 403 200 200 404 401 401 401 401', query: 'format=ndjson&tenantId=@tenantId' },
   'GET /api/v1/orgs/:orgId/usage [widget A]': { expected: '                       401 200 200 200 200 200 200 200 404 401 401 401 401', query: 'widgetId=@widgetId', limitedSees: { items: [] } },
+  'GET /api/v1/orgs/:orgId/usage [tenant A]': { expected: '                       401 200 200 200 200 200 200 200 404 401 401 401 401', query: 'tenantId=@tenantId', limitedSees: { items: [] } },
+  'GET /api/v1/orgs/:orgId/api-keys [tenant A]': { expected: '                    401 200 200 200 200 200 200 200 404 401 401 401 401', query: 'tenantId=@tenantId', limitedSees: { items: [] } },
+  'GET /api/v1/orgs/:orgId/members [tenant A]': { expected: '                     401 200 200 200 200 200 200 200 404 401 401 401 401', query: 'tenantId=@tenantId', limitedSees: { items: [] } },
+  // The owner stored tenant A's secrets and created its keys: a reader limited to tenant B sees none of it.
+  'GET /api/v1/orgs/:orgId/members/:userId/offboarding [the owner]': { expected: '  401 200 200 403 200 403 200 200 404 401 401 401 401', params: { userId: '@ownerId' } },
   'GET /api/v1/orgs/:orgId/overview [counts]': { expected: '                      401 200 200 200 200 200 200 200 404 401 401 401 401', limitedSees: { tenants: 1, widgets: 1, activeApiKeys: 1 } },
   // An archived tenant (Z, out of tenant B) and an archived widget of tenant A: refused (409), whatever the body.
   'PATCH /api/v1/orgs/:orgId/tenants/:tenantId [archived tenant]': { expected: '  401 409 409 409 403 404 404 403 404 401 401 401 401', params: { tenantId: '@archivedTenantId' }, body: { name: 'Back again' } },
@@ -183,7 +209,7 @@ describe('authorization matrix: every route × every kind of caller (real app, r
       headers.set(caller, { authorization: `Bearer ${created.key}` });
     }
     Object.assign(defaults, { orgId: orgA, tenantId, widgetId, version: '1', userId: MISSING, keyId: MISSING });
-    Object.assign(fixtures, { tenantId, widgetId, archivedTenantId: archivedTenant.tenantId, archivedTenantWidgetId: archivedTenant.widgetId, archivedWidgetId });
+    Object.assign(fixtures, { ownerId: owner.userId, tenantId, widgetId, archivedTenantId: archivedTenant.tenantId, archivedTenantWidgetId: archivedTenant.widgetId, archivedWidgetId });
   });
   afterAll(() => keyring.close());
 
@@ -196,6 +222,7 @@ describe('authorization matrix: every route × every kind of caller (real app, r
     });
   });
 
+  // Over 1,200 requests one after the other: more than the default 30 s on a busy machine.
   it('gives every caller exactly the status of the table, on every route', async () => {
     const unexpected: string[] = [];
     let calls = 0;
@@ -222,5 +249,6 @@ describe('authorization matrix: every route × every kind of caller (real app, r
     }
     expect(unexpected).toEqual([]);
     expect(calls).toBe(Object.keys(MATRIX).length * CALLERS.length);
-  });
+    // Some 1,500 requests one after the other: more than the default 30 s on a loaded machine.
+  }, 180_000);
 });

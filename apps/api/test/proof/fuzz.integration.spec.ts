@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { JSON_BODY_LIMIT_BYTES } from '../../src/common/http/json-body';
+import { IMPORT_BODY_LIMIT_BYTES } from '../../src/custody/imports/import-input';
 import { consoleDir } from '../console-fixture';
 import { createWidget } from '../custody-fixtures';
 import { completeSetup } from '../identity-fixtures';
@@ -29,7 +29,15 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     const created = await owner.request('POST', `/api/v1/orgs/${organizationId}/api-keys`, { body: { name: 'fuzz', tenantId, scopes: ['user-hash:issue', 'user-hash:verify'] } });
     apiKey = created.body.key;
     const invited = await owner.request('POST', `/api/v1/orgs/${organizationId}/members/invitations`, { body: { email: 'fuzz@example.com', role: 'auditor' } });
-    Object.assign(real, { orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id, invitationId: invited.body.invitation.id });
+    // Port 9 (discard) refuses: the stream exists and fails quietly in the background.
+    const stream = await owner.request('POST', `/api/v1/orgs/${organizationId}/audit-streams`, { body: { kind: 'syslog', url: 'tcp://127.0.0.1:9' } });
+    // A webhook to a closed local port (its deliveries fail and are retried: fine here), with one delivery.
+    const webhook = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks`, { body: { url: 'http://127.0.0.1:9/fuzz', events: ['secret.rotated'] } });
+    const delivery = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks/${webhook.body.webhook.id}/test`);
+    Object.assign(real, {
+      ...{ orgId: organizationId, tenantId, widgetId, version: '1', userId: owner.userId, keyId: created.body.apiKey.id },
+      ...{ invitationId: invited.body.invitation.id, streamId: stream.body.id, webhookId: webhook.body.webhook.id, deliveryId: delivery.body.id },
+    });
     auth = { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken };
     // Signing out would end the fuzzing session; everything else is fair game.
     routes = routesOf(keyring.app).filter((route) => route !== 'POST /api/v1/auth/logout');
@@ -46,7 +54,7 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
   );
   const body = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
-    fc.dictionary(fc.constantFrom('name', 'tenantId', 'secret', 'password', 'email', 'userIdentifier', 'userIdentifiers', 'userHash', 'role', 'tenantIds', 'scopes', 'expiresAt', 'code', 'tokenPolicy', 'rotationMaxAgeDays', 'expectedActiveVersion', 'widgetIds', 'setupToken', 'organizationName', 'token', 'reason'), fc.jsonValue({ maxDepth: 2 })),
+    fc.dictionary(fc.constantFrom('name', 'tenantId', 'secret', 'password', 'email', 'userIdentifier', 'userIdentifiers', 'userHash', 'role', 'tenantIds', 'scopes', 'expiresAt', 'code', 'tokenPolicy', 'rotationMaxAgeDays', 'expectedActiveVersion', 'widgetIds', 'setupToken', 'organizationName', 'token', 'reason', 'kind', 'url'), fc.jsonValue({ maxDepth: 2 })),
   );
   const field = fc.constantFrom('name', 'password', 'userIdentifier', 'secret', 'email', 'token', 'reason', 'userHash');
   // Strings PostgreSQL cannot store, as JSON escapes: NUL, lone surrogates of either half.
@@ -63,8 +71,8 @@ describe('fuzz: generated requests on every route (real app, real PostgreSQL)', 
     unstorable,
     deep,
   );
-  /** A Content-Length over the limit, sent with no body: answered at once. */
-  const declaredLength = fc.option(fc.integer({ min: JSON_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }), { freq: 20 });
+  /** A Content-Length over the limit of every route (the import's is the largest), sent with no body: answered at once. */
+  const declaredLength = fc.option(fc.integer({ min: IMPORT_BODY_LIMIT_BYTES + 1, max: 2 ** 40 }), { freq: 20 });
   const headers = fc.record(
     {
       'content-type': fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data', ''),

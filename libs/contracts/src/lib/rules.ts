@@ -42,6 +42,9 @@ export function secretProblem(value: unknown): string | null {
  */
 export const WIDGET_SEARCH_MIN_LENGTH = 3;
 
-/** The widget list's `status` filter: no active secret, one older than the rotation policy, no userHash issued lately. */
-export const WIDGET_STATUS_FILTERS = ['no-secret', 'stale', 'unused'] as const;
+/**
+ * The widget list's `status` filter: no active secret, one older than the rotation policy, no userHash issued lately,
+ * queued for rotation (offboarding) and not rotated since.
+ */
+export const WIDGET_STATUS_FILTERS = ['no-secret', 'stale', 'unused', 'rotation-requested'] as const;
 export type WidgetStatusFilter = (typeof WIDGET_STATUS_FILTERS)[number];

@@ -6,12 +6,18 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import type { ApiKey, ApiKeyScope } from '@keyring/contracts';
+import type { ApiKey, ApiKeyScope, TenantRef } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { CopyButton } from '../shared/copy-button';
 import { errorText, NAME_VALIDATORS } from '../shared/forms';
 import { Submission } from '../shared/submission';
 import { TenantPicker } from '../tenants/tenant-picker';
+
+export interface CreateApiKeyData {
+  orgId: string;
+  /** The tenant of the client page the dialog was opened from: fixed, not chosen. */
+  tenant?: TenantRef;
+}
 
 /** Name, tenant, scopes and expiry; then the key, shown this once. */
 @Component({
@@ -35,10 +41,14 @@ import { TenantPicker } from '../tenants/tenant-picker';
             <mat-hint>Where it will be used, e.g. "Client X production backend".</mat-hint>
             <mat-error>{{ error('name') }}</mat-error>
           </mat-form-field>
-          <!-- No tenant chosen in advance: a key made for the wrong client would sign for its widgets. -->
-          <kr-tenant-picker formControlName="tenantId" [orgId]="data.orgId" />
-          @if (form.controls.tenantId.touched && form.controls.tenantId.invalid) {
-            <p class="form-error" role="alert">Choose the tenant from the list.</p>
+          @if (data.tenant; as tenant) {
+            <p>For <strong>{{ tenant.name }}</strong>: it signs for this tenant's widgets only.</p>
+          } @else {
+            <!-- No tenant chosen in advance: a key made for the wrong client would sign for its widgets. -->
+            <kr-tenant-picker formControlName="tenantId" [orgId]="data.orgId" />
+            @if (form.controls.tenantId.touched && form.controls.tenantId.invalid) {
+              <p class="form-error" role="alert">Choose the tenant from the list.</p>
+            }
           }
           <fieldset>
             <legend>Scopes</legend>
@@ -62,19 +72,19 @@ import { TenantPicker } from '../tenants/tenant-picker';
     }
   `,
   styles: `
-    .stack { display: flex; flex-direction: column; gap: 8px; min-width: 380px; }
+    .stack { display: flex; flex-direction: column; gap: 8px; }
     fieldset { border: 1px solid var(--mat-sys-outline-variant); border-radius: 4px; display: flex; flex-direction: column; }
     .key-row { display: flex; align-items: center; gap: 8px; }
     .key { flex: 1; padding: 8px; background: var(--mat-sys-surface-container); border-radius: 4px; }
   `,
 })
 export class CreateApiKeyDialog {
-  protected readonly data = inject<{ orgId: string }>(MAT_DIALOG_DATA);
+  protected readonly data = inject<CreateApiKeyData>(MAT_DIALOG_DATA);
   private readonly api = inject(Api);
   protected readonly created = signal<{ apiKey: ApiKey; key: string } | null>(null);
   protected readonly form = inject(FormBuilder).nonNullable.group({
     name: ['', NAME_VALIDATORS],
-    tenantId: ['', Validators.required],
+    tenantId: [this.data.tenant?.id ?? '', Validators.required],
     issue: [true],
     verify: [false],
     expiresOn: [''],

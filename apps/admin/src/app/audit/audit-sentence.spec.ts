@@ -34,6 +34,22 @@ describe('the audit log in sentences', () => {
     expect(parts.find((part) => part.link)).toEqual({ text: 'acmedental.com main site', link: ['/orgs', 'org-1', 'widgets', WIDGET] });
   });
 
+  it("links a tenant's name to its client page", () => {
+    const links = auditSentence(event('secret.rotated'), names).filter((part) => part.link);
+    expect(links[1]).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
+    const beyondLoadedTenants = { ...names, tenants: new Map(), widgets: new Map([[WIDGET, { name: 'acmedental.com main site', tenantId: TENANT, tenantName: 'Acme Dental' }]]) };
+    expect(auditSentence(event('secret.rotated'), beyondLoadedTenants).filter((part) => part.link)[1]).toEqual(links[1]);
+    const archived = auditSentence(event('tenant.archived', { target: { type: 'tenant', id: TENANT } }), names);
+    expect(archived.find((part) => part.link)).toEqual({ text: 'Acme Dental', link: ['/orgs', 'org-1', 'tenants', TENANT] });
+  });
+
+  it('says who saw the secret when a widget is queued for rotation', () => {
+    expect(plain(event('widget.rotation_requested'))).toBe('ana@agency.example queued acmedental.com main site (Acme Dental) for rotation: bo@agency.example saw its secret');
+    expect(plain(event('member.offboarding_rotation_requested', { details: { email: 'bo@agency.example', widgetsQueued: 2 } }))).toBe(
+      'ana@agency.example queued 2 widgets for rotation after offboarding bo@agency.example',
+    );
+  });
+
   // The API's AuditWriter takes only AUDIT_ACTIONS; this is the other half: each has words, without codes or holes.
   it.each(AUDIT_ACTIONS)('has a sentence for %s', (action) => {
     const sentence = plain(event(action));
@@ -44,6 +60,13 @@ describe('the audit log in sentences', () => {
 
   it('keeps the code of an action it does not know rather than hiding the event', () => {
     expect(plain(event('future.thing'))).toBe('ana@agency.example: future.thing');
+  });
+
+  it('says in words what a wrong password or code was given for', () => {
+    const failed = (details: Record<string, unknown>) => plain(event('auth.reauthentication_failed', { outcome: 'failure', details }));
+    expect(failed({ purpose: 'secret-reveal', factor: 'password' })).toBe('ana@agency.example gave a wrong password to reveal a secret');
+    expect(failed({ purpose: 'totp-disable', factor: 'totp' })).toBe('ana@agency.example gave a wrong code to turn off two-factor sign-in');
+    expect(failed({ purpose: 'later-purpose', factor: 'password' })).toBe('ana@agency.example gave a wrong password to later-purpose');
   });
 
   it('says who a system or API-key actor is', () => {

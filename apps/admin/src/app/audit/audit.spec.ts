@@ -91,3 +91,42 @@ describe('AuditLog filters', () => {
     expect(asked).toContain('denied');
   });
 });
+
+describe('AuditLog exports', () => {
+  /** The export buttons' clicks, with what the browser was asked to download. */
+  function exporting() {
+    const { fixture, http } = openAuditLog([{ provide: Session, useValue: { can: () => true } }]);
+    http.expectOne(VERIFY).flush({ valid: true, checkedEvents: 0, fullVerification: null });
+    const downloads: string[] = [];
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      downloads.push(`${this.getAttribute('href')} download=${this.hasAttribute('download')}`);
+    });
+    const click = async (label: string) => {
+      [...(fixture.nativeElement as HTMLElement).querySelectorAll('button')].find((button) => button.textContent?.includes(label))!.click();
+      await new Promise((resolve) => setTimeout(resolve));
+    };
+    const preflight = () => http.expectOne((request) => request.url === '/api/v1/orgs/o/audit-events' && request.params.get('limit') === '1');
+    return { http, downloads, click, preflight };
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  it('hands the export to the browser as a link it downloads to disk, with the filters applied', async () => {
+    const { downloads, click, preflight } = exporting();
+    await click('NDJSON');
+    preflight().flush({ items: [], nextCursor: null });
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(downloads).toEqual(['/api/v1/orgs/o/audit-events/export?format=ndjson download=true']);
+  });
+
+  it('shows why when the API refuses, and downloads nothing', async () => {
+    const { downloads, click, preflight } = exporting();
+    await click('CSV');
+    preflight().flush(
+      { type: 'urn:keyring:problem:not-signed-in', title: 'Unauthorized', status: 401, detail: 'Sign in first: there is no valid session (it may have expired).' },
+      { status: 401, statusText: 'Unauthorized' },
+    );
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(downloads).toEqual([]);
+    expect(document.querySelector('mat-snack-bar-container')?.textContent).toContain('Sign in first: there is no valid session');
+  });
+});

@@ -13,13 +13,19 @@ export class Api {
     return firstValueFrom(this.http.get<T>(`/api/v1${path}`, { params: params(query) }));
   }
 
-  /** A file (CSV, NDJSON) as text. */
-  text(path: string, query: Query = {}): Promise<string> {
-    return firstValueFrom(this.http.get(`/api/v1${path}`, { params: params(query), responseType: 'text' }));
+  /** The address of a GET, for the browser to fetch itself (a download saved to disk as it arrives). */
+  url(path: string, query: Query = {}): string {
+    const search = params(query).toString();
+    return `/api/v1${path}${search ? `?${search}` : ''}`;
   }
 
   post<T>(path: string, body: unknown = {}): Promise<T> {
     return firstValueFrom(this.http.post<T>(`/api/v1${path}`, body));
+  }
+
+  /** A text body of its own type (a CSV), rather than JSON. */
+  postText<T>(path: string, text: string, type: string, query: Query = {}): Promise<T> {
+    return firstValueFrom(this.http.post<T>(`/api/v1${path}`, text, { params: params(query), headers: { 'Content-Type': type } }));
   }
 
   patch<T>(path: string, body: unknown): Promise<T> {

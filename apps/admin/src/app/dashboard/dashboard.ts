@@ -1,23 +1,23 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input, resource } from '@angular/core';
+import { Component, inject, input, resource } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { RouterLink } from '@angular/router';
-import type { AuditEvent, OrganizationOverview, Page, Usage, Widget } from '@keyring/contracts';
+import type { ApiKey, OrganizationOverview, Page, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
-import { auditNames } from '../audit/audit-names';
-import { auditSentence, groupRuns, type SentencePart } from '../audit/audit-sentence';
 import { ListState } from '../shared/list-state';
-import { UsageChart } from './usage-chart';
+import { RecentActivity } from './recent-activity';
+import { UsagePanel } from './usage-panel';
 import { loaded } from '../shared/loaded';
 
-const DAYS = 30;
+type AttentionReason = 'rotation-requested' | 'no-secret' | 'overdue';
+const REASON_ICONS: Record<AttentionReason, string> = { 'rotation-requested': 'person_remove', 'no-secret': 'key_off', overdue: 'schedule' };
 
 @Component({
   selector: 'kr-dashboard',
-  imports: [DatePipe, MatCardModule, MatIconModule, MatListModule, RouterLink, ListState, UsageChart],
+  imports: [DatePipe, MatCardModule, MatIconModule, MatListModule, RouterLink, ListState, RecentActivity, UsagePanel],
   template: `
     <div class="page-header"><h1>Dashboard</h1></div>
     <kr-list-state [of]="overview" [isEmpty]="never">
@@ -27,18 +27,14 @@ const DAYS = 30;
           <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-widgets" [routerLink]="['/orgs', orgId(), 'widgets']">{{ counts.widgets }}</a>widgets</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><a class="count" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'no-secret' }">{{ counts.widgetsWithoutSecret }}</a>without a secret</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><a class="count" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'stale' }">{{ counts.widgetsOverdue }}</a>secrets older than {{ counts.rotationMaxAgeDays }} days</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-rotation-requested" [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ status: 'rotation-requested' }">{{ counts.widgetsRotationRequested }}</a>rotations requested</mat-card-content></mat-card>
           <mat-card appearance="outlined"><mat-card-content><div class="count">{{ counts.activeApiKeys }}</div>active API keys</mat-card-content></mat-card>
+          <mat-card appearance="outlined"><mat-card-content><a class="count" data-testid="count-expiring-keys" [routerLink]="['/orgs', orgId(), 'api-keys']">{{ counts.apiKeysExpiringSoon }}</a>API keys expiring within 7 days</mat-card-content></mat-card>
         </section>
       }
     </kr-list-state>
 
-    <h2>userHashes issued per day, last {{ days }} days</h2>
-    <kr-list-state [of]="usage" [isEmpty]="never">
-      @if (loaded(usage); as data) {
-        <kr-usage-chart [items]="data.items" [from]="period.from" [to]="period.to" />
-        <p class="muted" data-testid="issued-total">{{ total(data) }} {{ total(data) === 1 ? 'userHash' : 'userHashes' }} issued in the period.</p>
-      }
-    </kr-list-state>
+    <kr-usage-panel [orgId]="orgId()" />
 
     <div class="columns">
       <section>
@@ -47,9 +43,33 @@ const DAYS = 30;
           <mat-nav-list>
             @for (widget of loaded(attention)?.items; track widget.id) {
               <a mat-list-item [routerLink]="['/orgs', orgId(), 'widgets', widget.id]">
-                <mat-icon matListItemIcon>{{ widget.reason === 'no-secret' ? 'key_off' : 'schedule' }}</mat-icon>
-                <span matListItemTitle>{{ widget.name }}</span>
-                <span matListItemLine>{{ widget.reason === 'no-secret' ? 'No secret yet' : 'Secret activated ' + (widget.activeSecret?.activatedAt | date: 'mediumDate') }}</span>
+                <mat-icon matListItemIcon>{{ reasonIcons[widget.reason] }}</mat-icon>
+                <span matListItemTitle>{{ widget.name }} <span class="muted">({{ widget.tenantName }})</span></span>
+                <span matListItemLine>
+                  @switch (widget.reason) {
+                    @case ('rotation-requested') {
+                      Rotation requested {{ widget.rotationRequestedAt | date: 'mediumDate' }} (offboarding)
+                    }
+                    @case ('no-secret') {
+                      No secret yet
+                    }
+                    @default {
+                      Secret activated {{ widget.activeSecret?.activatedAt | date: 'mediumDate' }}
+                    }
+                  }
+                </span>
+              </a>
+            }
+          </mat-nav-list>
+        </kr-list-state>
+        <!-- The same reminders the webhooks send (api_key.expiring): keys to replace before they stop working. -->
+        <kr-list-state [of]="expiringKeys" empty="No API key expires within 7 days.">
+          <mat-nav-list data-testid="expiring-keys">
+            @for (key of loaded(expiringKeys)?.items; track key.id) {
+              <a mat-list-item [routerLink]="['/orgs', orgId(), 'api-keys']">
+                <mat-icon matListItemIcon>key</mat-icon>
+                <span matListItemTitle>{{ key.name }}</span>
+                <span matListItemLine>API key expires {{ key.expiresAt | date: 'mediumDate' }}</span>
               </a>
             }
           </mat-nav-list>
@@ -58,21 +78,7 @@ const DAYS = 30;
       @if (session.can('audit:read')) {
         <section>
           <h2>Recent activity</h2>
-          <kr-list-state [of]="activity" empty="Nothing has happened yet.">
-            <ul class="activity" data-testid="recent-activity">
-              @for (run of runs(); track run.event.seq) {
-                <li [class.failed]="run.event.outcome === 'failure'">
-                  <span>
-                    @for (part of sentence(run.event); track $index) {
-                      @if (part.link) {<a [routerLink]="part.link">{{ part.text }}</a>} @else {{{ part.text }}}
-                    }
-                    @if (run.count > 1) {<span class="chip">×{{ run.count }}</span>}
-                  </span>
-                  <span class="muted">{{ run.event.occurredAt | date: 'medium' }}</span>
-                </li>
-              }
-            </ul>
-          </kr-list-state>
+          <kr-recent-activity [orgId]="orgId()" />
         </section>
       }
     </div>
@@ -80,10 +86,6 @@ const DAYS = 30;
   styles: `
     .counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; }
     .count { display: block; text-decoration: none; font: var(--mat-sys-display-small); color: var(--mat-sys-primary); }
-    .activity { list-style: none; margin: 0; padding: 0; }
-    .activity li { display: flex; flex-direction: column; padding: 8px 0; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    .activity .chip { margin-left: 6px; }
-    .activity li.failed { border-left: 4px solid var(--mat-sys-error); padding-left: 8px; }
     .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 24px; }
   `,
 })
@@ -92,39 +94,18 @@ export class Dashboard {
   private readonly api = inject(Api);
   protected readonly session = inject(Session);
   readonly orgId = input.required<string>();
-  protected readonly days = DAYS;
-  protected readonly period = { from: new Date(Date.now() - (DAYS - 1) * 86_400_000), to: new Date() };
+  protected readonly reasonIcons = REASON_ICONS;
 
   protected readonly overview = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<OrganizationOverview>(`/orgs/${params}/overview`) });
-  protected readonly usage = resource({
-    params: () => this.orgId(),
-    loader: ({ params }) =>
-      this.api.get<Usage>(`/orgs/${params}/usage`, { from: startOfDay(this.period.from).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), granularity: 'day' }),
-  });
   protected readonly attention = resource({
     params: () => this.orgId(),
-    loader: ({ params }) => this.api.get<{ items: (Widget & { reason: 'no-secret' | 'overdue' })[] }>(`/orgs/${params}/widgets/needs-attention`, { limit: 10 }),
+    loader: ({ params }) => this.api.get<{ items: (Widget & { reason: AttentionReason })[] }>(`/orgs/${params}/widgets/needs-attention`, { limit: 10 }),
   });
-  protected readonly activity = resource({
-    params: () => (this.session.can('audit:read') ? this.orgId() : undefined),
-    loader: ({ params }) => this.api.get<Page<AuditEvent>>(`/orgs/${params}/audit-events`, { limit: 30 }),
+  protected readonly expiringKeys = resource({
+    params: () => this.orgId(),
+    loader: ({ params }) => this.api.get<Page<ApiKey>>(`/orgs/${params}/api-keys`, { expiring: true, limit: 10 }),
   });
-  private readonly known = auditNames(() => this.orgId());
-  /** The last events with repeats folded ("signed in ×5"), at most eight lines. */
-  protected readonly runs = computed(() => groupRuns(loaded(this.activity)?.items ?? []).slice(0, 8));
-
-  protected sentence(event: AuditEvent): SentencePart[] {
-    return auditSentence(event, this.known.names());
-  }
-
-  protected total(usage: Usage): number {
-    return usage.items.reduce((sum, item) => sum + item.issued, 0);
-  }
-
-  /** The chart shows empty days too: it is never "empty". */
+  /** The counts are never "empty". */
   protected readonly never = () => false;
 }
 
-function startOfDay(date: Date): Date {
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-}

@@ -1,6 +1,9 @@
-import { Component, effect, ElementRef, input, OnDestroy, viewChild } from '@angular/core';
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { afterRenderEffect, Component, ElementRef, inject, input, OnDestroy, viewChild } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import type { UsagePoint } from '@keyring/contracts';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { map } from 'rxjs';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -19,7 +22,22 @@ export function dailySeries(items: UsagePoint[], from: Date, to: Date): { labels
   return { labels, issued, verified };
 }
 
-/** userHashes issued (and verified) per day, drawn by Chart.js. */
+/**
+ * The theme's colours as a canvas needs them: computed, so that the light-dark() pairs of the theme are resolved
+ * for the scheme in force (Chart.js's defaults are black at 10 % for the grid: invisible on a dark surface).
+ */
+function themeColors(host: HTMLElement) {
+  const probe = host.appendChild(document.createElement('span'));
+  const read = (token: string) => {
+    probe.style.color = `var(${token})`;
+    return getComputedStyle(probe).color;
+  };
+  const colors = { text: read('--mat-sys-on-surface-variant'), grid: read('--mat-sys-outline-variant'), issued: read('--mat-sys-primary'), verified: read('--mat-sys-inverse-primary') };
+  probe.remove();
+  return colors;
+}
+
+/** userHashes issued (and verified) per day, drawn by Chart.js in the theme's colours, again when the scheme changes. */
 @Component({
   selector: 'kr-usage-chart',
   template: `<canvas #canvas role="img" [attr.aria-label]="summary()"></canvas>`,
@@ -30,22 +48,34 @@ export class UsageChart implements OnDestroy {
   readonly from = input.required<Date>();
   readonly to = input.required<Date>();
   private readonly canvas = viewChild.required<ElementRef<HTMLCanvasElement>>('canvas');
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly dark = toSignal(inject(BreakpointObserver).observe('(prefers-color-scheme: dark)').pipe(map((state) => state.matches)));
   private chart?: Chart;
 
   constructor() {
-    effect(() => {
+    // After rendering: the colours can be read only once the host is in the document.
+    afterRenderEffect(() => {
       const series = dailySeries(this.items(), this.from(), this.to());
+      this.dark(); // read the colours again when the system switches between light and dark
+      const colors = themeColors(this.host.nativeElement);
+      const axis = { ticks: { color: colors.text }, grid: { color: colors.grid }, border: { color: colors.grid } };
       this.chart?.destroy();
       this.chart = new Chart(this.canvas().nativeElement, {
         type: 'bar',
         data: {
           labels: series.labels,
           datasets: [
-            { label: 'Issued', data: series.issued, backgroundColor: '#1565c0' },
-            { label: 'Verified', data: series.verified, backgroundColor: '#90caf9' },
+            { label: 'Issued', data: series.issued, backgroundColor: colors.issued },
+            { label: 'Verified', data: series.verified, backgroundColor: colors.verified },
           ],
         },
-        options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: { legend: { labels: { color: colors.text } } },
+          scales: { x: axis, y: { ...axis, beginAtZero: true, ticks: { ...axis.ticks, precision: 0 } } },
+        },
       });
     });
   }

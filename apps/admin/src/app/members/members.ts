@@ -4,11 +4,13 @@ import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import { ROLES, type Invitation, type Member, type Page, type Role, type Tenant } from '@keyring/contracts';
+import { RouterLink } from '@angular/router';
+import { ROLES, type Invitation, type Member, type Page, type Role, type TenantRef } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { confirm } from '../shared/confirm-dialog';
@@ -18,7 +20,9 @@ import { errorText } from '../shared/forms';
 import { ListState } from '../shared/list-state';
 import { Pager } from '../shared/pager';
 import { Submission } from '../shared/submission';
-import { tenantOptions } from '../tenants/tenant-options';
+import { TenantsPicker } from '../tenants/tenants-picker';
+import { FormerMembers } from './former-members';
+import { MemberTenantsDialog, type MemberTenantsData } from './member-tenants-dialog';
 import { InvitationLink, invitationUrl } from './invitation-link';
 import { PendingInvitations } from './pending-invitations';
 import { ROLE_DESCRIPTIONS } from './role-descriptions';
@@ -27,7 +31,23 @@ import { loaded } from '../shared/loaded';
 /** Who works in this organization, with which role, on which tenants. Owners manage it. */
 @Component({
   selector: 'kr-members',
-  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTableModule, InvitationLink, ListState, Pager, PendingInvitations],
+  imports: [
+    DatePipe,
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatSelectModule,
+    MatTableModule,
+    FormerMembers,
+    InvitationLink,
+    ListState,
+    Pager,
+    PendingInvitations,
+    TenantsPicker,
+  ],
   template: `
     <div class="page-header"><h1>Members</h1></div>
     @if (manage()) {
@@ -46,15 +66,7 @@ import { loaded } from '../shared/loaded';
           </mat-select>
           <mat-hint data-testid="role-description">{{ roleDescriptions[invite.controls.role.value] }}</mat-hint>
         </mat-form-field>
-        <mat-form-field>
-          <mat-label>Tenants</mat-label>
-          <mat-select formControlName="tenantIds" multiple placeholder="All tenants">
-            @for (tenant of loaded(tenants)?.items; track tenant.id) {
-              <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
-            }
-          </mat-select>
-          <mat-hint>Leave empty for all tenants.</mat-hint>
-        </mat-form-field>
+        <kr-tenants-picker class="tenants" formControlName="tenants" [orgId]="orgId()" />
         <button mat-flat-button type="submit" [disabled]="inviting.busy()">Invite</button>
       </form>
       @if (inviting.message()) {
@@ -88,14 +100,9 @@ import { loaded } from '../shared/loaded';
         <ng-container matColumnDef="tenants">
           <th mat-header-cell *matHeaderCellDef>Tenants</th>
           <td mat-cell *matCellDef="let member">
+            {{ member.tenants === null ? 'All tenants' : tenantList(member.tenants) }}
             @if (manage()) {
-              <mat-select multiple [value]="member.tenantIds ?? []" placeholder="All tenants" (selectionChange)="update(member, { tenantIds: $event.value.length ? $event.value : null })" [attr.aria-label]="'Tenants of ' + member.email">
-                @for (tenant of loaded(tenants)?.items; track tenant.id) {
-                  <mat-option [value]="tenant.id">{{ tenant.name }}</mat-option>
-                }
-              </mat-select>
-            } @else {
-              {{ member.tenantIds === null ? 'All tenants' : tenantList(member.tenantIds) }}
+              <button mat-icon-button type="button" [attr.aria-label]="'Change the tenants of ' + member.email" (click)="editTenants(member)"><mat-icon>edit</mat-icon></button>
             }
           </td>
         </ng-container>
@@ -106,6 +113,9 @@ import { loaded } from '../shared/loaded';
         <ng-container matColumnDef="actions">
           <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
           <td mat-cell *matCellDef="let member">
+            @if (session.can('audit:read')) {
+              <a mat-button [routerLink]="['/orgs', orgId(), 'members', member.userId, 'offboarding']" [attr.aria-label]="'Offboarding report of ' + member.email">Offboarding report</a>
+            }
             @if (manage() && member.userId !== session.user()?.id) {
               <button mat-button type="button" [attr.aria-label]="'Remove ' + member.email" (click)="remove(member)">Remove</button>
             }
@@ -119,7 +129,11 @@ import { loaded } from '../shared/loaded';
     @if (manage()) {
       <kr-pending-invitations [orgId]="orgId()" />
     }
+    @if (session.can('audit:read')) {
+      <kr-former-members [orgId]="orgId()" />
+    }
   `,
+  styles: '.invite .tenants { min-width: 260px; flex: 1; }',
 })
 export class Members {
   protected readonly loaded = loaded;
@@ -141,28 +155,39 @@ export class Members {
   protected readonly invite = inject(FormBuilder).nonNullable.group({
     email: ['', [Validators.required, Validators.email]],
     role: ['operator' as Role, Validators.required],
-    tenantIds: [[] as string[]],
+    tenants: [[] as TenantRef[]],
   });
-  protected readonly tenants = tenantOptions(this.orgId);
   protected readonly members = pagedResource(this.pager, this.orgId, (orgId, page) => this.api.get<Page<Member>>(`/orgs/${orgId}/members`, page));
 
-  protected tenantList(ids: string[]): string {
-    return ids.map((id) => this.tenants.names().get(id) ?? id).join(', ');
+  protected tenantList(tenants: TenantRef[]): string {
+    return tenants.map((tenant) => tenant.name).join(', ');
   }
 
   protected readonly inviting = new Submission(this.invite);
 
   protected sendInvitation(): Promise<void> {
     return this.inviting.run(async () => {
-      const { email, role, tenantIds } = this.invite.getRawValue();
-      const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds: tenantIds.length ? tenantIds : null });
+      const { email, role, tenants } = this.invite.getRawValue();
+      const tenantIds = tenants.length ? tenants.map((tenant) => tenant.id) : null;
+      const sent = await this.api.post<{ invitation: Invitation; token: string }>(`/orgs/${this.orgId()}/members/invitations`, { email, role, tenantIds });
       this.invitation.set({ invitation: sent.invitation, link: invitationUrl(sent.token) });
       this.pending()?.reload();
-      this.inviteForm()?.resetForm({ email: '', role, tenantIds: [] });
+      this.inviteForm()?.resetForm({ email: '', role, tenants: [] });
     });
   }
 
-  protected async update(member: Member, change: { role?: Role; tenantIds?: string[] | null }): Promise<void> {
+  protected editTenants(member: Member): void {
+    this.dialog
+      .open(MemberTenantsDialog, { data: { orgId: this.orgId(), member } satisfies MemberTenantsData })
+      .afterClosed()
+      .subscribe((updated?: Member) => {
+        if (!updated) return;
+        this.snackBar.open(`${member.email} updated.`, undefined, { duration: 4000 });
+        this.members.reload();
+      });
+  }
+
+  protected async update(member: Member, change: { role?: Role }): Promise<void> {
     await runAction(this.snackBar, () => this.api.patch(`/orgs/${this.orgId()}/members/${member.userId}`, change), `${member.email} updated.`);
     this.members.reload();
   }

@@ -5,6 +5,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import type { OrganizationSettings } from '@keyring/contracts';
+import { AuditStreams } from '../audit-streams/audit-streams';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { errorText } from '../shared/forms';
@@ -12,10 +13,10 @@ import { ListState } from '../shared/list-state';
 import { loaded } from '../shared/loaded';
 import { Submission } from '../shared/submission';
 
-/** The organization's settings: for now the rotation policy, which the dashboard's "needs attention" follows. */
+/** The organization's settings: the rotation policy, which the dashboard's "needs attention" follows, and audit streaming. */
 @Component({
   selector: 'kr-settings',
-  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, ListState],
+  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, ListState, AuditStreams],
   template: `
     <div class="page-header"><h1>Settings</h1></div>
     <h2>Rotation policy</h2>
@@ -23,7 +24,7 @@ import { Submission } from '../shared/submission';
     <kr-list-state [of]="settings" [isEmpty]="never">
       @if (loaded(settings)) {
         <form class="toolbar-row" [formGroup]="form" (ngSubmit)="save()" novalidate>
-          <mat-form-field>
+          <mat-form-field class="days">
             <mat-label>Rotate every secret within (days)</mat-label>
             <input matInput type="number" min="1" max="3650" formControlName="rotationMaxAgeDays" [readonly]="!canManage()" />
             <mat-error>{{ errorText(form, 'rotationMaxAgeDays', { min: 'At least 1 day.', max: 'At most 3650 days.' }) }}</mat-error>
@@ -40,7 +41,11 @@ import { Submission } from '../shared/submission';
         }
       }
     </kr-list-state>
+    @if (canReadAudit()) {
+      <kr-audit-streams [orgId]="orgId()" />
+    }
   `,
+  styles: '.days { width: 300px; max-width: 100%; }', // room for the whole label
 })
 export class Settings {
   private readonly api = inject(Api);
@@ -51,6 +56,8 @@ export class Settings {
   protected readonly never = () => false;
   readonly orgId = input.required<string>();
   protected readonly canManage = () => this.session.can('settings:manage');
+  /** Audit streams are shown to those who may read the audit log they carry. */
+  protected readonly canReadAudit = () => this.session.can('audit:read');
   protected readonly form = inject(FormBuilder).nonNullable.group({ rotationMaxAgeDays: [90, [Validators.required, Validators.min(1), Validators.max(3650)]] });
   protected readonly saving = new Submission(this.form);
   protected readonly settings = resource({ params: () => this.orgId(), loader: ({ params }) => this.api.get<OrganizationSettings>(`/orgs/${params}/settings`) });

@@ -1,3 +1,4 @@
+import { signal } from '@angular/core';
 import { CursorPager } from './cursor-pager';
 
 describe('CursorPager', () => {
@@ -19,5 +20,19 @@ describe('CursorPager', () => {
     const pager = new CursorPager();
     pager.forward();
     expect(pager.page()).toBe(1);
+  });
+
+  it('keeps the cursors in the URL when given one, and reads the page back from it', () => {
+    const url = signal<string | undefined>('c2.c3');
+    const pager = new CursorPager({ pages: url, go: (pages) => url.set(pages ?? undefined) });
+    expect([pager.cursor(), pager.page()]).toEqual(['c3', 3]);
+    pager.next.set('c4');
+    pager.forward();
+    expect(url()).toBe('c2.c3.c4');
+    pager.back();
+    pager.back();
+    expect([url(), pager.cursor(), pager.hasPrevious()]).toEqual(['c2', 'c2', true]);
+    pager.reset();
+    expect([url(), pager.cursor(), pager.page()]).toEqual([undefined, null, 1]);
   });
 });

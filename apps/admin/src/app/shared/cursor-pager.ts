@@ -2,27 +2,44 @@ import { computed, resource, signal } from '@angular/core';
 import type { Page } from '@keyring/contracts';
 
 /**
+ * Where a pager keeps the cursors of the pages seen, when not in memory: the URL's `pages` query parameter (cursors
+ * are base64url, so '.' separates them), so that a reload or a shared link opens the same page and can go back.
+ */
+export interface PagesInUrl {
+  pages: () => string | undefined;
+  go: (pages: string | null) => void;
+}
+
+/**
  * Previous/next over a keyset-paginated list: the API gives only a cursor to the next page, so the cursors of
- * the pages already seen are kept to go back.
+ * the pages already seen are kept to go back (in memory, or in the URL).
  */
 export class CursorPager {
-  private readonly cursors = signal<(string | null)[]>([null]);
+  private readonly seen = signal<(string | null)[]>([null]);
+  private readonly cursors = computed(() => (this.url ? [null, ...(this.url.pages() ?? '').split('.').filter(Boolean)] : this.seen()));
   readonly next = signal<string | null>(null);
   readonly page = computed(() => this.cursors().length);
   readonly cursor = computed(() => this.cursors()[this.cursors().length - 1]);
   readonly hasPrevious = computed(() => this.cursors().length > 1);
 
+  constructor(private readonly url?: PagesInUrl) {}
+
   forward(): void {
     const next = this.next();
-    if (next) this.cursors.update((cursors) => [...cursors, next]);
+    if (next) this.set([...this.cursors(), next]);
   }
 
   back(): void {
-    this.cursors.update((cursors) => (cursors.length > 1 ? cursors.slice(0, -1) : cursors));
+    if (this.cursors().length > 1) this.set(this.cursors().slice(0, -1));
   }
 
   reset(): void {
-    this.cursors.set([null]);
+    this.set([null]);
+  }
+
+  private set(cursors: (string | null)[]): void {
+    if (this.url) this.url.go(cursors.slice(1).join('.') || null);
+    else this.seen.set(cursors);
   }
 }
 

@@ -6,3 +6,14 @@ export function downloadText(fileName: string, text: string, type: string): void
   link.click();
   URL.revokeObjectURL(link.href);
 }
+
+/**
+ * Lets the browser fetch a same-origin file itself (the session cookie goes along) and write it to disk as it
+ * arrives: nothing is held in memory, so an export of any size works.
+ */
+export function downloadFrom(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = ''; // the server's Content-Disposition names the file
+  link.click();
+}

@@ -39,7 +39,7 @@ export interface NameDialogData {
       </mat-dialog-actions>
     </form>
   `,
-  styles: '.full { width: 100%; min-width: 320px; }',
+  styles: '.full { width: 100%; }',
 })
 export class NameDialog {
   protected readonly data = inject<NameDialogData>(MAT_DIALOG_DATA);

@@ -49,8 +49,12 @@ import { Session } from '../core/session';
             <a mat-list-item [routerLink]="[base, 'dashboard']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>space_dashboard</mat-icon>Dashboard</a>
             <a mat-list-item [routerLink]="[base, 'tenants']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>business</mat-icon>Tenants</a>
             <a mat-list-item [routerLink]="[base, 'widgets']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>chat</mat-icon>Widgets</a>
+            <a mat-list-item [routerLink]="[base, 'imports']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>upload_file</mat-icon>Import</a>
             <a mat-list-item [routerLink]="[base, 'api-keys']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>key</mat-icon>API keys</a>
             <a mat-list-item [routerLink]="[base, 'members']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>group</mat-icon>Members</a>
+            @if (session.can('webhooks:read')) {
+              <a mat-list-item [routerLink]="[base, 'webhooks']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>webhook</mat-icon>Webhooks</a>
+            }
             <a mat-list-item [routerLink]="[base, 'settings']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>tune</mat-icon>Settings</a>
             @if (session.can('audit:read')) {
               <a mat-list-item [routerLink]="[base, 'audit']" routerLinkActive="active" ariaCurrentWhenActive="page"><mat-icon matListItemIcon>fact_check</mat-icon>Audit log</a>

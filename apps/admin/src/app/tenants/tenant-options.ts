@@ -13,3 +13,16 @@ export function tenantOptions(orgId: () => string) {
   const names = computed(() => new Map((loaded(tenants)?.items ?? []).map((tenant) => [tenant.id, tenant.name])));
   return Object.assign(tenants, { names });
 }
+
+/**
+ * Whether the organization has a tenant at all (widgets and API keys need one); undefined while unknown. Call in a
+ * field initializer.
+ */
+export function hasAnyTenant(orgId: () => string) {
+  const api = inject(Api);
+  const first = resource({ params: orgId, loader: ({ params }) => api.get<Page<Tenant>>(`/orgs/${params}/tenants`, { limit: 1 }) });
+  return computed(() => {
+    const page = loaded(first);
+    return page && page.items.length > 0;
+  });
+}

@@ -13,6 +13,27 @@ const MATCHES = 20;
 const TYPING_PAUSE_MS = 200;
 
 /**
+ * The tenants whose name holds what was typed, asked of the API after a pause in typing: the search of every tenant
+ * picker. Call in a field initializer.
+ */
+export function tenantSearch(orgId: () => string) {
+  const api = inject(Api);
+  const query = signal('');
+  let pause: ReturnType<typeof setTimeout> | undefined;
+  const matches = resource({
+    params: () => ({ orgId: orgId(), q: query() }),
+    loader: ({ params }) => api.get<Page<Tenant>>(`/orgs/${params.orgId}/tenants`, { q: params.q || undefined, limit: MATCHES }),
+  });
+  return {
+    matches,
+    typed(text: string): void {
+      clearTimeout(pause);
+      pause = setTimeout(() => query.set(text.trim()), TYPING_PAUSE_MS);
+    },
+  };
+}
+
+/**
  * Choose one tenant by typing part of its name: the API searches every tenant (case and accents do not matter), so
  * the 201st client is as reachable as the first. Its value is the tenant id ('' for none); a form control or ngModel.
  */
@@ -64,21 +85,15 @@ export class TenantPicker implements ControlValueAccessor {
     loader: async ({ params: { orgId, id } }) => (await this.api.get<Tenant>(`/orgs/${orgId}/tenants/${id}`)).name,
   });
   protected readonly shown = computed(() => this.text() ?? loaded(this.writtenName) ?? '');
-  private readonly query = signal('');
   protected readonly disabled = signal(false);
   private onChange: (id: string) => void = () => undefined;
   protected touched: () => void = () => undefined;
-  private pause?: ReturnType<typeof setTimeout>;
-
-  protected readonly matches = resource({
-    params: () => ({ orgId: this.orgId(), q: this.query() }),
-    loader: ({ params: { orgId, q } }) => this.api.get<Page<Tenant>>(`/orgs/${orgId}/tenants`, { q: q || undefined, limit: MATCHES }),
-  });
+  private readonly search = tenantSearch(this.orgId);
+  protected readonly matches = this.search.matches;
 
   protected typed(text: string): void {
     this.text.set(text);
-    clearTimeout(this.pause);
-    this.pause = setTimeout(() => this.query.set(text.trim()), TYPING_PAUSE_MS);
+    this.search.typed(text);
     // Typing over a choice undoes it until a tenant is picked again.
     this.onChange('');
   }

@@ -12,13 +12,12 @@ import { RouterLink } from '@angular/router';
 import type { Page, Tenant } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
-import { confirm } from '../shared/confirm-dialog';
-import { runAction } from '../shared/actions';
 import { CursorPager, pagedResource } from '../shared/cursor-pager';
 import { ListState } from '../shared/list-state';
 import { NameDialog, type NameDialogData } from '../shared/name-dialog';
 import { Pager } from '../shared/pager';
 import { loaded } from '../shared/loaded';
+import { setTenantArchived } from './archive-tenant';
 
 /** The agency's clients: search, create, rename, archive. */
 @Component({
@@ -40,11 +39,11 @@ import { loaded } from '../shared/loaded';
       <table mat-table [dataSource]="loaded(tenants)?.items ?? []">
         <ng-container matColumnDef="name">
           <th mat-header-cell *matHeaderCellDef>Name</th>
-          <td mat-cell *matCellDef="let tenant"><a [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ tenantId: tenant.id }">{{ tenant.name }}</a></td>
+          <td mat-cell *matCellDef="let tenant"><a [routerLink]="['/orgs', orgId(), 'tenants', tenant.id]">{{ tenant.name }}</a></td>
         </ng-container>
         <ng-container matColumnDef="widgets">
           <th mat-header-cell *matHeaderCellDef>Widgets</th>
-          <td mat-cell *matCellDef="let tenant">{{ tenant.widgetCount }}</td>
+          <td mat-cell *matCellDef="let tenant"><a [routerLink]="['/orgs', orgId(), 'widgets']" [queryParams]="{ tenantId: tenant.id }" [attr.aria-label]="tenant.widgetCount + ' widgets of ' + tenant.name">{{ tenant.widgetCount }}</a></td>
         </ng-container>
         <ng-container matColumnDef="created">
           <th mat-header-cell *matHeaderCellDef>Created</th>
@@ -103,19 +102,11 @@ export class Tenants {
   }
 
   protected async archive(tenant: Tenant): Promise<void> {
-    const confirmed = await confirm(this.dialog, {
-      title: `Archive ${tenant.name}?`,
-      message: 'Its widgets stop answering the tenant API. The history stays in the audit log.',
-      confirmLabel: 'Archive',
-      danger: true,
-    });
-    if (confirmed && (await runAction(this.snackBar, () => this.api.post(`/orgs/${this.orgId()}/tenants/${tenant.id}/archive`), `${tenant.name} archived.`))) {
-      this.tenants.reload();
-    }
+    if (await setTenantArchived({ api: this.api, dialog: this.dialog, snackBar: this.snackBar }, this.orgId(), tenant, true)) this.tenants.reload();
   }
 
   private async openNameDialog(data: NameDialogData): Promise<void> {
-    const saved = await new Promise((resolve) => this.dialog.open(NameDialog, { data }).afterClosed().subscribe(resolve));
+    const saved = await new Promise((resolve) => this.dialog.open(NameDialog, { data, width: '440px' }).afterClosed().subscribe(resolve));
     if (saved) this.tenants.reload();
   }
 }

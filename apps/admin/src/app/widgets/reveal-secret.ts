@@ -59,7 +59,7 @@ export interface RevealData {
     </mat-dialog-actions>
   `,
   styles: `
-    .full { width: 100%; min-width: 360px; }
+    .full { width: 100%; }
     .secret-row { display: flex; align-items: center; gap: 8px; }
     .secret { flex: 1; padding: 8px; background: var(--mat-sys-surface-container); border-radius: 4px; }
   `,

@@ -18,6 +18,7 @@ const WIDGET: Widget = {
   archivedAt: null,
   tokenPolicy: { claims: 'jti', ttlSeconds: null },
   activeSecret: { version: 3, fingerprint: 'AAAA-BBBB-CCCC-DDDD', activatedAt: '' },
+  rotationRequestedAt: null,
 };
 
 describe('pastedSecretWarning', () => {

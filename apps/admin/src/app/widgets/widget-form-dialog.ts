@@ -18,6 +18,9 @@ export interface WidgetFormData {
   widget?: Widget;
 }
 
+/** Wide enough for a Huggy widget UUID (36 characters) to show whole; dialogs take the whole width on a phone. */
+export const WIDGET_DIALOG_WIDTH = '520px';
+
 /** Create or edit a widget: its tenant (at creation only), name and the ids from the Huggy panel. */
 @Component({
   selector: 'kr-widget-form-dialog',
@@ -38,9 +41,9 @@ export interface WidgetFormData {
           <mat-hint>How your team recognises it, e.g. the client's site.</mat-hint>
           <mat-error>{{ error('name') }}</mat-error>
         </mat-form-field>
-        <mat-form-field>
+        <mat-form-field class="id-field">
           <mat-label>Huggy widget UUID (optional)</mat-label>
-          <input matInput formControlName="huggyWidgetUuid" autocomplete="off" />
+          <input matInput formControlName="huggyWidgetUuid" autocomplete="off" spellcheck="false" />
           <mat-hint>Fills in the Huggy.init snippet.</mat-hint>
           <mat-error>{{ error('huggyWidgetUuid') }}</mat-error>
         </mat-form-field>
@@ -59,7 +62,7 @@ export interface WidgetFormData {
       </mat-dialog-actions>
     </form>
   `,
-  styles: '.stack { display: flex; flex-direction: column; gap: 8px; min-width: 380px; }',
+  styles: '.stack { display: flex; flex-direction: column; gap: 8px; }',
 })
 export class WidgetFormDialog {
   protected readonly data = inject<WidgetFormData>(MAT_DIALOG_DATA);

@@ -11,7 +11,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTabsModule } from '@angular/material/tabs';
 import { Router, RouterLink } from '@angular/router';
-import type { SecretVersion, Tenant, TestUserHash, Widget } from '@keyring/contracts';
+import type { SecretVersion, TestUserHash, Widget } from '@keyring/contracts';
 import { Api } from '../core/api';
 import { Session } from '../core/session';
 import { runAction } from '../shared/actions';
@@ -23,7 +23,7 @@ import { RevealSecret, type RevealData } from './reveal-secret';
 import { RotationWizard } from './rotation-wizard';
 import { SnippetBlock } from './snippet-block';
 import { TokenPolicy } from './token-policy';
-import { WidgetFormDialog } from './widget-form-dialog';
+import { WIDGET_DIALOG_WIDTH, WidgetFormDialog } from './widget-form-dialog';
 import { loaded } from '../shared/loaded';
 
 /** One widget: its secret and history, rotation, rollback, reveal, destroy, a test userHash and the snippets. */
@@ -38,7 +38,7 @@ import { loaded } from '../shared/loaded';
       @if (loaded(widget); as w) {
         <div class="page-header">
           <h1>{{ w.name }}</h1>
-          <span class="muted">{{ loaded(tenant)?.name }}</span>
+          <a class="muted" [routerLink]="['/orgs', orgId(), 'tenants', w.tenantId]">{{ w.tenantName }}</a>
           @if (w.archivedAt) {
             <span class="chip bad">Archived</span>
           }
@@ -48,6 +48,12 @@ import { loaded } from '../shared/loaded';
           }
         </div>
         <p class="muted">Widget id <span class="mono">{{ w.id }}</span></p>
+        @if (w.rotationRequestedAt) {
+          <p class="warning-box" role="status" data-testid="widget-rotation-requested">
+            Rotation requested {{ w.rotationRequestedAt | date: 'medium' }}: someone who left saw this secret. Refresh the key in the Huggy panel and
+            rotate it here; the request clears when the new secret is stored.
+          </p>
+        }
 
         <mat-card appearance="outlined" class="secret-card">
           <mat-card-content>
@@ -88,7 +94,7 @@ import { loaded } from '../shared/loaded';
             </ng-container>
             <ng-container matColumnDef="fingerprint">
               <th mat-header-cell *matHeaderCellDef>Fingerprint</th>
-              <td mat-cell *matCellDef="let v" class="mono">{{ v.fingerprint }}</td>
+              <td mat-cell *matCellDef="let v" class="mono fingerprint">{{ v.fingerprint }}</td>
             </ng-container>
             <ng-container matColumnDef="created">
               <th mat-header-cell *matHeaderCellDef>Added</th>
@@ -137,7 +143,7 @@ import { loaded } from '../shared/loaded';
         }
 
         <h2>Call Keyring from the client's backend</h2>
-        <p class="muted">With an <a [routerLink]="['/orgs', orgId(), 'api-keys']">API key</a> of this tenant in <span class="mono">KEYRING_API_KEY</span>:</p>
+        <p class="muted">With an <a [routerLink]="['/orgs', orgId(), 'tenants', w.tenantId]">API key</a> of this tenant in <span class="mono">KEYRING_API_KEY</span>:</p>
         <mat-tab-group>
           @for (snippet of backend(); track snippet.label) {
             <mat-tab [label]="snippet.label"><kr-snippet [title]="snippet.label" [code]="snippet.code" /></mat-tab>
@@ -179,10 +185,6 @@ export class WidgetPage {
   protected readonly versions = resource({
     params: () => ({ orgId: this.orgId(), widgetId: this.widgetId() }),
     loader: ({ params }) => this.api.get<{ items: SecretVersion[] }>(`/orgs/${params.orgId}/widgets/${params.widgetId}/secret-versions`),
-  });
-  protected readonly tenant = resource({
-    params: () => (loaded(this.widget) ? { orgId: this.orgId(), tenantId: loaded(this.widget)!.tenantId } : undefined),
-    loader: ({ params }) => this.api.get<Tenant>(`/orgs/${params.orgId}/tenants/${params.tenantId}`),
   });
   protected readonly latestVersion = computed(() => Math.max(0, ...(loaded(this.versions)?.items ?? []).map((v) => v.version)));
   protected readonly backend = computed(() => backendSnippets(location.origin, this.widgetId()));
@@ -232,7 +234,7 @@ export class WidgetPage {
 
   protected edit(widget: Widget): void {
     this.dialog
-      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget } })
+      .open(WidgetFormDialog, { data: { orgId: this.orgId(), widget }, width: WIDGET_DIALOG_WIDTH })
       .afterClosed()
       .subscribe((saved?: Widget) => saved && this.widget.reload());
   }

@@ -3,7 +3,7 @@ import { BadRequestException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { MaybePromise } from '../maybe-promise';
 import { problemFor } from '../problem/problem-document';
-import { bodyErrors, declaresTooLargeBody, hasBody, readJsonBody } from './json-body';
+import { bodyErrors, declaresTooLargeBody, DEFAULT_BODY, hasBody, readJsonBody, type BodyPolicy } from './json-body';
 import type { LeanHandler, LeanRoute } from './lean-routes';
 import { requestIdFor } from './request-id';
 import { NO_STORE, type HeaderList } from './security-headers';
@@ -24,6 +24,8 @@ export interface EdgeOptions {
   /** Whether the peer is a proxy allowed to set X-Request-Id (KEYRING_TRUST_PROXY). */
   trustsPeer: (address: string | undefined) => boolean;
   observe: EdgeObserver;
+  /** Routes whose bodies may be larger than the default or CSV (matched on the path, without the query). */
+  bodyPolicies?: { method: string; path: RegExp; policy: BodyPolicy }[];
 }
 
 /** After refusing a body that is still coming, how long the client has to read the answer before the socket is closed. */
@@ -51,7 +53,9 @@ export function edgeListener(options: EdgeOptions): RequestListener {
     const answer = new EdgeAnswer(req, res, id, API_PATH.test(path) ? apiHeaders : options.headers, options, startedAt);
 
     if ((req.url ?? '').includes('%00')) return answer.fail(new BadRequestException('The URL holds a NUL character (%00).'), 'unmatched');
-    if (declaresTooLargeBody(req.headers)) return answer.fail(bodyErrors.tooLarge(), 'unmatched');
+    const policy = options.bodyPolicies?.find((route) => route.method === req.method && route.path.test(path))?.policy ?? DEFAULT_BODY;
+    answer.bodyLimit = policy.limitBytes;
+    if (declaresTooLargeBody(req.headers, policy.limitBytes)) return answer.fail(bodyErrors.tooLarge(policy.limitBytes), 'unmatched');
     if (req.method === 'POST' && path.startsWith(options.prefix)) {
       for (const route of options.routes) {
         const match = route.path.exec(path);
@@ -61,11 +65,15 @@ export function edgeListener(options: EdgeOptions): RequestListener {
     for (const [name, value] of answer.headers) res.setHeader(name, value);
     res.setHeader('x-request-id', id);
     if (!hasBody(req.headers)) return options.fallback(req, res);
-    readJsonBody(req, (error, body) => {
-      if (error) return answer.fail(error, 'unmatched');
-      (req as IncomingMessage & { body: unknown }).body = body;
-      options.fallback(req, res);
-    });
+    readJsonBody(
+      req,
+      (error, body) => {
+        if (error) return answer.fail(error, 'unmatched');
+        (req as IncomingMessage & { body: unknown }).body = body;
+        options.fallback(req, res);
+      },
+      policy,
+    );
   };
 }
 
@@ -97,6 +105,9 @@ function serveLean(route: LeanRoute, params: string[], answer: EdgeAnswer): void
 
 /** Writes the edge's own answers: headers as one flat list (the cheapest form for Node), a log line, metrics. */
 class EdgeAnswer {
+  /** The body limit of the route asked for: a declared length within it is read and discarded after a refusal. */
+  bodyLimit = DEFAULT_BODY.limitBytes;
+
   constructor(
     readonly req: IncomingMessage,
     private readonly res: ServerResponse,
@@ -124,7 +135,7 @@ class EdgeAnswer {
     for (const [name, value] of Object.entries(extra)) flat.push(name, value);
     // A body still on its way (refused before or while reading it) is not waited for: the connection goes — unless
     // it declared a length within the limit, which Node then reads and discards to keep the connection.
-    const bounded = req.headers['content-length'] !== undefined && !declaresTooLargeBody(req.headers);
+    const bounded = req.headers['content-length'] !== undefined && !declaresTooLargeBody(req.headers, this.bodyLimit);
     const abandonBody = !req.complete && !bounded;
     if (abandonBody) flat.push('connection', 'close');
     res.writeHead(status, flat);

@@ -2,6 +2,17 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { BadRequestException, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
 
 export const JSON_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * What a route takes as its body when it is not the default (JSON up to JSON_BODY_LIMIT_BYTES): a larger limit, and
+ * CSV (text/csv, UTF-8) besides JSON, read into `req.body` as a string. Bulk imports are the one such route.
+ */
+export interface BodyPolicy {
+  limitBytes: number;
+  csv: boolean;
+}
+
+export const DEFAULT_BODY: BodyPolicy = { limitBytes: JSON_BODY_LIMIT_BYTES, csv: false };
 /** Deeper JSON is refused before parsing: no request of the API nests past a few levels, and deep trees cost time. */
 export const JSON_MAX_DEPTH = 32;
 
@@ -11,11 +22,15 @@ export const JSON_MAX_DEPTH = 32;
  */
 export const bodyErrors = {
   notJson: () => new BadRequestException('The request body is not valid JSON.'),
-  tooLarge: () => new PayloadTooLargeException(`The request body is larger than ${JSON_BODY_LIMIT_BYTES / 1024}kb.`),
+  tooLarge: (limitBytes = JSON_BODY_LIMIT_BYTES) => new PayloadTooLargeException(`The request body is larger than ${limitBytes / 1024}kb.`),
   tooDeep: () => new BadRequestException(`The request body nests deeper than ${JSON_MAX_DEPTH} levels.`),
   unstorableText: () => new BadRequestException('The request body holds text that cannot be stored: a NUL character or a lone UTF-16 surrogate.'),
   notJsonType: () => new HttpException('Send the body as JSON, with "Content-Type: application/json".', HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+  notJsonOrCsvType: () =>
+    new HttpException('Send the body as JSON ("Content-Type: application/json") or CSV ("Content-Type: text/csv").', HttpStatus.UNSUPPORTED_MEDIA_TYPE),
   notUtf8Json: () => new HttpException('The request body must be JSON in UTF-8, without content encoding.', HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+  notUtf8Csv: () => new HttpException('The request body must be CSV in UTF-8, without content encoding.', HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+  notUtf8Text: () => new BadRequestException('The CSV is not valid UTF-8: save it as "CSV UTF-8".'),
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -26,26 +41,27 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
 }
 
 /** A declared length over the limit: refused before a byte of the body is read. */
-export function declaresTooLargeBody(headers: IncomingHttpHeaders): boolean {
-  return Number(headers['content-length'] ?? 0) > JSON_BODY_LIMIT_BYTES;
+export function declaresTooLargeBody(headers: IncomingHttpHeaders, limitBytes = JSON_BODY_LIMIT_BYTES): boolean {
+  return Number(headers['content-length'] ?? 0) > limitBytes;
 }
 
 /**
  * Reads the body as JSON: UTF-8 only (never "repaired"), at most JSON_BODY_LIMIT_BYTES — a body that passes the
  * limit is cut off there, nothing more is read — at most JSON_MAX_DEPTH deep, and with no string PostgreSQL could
- * not store. `done` is called once.
+ * not store. `done` is called once. Under a `policy` that allows CSV, a text/csv body is read as a UTF-8 string
+ * (without NUL characters, which PostgreSQL cannot store).
  */
-export function readJsonBody(req: IncomingMessage, done: (error: unknown, body?: unknown) => void): void {
-  const refusal = contentTypeProblem(req.headers);
-  if (refusal) return done(refusal);
+export function readJsonBody(req: IncomingMessage, done: (error: unknown, body?: unknown) => void, policy: BodyPolicy = DEFAULT_BODY): void {
+  const type = mediaTypeOf(req.headers, policy);
+  if (type instanceof HttpException) return done(type);
   const chunks: Buffer[] = [];
   let size = 0;
   const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size <= JSON_BODY_LIMIT_BYTES) return void chunks.push(chunk);
+    if (size <= policy.limitBytes) return void chunks.push(chunk);
     stop();
     req.pause();
-    done(bodyErrors.tooLarge());
+    done(bodyErrors.tooLarge(policy.limitBytes));
   };
   const onError = (error: unknown) => {
     stop();
@@ -57,8 +73,9 @@ export function readJsonBody(req: IncomingMessage, done: (error: unknown, body?:
     try {
       text = utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     } catch {
-      return done(bodyErrors.notJson());
+      return done(type === 'csv' ? bodyErrors.notUtf8Text() : bodyErrors.notJson());
     }
+    if (type === 'csv') return text.includes('\u0000') ? done(bodyErrors.unstorableText()) : done(null, text);
     const problem = jsonTextProblem(text);
     if (problem) return done(problem);
     try {
@@ -77,16 +94,18 @@ export function readJsonBody(req: IncomingMessage, done: (error: unknown, body?:
   req.on('end', onEnd);
 }
 
-function contentTypeProblem(headers: IncomingHttpHeaders): HttpException | null {
+/** The body's kind, or why it is refused: JSON, or CSV where the policy allows it, in UTF-8 without content encoding. */
+function mediaTypeOf(headers: IncomingHttpHeaders, policy: BodyPolicy): 'json' | 'csv' | HttpException {
   const [mediaType, ...parameters] = (headers['content-type'] ?? '').split(';').map((part) => part.trim().toLowerCase());
-  if (mediaType !== 'application/json') return bodyErrors.notJsonType();
+  const type = mediaType === 'application/json' ? 'json' : policy.csv && mediaType === 'text/csv' ? 'csv' : null;
+  if (!type) return policy.csv ? bodyErrors.notJsonOrCsvType() : bodyErrors.notJsonType();
   const charset = parameters
     .find((parameter) => parameter.startsWith('charset='))
     ?.slice(8)
     .replace(/"/g, '');
   const encoding = headers['content-encoding'];
-  if ((charset && charset !== 'utf-8') || (encoding && encoding !== 'identity')) return bodyErrors.notUtf8Json();
-  return null;
+  if ((charset && charset !== 'utf-8') || (encoding && encoding !== 'identity')) return type === 'csv' ? bodyErrors.notUtf8Csv() : bodyErrors.notUtf8Json();
+  return type;
 }
 
 const BACKSLASH = 0x5c;

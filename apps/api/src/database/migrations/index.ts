@@ -9,6 +9,10 @@ import { HashRecoveryCodesWithArgon21764400200000 } from './1764400200000-HashRe
 import { SearchAcrossTenants1764400500000 } from './1764400500000-SearchAcrossTenants';
 import { CreateUsageRollups1764400600000 } from './1764400600000-CreateUsageRollups';
 import { CountWidgetsPerTenant1764400600001 } from './1764400600001-CountWidgetsPerTenant';
+import { CreateWebhooks1764500000000 } from './1764500000000-CreateWebhooks';
+import { CreateAuditStreams1764500100000 } from './1764500100000-CreateAuditStreams';
+import { IndexHuggyWidgetUuid1764500200000 } from './1764500200000-IndexHuggyWidgetUuid';
+import { RequestRotationOnOffboarding1764500300000 } from './1764500300000-RequestRotationOnOffboarding';
 import { RollUpUsagePerTenant1764500500000 } from './1764500500000-RollUpUsagePerTenant';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
@@ -24,5 +28,9 @@ export const MIGRATIONS = [
   SearchAcrossTenants1764400500000,
   CreateUsageRollups1764400600000,
   CountWidgetsPerTenant1764400600001,
+  CreateWebhooks1764500000000,
+  CreateAuditStreams1764500100000,
+  IndexHuggyWidgetUuid1764500200000,
+  RequestRotationOnOffboarding1764500300000,
   RollUpUsagePerTenant1764500500000,
 ];

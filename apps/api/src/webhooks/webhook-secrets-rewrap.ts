@@ -1,0 +1,33 @@
+import type { EntityManager } from 'typeorm';
+import { keyIdOf, type Envelope } from '../crypto/envelope';
+import { webhookSecretBinding } from './webhook-signature';
+
+interface SecretRow {
+  id: string;
+  organization_id: string;
+  secret_enc: string;
+  previous_secret_enc: string | null;
+}
+
+/**
+ * Moves every webhook signing secret (current and previous) not under the active master key onto it, in the
+ * caller's transaction and under the webhooks' row locks (a rotation takes the same lock); how many values moved.
+ * Part of `keyring rewrap`: an old master key removed while a webhook still needs it would stop its deliveries.
+ */
+export async function rewrapWebhookSecrets(manager: EntityManager, envelope: Envelope): Promise<number> {
+  const rows = await manager.query<SecretRow[]>('SELECT id, organization_id, secret_enc, previous_secret_enc FROM webhooks ORDER BY id FOR UPDATE');
+  let moved = 0;
+  for (const row of rows) {
+    const binding = webhookSecretBinding(row.organization_id, row.id);
+    const rewrap = async (jwe: string | null): Promise<string | null> => {
+      if (jwe === null || keyIdOf(jwe) === envelope.activeKeyId) return jwe;
+      moved += 1;
+      return envelope.encrypt(await envelope.decrypt(jwe, binding), binding);
+    };
+    const [secret, previous] = [await rewrap(row.secret_enc), await rewrap(row.previous_secret_enc)];
+    if (secret !== row.secret_enc || previous !== row.previous_secret_enc) {
+      await manager.query('UPDATE webhooks SET secret_enc = $2, previous_secret_enc = $3 WHERE id = $1', [row.id, secret, previous]);
+    }
+  }
+  return moved;
+}
