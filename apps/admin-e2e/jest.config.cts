@@ -9,4 +9,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js'],
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
   testTimeout: 60_000,
+  // A failed test can leave a receiver or a browser behind; CI must end with the verdict rather than wait on it.
+  forceExit: true,
 };

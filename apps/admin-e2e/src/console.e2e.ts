@@ -501,6 +501,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.getByRole('heading', { name: 'What this import would do' }).scrollIntoViewIfNeeded();
     await look('26-phone-import-unchanged');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('a client page, and offboarding: the report lists exactly the two secrets a member revealed, and queues them for rotation', async () => {
@@ -602,39 +603,45 @@ describe('the console in a real browser, served by the built API on an embedded 
       socket.on('error', () => undefined);
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const url = `tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    await nav('Settings').click();
-    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
-    await page.getByLabel('Receiver').fill('https://ingest:hunter2@siem.example/');
-    await page.getByRole('button', { name: 'Start streaming' }).click();
-    await page.getByText('url must not hold credentials (user:password@)').waitFor();
+    try {
+      const url = `tcp://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+      await nav('Settings').click();
+      await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+      await page.getByLabel('Receiver').fill('https://ingest:hunter2@siem.example/');
+      await page.getByRole('button', { name: 'Start streaming' }).click();
+      await page.getByText('url must not hold credentials (user:password@)').waitFor();
 
-    await page.getByLabel('Receiver').fill(url);
-    await page.getByRole('button', { name: 'Start streaming' }).click();
-    const stream = page.getByRole('list', { name: 'Audit streams' }).getByRole('listitem');
-    await stream.getByText('Up to date').waitFor({ timeout: 20_000 });
-    expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
-    // What the receiver got: octet-counted RFC 5424, a checkpoint first.
-    expect(Buffer.concat(received).toString('utf8')).toMatch(/^\d+ <110>1 \S+ \S+ keyring \d+ checkpoint \[keyring@32473 /);
-    await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
-    await look('36-settings-audit-stream');
+      await page.getByLabel('Receiver').fill(url);
+      await page.getByRole('button', { name: 'Start streaming' }).click();
+      const stream = page.getByRole('list', { name: 'Audit streams' }).getByRole('listitem');
+      await stream.getByText('Up to date').waitFor({ timeout: 20_000 });
+      expect(await page.getByText('Required.').count()).toBe(0); // the emptied field is not an error
+      // What the receiver got: octet-counted RFC 5424, a checkpoint first.
+      expect(Buffer.concat(received).toString('utf8')).toMatch(/^\d+ <110>1 \S+ \S+ keyring \d+ checkpoint \[keyring@32473 /);
+      await page.waitForFunction(() => document.querySelectorAll('mat-snack-bar-container').length === 0, null, { timeout: 10_000 });
+      await look('36-settings-audit-stream');
 
-    // The receiver goes down; the next event cannot be delivered.
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => receiver.close(resolve));
-    const owner = await apiSession(keyring.baseUrl, OWNER);
-    const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
-    await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Written while the SIEM is down' });
-    await stream.getByText('Failing').waitFor({ timeout: 20_000 });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on a phone
-    await stream.scrollIntoViewIfNeeded();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await look('37-phone-audit-stream-failing');
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await stream.getByRole('button', { name: `Stop streaming to ${url}` }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Stop streaming' }).click();
-    await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+      // The receiver goes down; the next event cannot be delivered.
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => receiver.close(resolve));
+      const owner = await apiSession(keyring.baseUrl, OWNER);
+      const [{ organizationId }] = (await owner.get('/api/v1/orgs')).items;
+      await owner.post(`/api/v1/orgs/${organizationId}/tenants`, { name: 'Written while the SIEM is down' });
+      await stream.getByText('Failing').waitFor({ timeout: 20_000 });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('navigation', { name: 'Sections' }).waitFor({ state: 'hidden' }); // a drawer on a phone
+      await stream.scrollIntoViewIfNeeded();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await look('37-phone-audit-stream-failing');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await stream.getByRole('button', { name: `Stop streaming to ${url}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Stop streaming' }).click();
+      await page.getByText('The audit log is not streamed anywhere yet.').waitFor();
+    } finally {
+      // A failed step must not leave the receiver listening: jest would never exit.
+      for (const socket of sockets) socket.destroy();
+      if (receiver.listening) await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('webhooks: created with its secret shown once, a test event reaches a local receiver (signed), and the log shows it; phones fit', async () => {
