@@ -1,7 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -21,6 +20,7 @@ import { USER_HASH_CLAIMS, type UserHashClaims } from '@keyring/signing';
 import { IsUserIdentifier } from '../common/validation/user-identifier';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 import { IsWidgetSecret } from './secret-rules';
+import { QueryBoolean } from '../common/validation/query-boolean';
 
 
 export class CreateTenantDto {
@@ -65,9 +65,7 @@ export class ListWidgetsQueryDto extends PageQueryDto {
   unusedDays?: number;
 
   /** true lists archived widgets instead of live ones. */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'archived must be true or false' })
+  @QueryBoolean('archived')
   archived?: boolean;
 }
 

@@ -1,8 +1,9 @@
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { API_KEY_SCOPES, NOT_BLANK_PATTERN, type ApiKeyScope } from '@keyring/contracts';
 import { PageQueryDto } from '../common/validation/page-query.dto';
 import { ValidatesWith } from '../common/validation/validates-with';
+import { QueryBoolean } from '../common/validation/query-boolean';
 
 export class CreateApiKeyDto {
   @IsString()
@@ -40,8 +41,6 @@ export class ListApiKeysQueryDto extends PageQueryDto {
   tenantId?: string;
 
   /** true: only live keys that expire within 7 days (the dashboard's "needs attention"). */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'expiring must be true or false' })
+  @QueryBoolean('expiring')
   expiring?: boolean;
 }

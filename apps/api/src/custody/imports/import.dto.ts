@@ -1,10 +1,7 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { QueryBoolean } from '../../common/validation/query-boolean';
 
 export class ImportQueryDto {
   /** true: check every row and report what it would do, changing nothing. */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean({ message: 'dryRun must be true or false' })
+  @QueryBoolean('dryRun')
   dryRun?: boolean;
 }
