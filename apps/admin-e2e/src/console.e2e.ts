@@ -46,6 +46,12 @@ describe('the console in a real browser, served by the built API on an embedded 
 
   const nav = (name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name });
   const activeVersion = () => page.getByTestId('active-version').textContent();
+  /** The element's text once it matches: a dialog's element can be in the page a moment before its bindings are. */
+  async function textWhen(testId: string, pattern: RegExp) {
+    const element = page.getByTestId(testId);
+    await element.filter({ hasText: pattern }).waitFor();
+    return (await element.textContent())!.trim();
+  }
 
   async function signIn(email: string, password: string) {
     await page.getByLabel('Email').fill(email);
@@ -171,7 +177,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.getByRole('dialog').getByRole('combobox', { name: 'Tenant' }).fill('Client One');
     await page.getByRole('option', { name: 'Client One' }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
-    const key = (await page.getByTestId('new-api-key').textContent())!.trim();
+    const key = await textWhen('new-api-key', /kr_/);
     expect(key).toMatch(/^kr_[0-9A-Za-z]{49}$/);
     await look('06-api-key-created');
     await page.getByRole('button', { name: 'I have stored the key' }).click();
@@ -278,7 +284,7 @@ describe('the console in a real browser, served by the built API on an embedded 
     await page.waitForURL('**/login**');
 
     await page.goto(`${keyring.baseUrl}/invitations/accept?token=${encodeURIComponent(invited.token)}`);
-    const details = (await page.getByTestId('invitation-details').textContent())!.replace(/\s+/g, ' ');
+    const details = (await textWhen('invitation-details', /invites/)).replace(/\s+/g, ' ');
     expect(details).toContain(`${OWNER.email} invites ${OPERATOR.email} to join Agency One as operator: Tenants, widgets, rotation and test tokens; never sees a secret.`);
     expect(details).toMatch(/This link works until \w+ \d+, \d{4}/);
     await page.getByLabel('Password').fill(OPERATOR.password);
@@ -680,7 +686,7 @@ describe('the console in a real browser, served by the built API on an embedded 
       await dialog.getByRole('checkbox', { name: /api_key\.expiring/ }).check();
       await look('40-webhook-new');
       await dialog.getByRole('button', { name: 'Create webhook' }).click();
-      const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+      const secret = await textWhen('webhook-secret', /whsec_/);
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       await page.waitForTimeout(300); // the dialog's fade-in, for the screenshot and axe
       await look('41-webhook-secret-once');
