@@ -45,7 +45,7 @@ export interface SyslogReceiver {
  * A TCP syslog receiver that insists on RFC 6587 octet counting (`<len> <msg>`, the length in octets, no trailing
  * newline) and on RFC 5424 headers; whatever does not fit goes to `errors`.
  */
-export async function startSyslogReceiver(port = 0): Promise<SyslogReceiver> {
+export async function startSyslogReceiver(port = 0, host = '127.0.0.1'): Promise<SyslogReceiver> {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   const receiver: SyslogReceiver = {
@@ -100,7 +100,7 @@ export async function startSyslogReceiver(port = 0): Promise<SyslogReceiver> {
           }
         });
       });
-      await new Promise<void>((resolve) => server!.listen(receiver.port, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => server!.listen(receiver.port, host, resolve));
       receiver.port = (server.address() as { port: number }).port;
     },
   };

@@ -4,7 +4,7 @@ import { AuditFeed } from '../audit/audit-feed';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { StreamLeasesRepository } from './stream-leases.repository';
 import { StreamRunner } from './stream-runner';
-import { parseStreamTarget } from './stream-target';
+import { outboundPolicy, parseStreamTarget } from './stream-target';
 
 /** How often the worker looks for new events and streams: one indexed range read per stream. */
 const POLL_MS = 1_000;
@@ -58,7 +58,7 @@ export class AuditStreamWorker implements OnApplicationBootstrap, OnModuleDestro
       let runner = this.runners.get(stream.id);
       if (!runner) {
         const target = parseStreamTarget(stream.kind, stream.url, this.config.nodeEnv === 'production');
-        runner = new StreamRunner(stream, target, { feed: this.feed, leases: this.leases, holder: this.holder, logger: this.logger });
+        runner = new StreamRunner(stream, target, { feed: this.feed, leases: this.leases, holder: this.holder, logger: this.logger, policy: outboundPolicy(this.config) });
         this.runners.set(stream.id, runner);
       }
       runner.poke();

@@ -6,13 +6,14 @@ import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
 import { AuditFeed } from '../audit/audit-feed';
 import { AuditWriter } from '../audit/audit-writer.service';
+import { TargetRefused } from '../common/outbound/outbound-address';
 import { validationProblem } from '../common/validation/validation.pipe';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { toAuditStream } from './audit-stream.mapper';
 import type { CreateAuditStreamDto } from './audit-streams.dto';
 import { AuditStreamsError, AuditStreamsErrorCode, streamNotFound } from './audit-streams.errors';
 import { AuditStreamsRepository } from './audit-streams.repository';
-import { parseStreamTarget } from './stream-target';
+import { checkStreamTarget, outboundPolicy, parseStreamTarget } from './stream-target';
 
 /** An organization's audit streams: created (from the chain's head on), listed with their progress, deleted. */
 @Injectable()
@@ -29,6 +30,9 @@ export class AuditStreamsService {
     allTenants(scope);
     const target = parseStreamTarget(dto.kind, dto.url.trim(), this.config.nodeEnv === 'production');
     if (typeof target === 'string') throw validationProblem([{ field: 'url', message: target }]);
+    await checkStreamTarget(target, outboundPolicy(this.config)).catch((error: unknown) => {
+      throw error instanceof TargetRefused ? validationProblem([{ field: 'url', message: error.message }]) : error;
+    });
     const id = randomUUID();
     try {
       const row = await this.db.transaction(async (manager) => {

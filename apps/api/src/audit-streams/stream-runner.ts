@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { AuditFeed } from '../audit/audit-feed';
+import type { OutboundPolicy } from '../common/outbound/outbound-address';
 import { senderFor, type StreamSender } from './stream-senders';
 import type { LeasedStream, StreamLeasesRepository, StreamPosition } from './stream-leases.repository';
 import type { StreamTarget } from './stream-target';
@@ -22,6 +23,8 @@ export interface RunnerDeps {
   /** This instance's lease holder id. */
   holder: string;
   logger: Logger;
+  /** Which receivers' addresses may be connected to (checked again at every connection). */
+  policy: OutboundPolicy;
 }
 
 /**
@@ -79,7 +82,7 @@ export class StreamRunner {
       if (this.stopped) return;
       const batch = await this.nextBatch(this.sent);
       if (!batch) return;
-      this.sender ??= senderFor(this.target, this.stream.organizationId);
+      this.sender ??= senderFor(this.target, this.stream.organizationId, this.deps.policy);
       await this.sender.send(batch.items);
       this.sent = batch.position;
       if (this.sender.acknowledges) await this.save(batch.position);

@@ -1,7 +1,8 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { checkpointLine, ndjsonLine } from '../audit/audit-export';
-import type { StreamTarget } from './stream-target';
+import type { OutboundPolicy } from '../common/outbound/outbound-address';
+import { checkStreamTarget, type StreamTarget } from './stream-target';
 import { octetCounted, syslogMessage, type FeedItem } from './syslog-message';
 
 /** A receiver that is slower than this to connect, take a batch or answer counts as down. */
@@ -20,8 +21,8 @@ export interface StreamSender {
   close(): void;
 }
 
-export function senderFor(target: StreamTarget, organizationId: string): StreamSender {
-  return target.kind === 'syslog' ? new SyslogSender(target) : new HttpsSender(target.url, organizationId);
+export function senderFor(target: StreamTarget, organizationId: string, policy: OutboundPolicy): StreamSender {
+  return target.kind === 'syslog' ? new SyslogSender(target, policy) : new HttpsSender(target, organizationId, policy);
 }
 
 /** RFC 5424 messages over TCP or TLS, framed by octet counting (RFC 6587 §3.4.1). */
@@ -30,7 +31,10 @@ class SyslogSender implements StreamSender {
   lost: Error | null = null;
   private socket?: Socket;
 
-  constructor(private readonly target: Extract<StreamTarget, { kind: 'syslog' }>) {}
+  constructor(
+    private readonly target: Extract<StreamTarget, { kind: 'syslog' }>,
+    private readonly policy: OutboundPolicy,
+  ) {}
 
   async send(items: FeedItem[]): Promise<void> {
     if (this.lost) throw this.lost;
@@ -47,10 +51,12 @@ class SyslogSender implements StreamSender {
     this.socket?.destroy();
   }
 
-  private connect(): Promise<Socket> {
+  /** To the address that was checked just now (TLS still verifies the certificate against the host name). */
+  private async connect(): Promise<Socket> {
     const { host, port, tls } = this.target;
+    const { address } = await checkStreamTarget(this.target, this.policy);
     return new Promise((resolve, reject) => {
-      const socket = tls ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host }) : tcpConnect({ host, port });
+      const socket = tls ? tlsConnect({ host: address, port, servername: isIP(host) ? undefined : host }) : tcpConnect({ host: address, port });
       // Idle for long between batches is normal; stuck for this long with bytes to write is not.
       socket.setTimeout(TIMEOUT_MS, () => {
         if (socket.connecting || socket.writableLength > 0) socket.destroy(new Error(`no progress talking to ${host}:${port} for ${TIMEOUT_MS / 1000} s`));
@@ -82,15 +88,19 @@ class HttpsSender implements StreamSender {
   private readonly stop = new AbortController();
 
   constructor(
-    private readonly url: string,
+    private readonly target: Extract<StreamTarget, { kind: 'https' }>,
     private readonly organizationId: string,
+    private readonly policy: OutboundPolicy,
   ) {}
 
   async send(items: FeedItem[]): Promise<void> {
+    // Checked at every batch: fetch resolves the name again itself, so a DNS answer changed within this moment is
+    // not caught (the syslog sender connects to the checked address instead).
+    await checkStreamTarget(this.target, this.policy);
     const body = items.map((item) => (item.type === 'event' ? ndjsonLine(item.event) : checkpointLine(item.jws))).join('');
     let response: Response;
     try {
-      response = await fetch(this.url, {
+      response = await fetch(this.target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-ndjson', 'keyring-organization-id': this.organizationId },
         body,

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       webhookRetryHours: 24,
       webhookPollMs: 30_000,
       webhookConcurrency: 8,
+      webhookBusyRate: 20,
       reminderSeconds: 3_600,
     });
   });
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
         KEYRING_WEBHOOK_RETRY_HOURS: '48',
         KEYRING_WEBHOOK_POLL_MS: '250',
         KEYRING_WEBHOOK_CONCURRENCY: '16',
+        KEYRING_WEBHOOK_BUSY_RATE: '50',
         KEYRING_REMINDER_SECONDS: '86400',
       },
       '/srv/keyring',
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
       webhookRetryHours: 48,
       webhookPollMs: 250,
       webhookConcurrency: 16,
+      webhookBusyRate: 50,
       reminderSeconds: 86_400,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { ChangeFeed } from '../changes/change-feed';
+import { RecentRate } from './recent-rate';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -19,6 +20,8 @@ interface PgPool {
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
+  /** Requests this instance answered over about the last second: background work yields while it is busy. */
+  readonly traffic = new RecentRate();
   private readonly requests = new Counter({
     name: 'keyring_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status.',
@@ -103,6 +106,7 @@ export class Metrics {
   readonly expressMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     res.once('finish', () => {
+      this.traffic.count();
       // Express types the matched route as any.
       const pattern = (req.route as { path?: string } | undefined)?.path;
       const route = pattern ? `${req.baseUrl}${pattern}` : 'unmatched';

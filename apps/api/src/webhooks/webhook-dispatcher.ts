@@ -5,11 +5,14 @@ import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { Envelope } from '../crypto/envelope';
+import { Metrics } from '../metrics/metrics';
+import { DeliveryPace } from './delivery-pace';
 import { retryDelayMs } from './retry-schedule';
 import { type AttemptRecord, type ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './webhook-sender';
 import { signatureHeader, webhookSecretBinding } from './webhook-signature';
-import { checkTarget, originOf, parseTargetUrl, TargetRefused, type TargetPolicy } from './webhook-target';
+import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
+import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
 
 /** How long a claimed delivery stays this instance's: well past an attempt's end (DNS, connect, 5 s answer). */
 export const LEASE_MS = DELIVERY_TIMEOUT_MS + 25_000;
@@ -22,13 +25,16 @@ const GONE_REASON = 'The endpoint answered 410 Gone';
  * delivery is due (a retry), and every `webhookPollMs` at the latest, it keeps up to `webhookConcurrency` attempts under way, each on a claimed delivery.
  * A 2xx ends a delivery; a 410 ends it and turns its webhook off; anything else is retried with backoff until
  * `webhookRetryHours` after the event, then it is marked failed. The same webhook-id (the delivery's id) and body
- * go out on every attempt.
+ * go out on every attempt. While the instance is busy serving requests, deliveries yield to them (DeliveryPace).
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('WebhookDispatcher');
-  private readonly policy: TargetPolicy;
+  private readonly policy: OutboundPolicy;
   private readonly secrets = new Map<string, string>();
+  private readonly pace: DeliveryPace;
+  /** Outcomes waiting for their statement: attempts that end in the same turn of the event loop share one. */
+  private toRecord: { record: AttemptRecord & { id: string; leaseToken: string }; done: (error?: unknown) => void }[] = [];
   /** The next look at the outbox: when the next delivery is due, or `webhookPollMs` from now at the latest. */
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
@@ -44,8 +50,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly envelope: Envelope,
     private readonly audit: AuditWriter,
     private readonly changes: ChangeFeed,
+    metrics: Metrics,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {
+    this.pace = new DeliveryPace(config.webhookBusyRate, () => metrics.traffic.perSecond());
     this.policy = { production: config.nodeEnv === 'production', allowedHosts: config.webhookAllowedHosts };
   }
 
@@ -96,17 +104,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * Claims as many due deliveries as there are free slots and starts each; a slow receiver holds only its own slot
-   * (at most 5 s), never the others. Returns once nothing more is due; the attempts under way finish on their own.
+   * Claims as many due deliveries as there are free slots (and as the pace allows) and starts each; a slow receiver
+   * holds only its own slot (at most 5 s), never the others. Returns once nothing more is due or the pace says
+   * wait; the attempts under way finish on their own.
    */
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const free = this.config.webhookConcurrency - this.inFlight.size;
-      if (free === 0) {
+      const slots = this.config.webhookConcurrency - this.inFlight.size;
+      if (slots === 0) {
         await Promise.race(this.inFlight);
         continue;
       }
+      const allowed = this.pace.allowance();
+      if (allowed === 0) {
+        this.lookNoLaterThan(this.pace.nextBatchAt());
+        return;
+      }
+      const free = Math.min(slots, allowed);
       const batch = await this.deliveries.claim(free, LEASE_MS);
+      this.pace.spend(batch.length);
       for (const delivery of batch) this.track(this.attempt(delivery));
       if (batch.length < free) {
         // Nothing more is due: sleep until the next delivery is (a retry, another instance's lease running out),
@@ -130,12 +146,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const result = await this.send(delivery);
     const record = { id: delivery.id, leaseToken: delivery.leaseToken, ...this.outcome(delivery, result) };
     if (result.status !== 410) {
-      await this.deliveries.record(this.db.manager, [record]);
+      await this.recordSoon(record);
       if (record.nextAttemptAt) this.lookNoLaterThan(record.nextAttemptAt.getTime());
       return;
     }
     await this.db.transaction(async (manager) => {
       if ((await this.deliveries.record(manager, [record])).length === 1) await this.turnOff(manager, delivery);
+    });
+  }
+
+  private recordSoon(record: AttemptRecord & { id: string; leaseToken: string }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.toRecord.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.toRecord.length > 1) return;
+      setImmediate(() => {
+        const waiting = this.toRecord;
+        this.toRecord = [];
+        this.deliveries.record(this.db.manager, waiting.map((entry) => entry.record)).then(
+          () => waiting.forEach((entry) => entry.done()),
+          (error: unknown) => waiting.forEach((entry) => entry.done(error ?? new Error('recording failed'))),
+        );
+      });
     });
   }
 

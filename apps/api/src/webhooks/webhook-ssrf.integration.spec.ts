@@ -2,7 +2,7 @@ import { completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { timeUntil } from '../../test/time-until';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/webhook-receiver';
-import { addressProblem } from './webhook-target';
+import { addressProblem } from '../common/outbound/outbound-address';
 
 /** NODE_ENV=production: internal targets are refused at creation and again at delivery, unless allowed by name. */
 describe('webhooks: no SSRF in production (real app, real receiver, real PostgreSQL)', () => {

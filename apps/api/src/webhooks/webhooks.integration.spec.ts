@@ -13,7 +13,7 @@ import { webhookSecretBinding } from './webhook-signature';
 import { rewrapWebhookSecrets } from './webhook-secrets-rewrap';
 
 /** Short retries, so that a test sees the second attempt within a second or so. */
-const ENV = { KEYRING_WEBHOOK_RETRY_BASE_MS: '200', KEYRING_WEBHOOK_POLL_MS: '100' };
+const ENV = { KEYRING_WEBHOOK_RETRY_BASE_MS: '200', KEYRING_WEBHOOK_POLL_MS: '100', KEYRING_WEBHOOK_BUSY_RATE: '4' };
 
 describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real app, real receiver, real PostgreSQL)', () => {
   let keyring: TestApp;
@@ -229,6 +229,32 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       await db.transaction((manager) => record(manager));
       await arrived('/outbox');
       expect(JSON.parse(at('/outbox')[0].body)).toMatchObject({ type: 'api_key.revoked', data: { details: { name: 'Outbox' } } });
+    });
+  });
+
+  describe('pace', () => {
+    it('yields to a busy API: while the instance answers 100+ requests a second a backlog goes out at KEYRING_WEBHOOK_BUSY_RATE, then at once', async () => {
+      const { webhook } = await create('/paced', ['api_key.revoked']);
+      const audit = keyring.app.get(AuditWriter);
+      let busy = true;
+      const traffic = Array.from({ length: 4 }, async () => {
+        while (busy) await keyring.request('GET', '/healthz');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 700)); // a second's worth of requests counted
+      await keyring.app.get(DataSource).transaction(async (manager) => {
+        for (let i = 0; i < 40; i++) {
+          await audit.record(manager, systemContext(), { organizationId: orgId, action: 'api_key.revoked', target: { type: 'api_key', id: webhook.id }, details: { name: `Paced ${i}` } });
+        }
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const whileBusy = at('/paced').length;
+      busy = false;
+      await Promise.all(traffic);
+      await arrived('/paced', 40, 3_000);
+      // 4 a second for 2 s (a batch of one each 250 ms), with room for a slow machine; unpaced, all 40 go at once.
+      expect(whileBusy).toBeGreaterThanOrEqual(2);
+      expect(whileBusy).toBeLessThanOrEqual(12);
+      expect(new Set(at('/paced').map((request: ReceivedWebhook) => request.headers['webhook-id'])).size).toBe(40);
     });
   });
 

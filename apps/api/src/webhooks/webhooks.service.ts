@@ -13,7 +13,8 @@ import { Envelope } from '../crypto/envelope';
 import { webhookBody } from './webhook-outbox';
 import { WebhookDeliveriesRepository, type DeliveryView } from './webhook-deliveries.repository';
 import { newWebhookSecret, webhookSecretBinding } from './webhook-signature';
-import { checkTarget, originOf, parseTargetUrl, TargetRefused, type TargetPolicy } from './webhook-target';
+import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
+import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto';
 import { deliveryNotFound, targetRefused, tenantScopeForbidden, webhookNotFound } from './webhooks.errors';
 import { WebhooksRepository, type WebhookView } from './webhooks.repository';
@@ -31,7 +32,7 @@ const pageKey = (row: { createdAt: Date; id: string }) => [new Date(row.createdA
 /** An organization's webhook endpoints: their URLs (checked against SSRF), events, signing secrets and deliveries. */
 @Injectable()
 export class WebhooksService {
-  private readonly policy: TargetPolicy;
+  private readonly policy: OutboundPolicy;
 
   constructor(
     private readonly db: DataSource,
