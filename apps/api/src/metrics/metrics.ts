@@ -92,6 +92,7 @@ export class Metrics {
     const labels = { method: KNOWN_METHODS.has(method) ? method : 'other', route, status: String(status) };
     this.requests.inc(labels);
     this.latency.observe(labels, seconds);
+    this.traffic.count();
   }
 
   userHashesIssued(count: number): void {
@@ -106,7 +107,6 @@ export class Metrics {
   readonly expressMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     res.once('finish', () => {
-      this.traffic.count();
       // Express types the matched route as any.
       const pattern = (req.route as { path?: string } | undefined)?.path;
       const route = pattern ? `${req.baseUrl}${pattern}` : 'unmatched';
