@@ -61,23 +61,31 @@ export class LiveCache<V extends { id: string }> {
       return cached;
     }
     this.misses += 1;
+    return this.tracked(async (keep) => {
+      const value = await load(keep);
+      if (value) keep([[key, value]]);
+      return value;
+    });
+  }
+
+  /** Entries loaded ahead of any look-up (a warm start), kept on the terms of a miss's. */
+  preload(load: () => Promise<Iterable<[string, V]>>): Promise<void> {
+    return this.tracked(async (keep) => keep(await load()));
+  }
+
+  /** Runs a load: what it hands to `keep` is kept unless something of it changed (or the feed dropped out) since it started. */
+  private async tracked<T>(work: (keep: (entries: Iterable<[string, V]>) => void) => Promise<T>): Promise<T> {
     const started = ++this.clock;
     this.inFlight += 1;
-    const keep = (entryKey: string, value: V) => {
-      if (this.feed.live && !this.changedSince(value, started)) this.set(entryKey, value);
-    };
-    return load((entries) => {
-      for (const [entryKey, value] of entries) keep(entryKey, value);
-    })
-      .then((value) => {
-        if (value) keep(key, value);
-        return value;
-      })
-      .finally(() => {
-        this.inFlight -= 1;
-        // Change times only matter to loads in flight: with none, they are forgotten (the map stays small).
-        if (this.inFlight === 0) this.changedAt.clear();
+    try {
+      return await work((entries) => {
+        for (const [key, value] of entries) if (this.feed.live && !this.changedSince(value, started)) this.set(key, value);
       });
+    } finally {
+      this.inFlight -= 1;
+      // Change times only matter to loads in flight: with none, they are forgotten (the map stays small).
+      if (this.inFlight === 0) this.changedAt.clear();
+    }
   }
 
   private changedSince(value: V, started: number): boolean {

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
 import { startTestApp, type TestApp } from '../../test/test-app';
+import { timeUntil } from '../../test/time-until';
 import { UserHashService } from './user-hash.service';
 
 describe('tenant API cache warmed a tenant at a time (real app, real PostgreSQL)', () => {
@@ -78,6 +79,29 @@ describe('tenant API cache warmed a tenant at a time (real app, real PostgreSQL)
     await emptyForAWhile(() => cache.size);
     expect((await issue(widgetIds[2])).status).toBe(200);
     expect(cache.size).toBe(WIDGETS + 1);
+  });
+
+  it('starts warm: a new instance holds the widgets of every tenant with a working key before its first request, and again after a reconnect', async () => {
+    const second = await startTestApp({}, keyring.db);
+    try {
+      const cache = second.app.get(UserHashService).cache;
+      expect(cache.size).toBe(WIDGETS + 1); // the keyed tenant's widgets; the tenant without a key is not loaded
+      expect(cache.peek(otherTenantWidget)).toBeUndefined();
+      const { hits, misses } = cache;
+      const answer = await second.request('POST', `/api/v1/widgets/${widgetIds[3]}/user-hash`, { body: { userIdentifier: 'v' }, headers: { authorization: `Bearer ${key}` } });
+      expect(answer.status).toBe(200);
+      expect([cache.hits - hits, cache.misses - misses]).toEqual([1, 0]); // the first request is a hit
+
+      // The change listener's connection dropped: the cache is emptied (changes may have been missed) and warmed anew.
+      const before = cache.peek(widgetIds[0]);
+      expect(before).toBeDefined();
+      await keyring.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'keyring-listener'");
+      // Loaded anew with no request asking: another object for the same widget, and the whole tenant again.
+      await timeUntil(async () => cache.peek(widgetIds[0]), (entry) => entry !== undefined && entry !== before, 10_000);
+      await timeUntil(async () => cache.size, (size) => size === WIDGETS + 1, 5_000);
+    } finally {
+      await second.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { UserHashError, verifyUserHash, type SignUserHashOptions } from '@keyring/signing';
 import { fastUserHashSigner } from '@keyring/signing/node';
 import { ChangeFeed } from '../changes/change-feed';
@@ -7,7 +7,7 @@ import { andThen, type MaybePromise } from '../common/maybe-promise';
 import { LiveCache } from '../changes/live-cache';
 import { apiKeyScope } from '../access/scope';
 import { WidgetSigningSource, type SigningMaterial } from '../custody/widget-signing.service';
-import type { ApiKeyPrincipal } from './api-keys.repository';
+import { ApiKeysRepository, type ApiKeyPrincipal } from './api-keys.repository';
 import { RateLimiter } from './rate-limiter';
 import { noActiveSecret, tenantArchived, widgetNotFound } from './tenant-api.errors';
 import { Metrics } from '../metrics/metrics';
@@ -36,28 +36,74 @@ interface SigningState {
 
 /** The tenant API's work: sign userHashes with a widget's active secret, and check tokens against it. */
 @Injectable()
-export class UserHashService {
+export class UserHashService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('TenantApi');
   readonly cache: LiveCache<SigningState>;
   /**
    * Tenants whose widgets were loaded into the cache all at once ('warm'), or are being loaded: the first miss of
    * a tenant loads all its widgets in one go; later misses (a new, evicted or changed widget) load that widget alone.
    */
   private readonly tenants = new Map<string, Promise<void> | 'warm'>();
+  private warmingAll: Promise<void> | null = null;
 
   constructor(
     private readonly custody: WidgetSigningSource,
+    private readonly apiKeys: ApiKeysRepository,
     private readonly limiter: RateLimiter,
     private readonly usage: UsageRecorder,
     private readonly metrics: Metrics,
-    changes: ChangeFeed,
-    @Inject(KEYRING_CONFIG) config: KeyringConfig,
+    private readonly changes: ChangeFeed,
+    @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {
     // Archiving or unarchiving a tenant drops its widgets, here and on every other instance.
     this.cache = new LiveCache(changes, 'widget', config.tenantCacheEntries, { tenant: (widget) => widget.tenantId });
-    // After a reconnect (the cache was emptied) or a change of the tenant, its next miss warms it again.
+    // After a reconnect the cache is empty: warmed again in bulk (once the feed is live, just after it says 'all').
+    // After a change of a tenant, its next miss warms it again.
     changes.subscribe((change) => {
-      if (change === 'all') this.tenants.clear();
-      else if (change.kind === 'tenant') this.tenants.delete(change.id);
+      if (change === 'all') {
+        this.tenants.clear();
+        setImmediate(() => void this.warmKeyedTenants());
+      } else if (change.kind === 'tenant') this.tenants.delete(change.id);
+    });
+  }
+
+  /** The instance starts listening warm: a restart or a deploy does not meet its first traffic with an empty cache. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.warmKeyedTenants();
+  }
+
+  /**
+   * Every widget of each tenant that has a working API key, tenant by tenant (one query each), those whose keys were
+   * used last first, until the cache is full. A failure is logged, not thrown: misses then load as usual.
+   */
+  private warmKeyedTenants(): Promise<void> {
+    if (!this.changes.live) return Promise.resolve();
+    this.warmingAll ??= (async () => {
+      const started = performance.now();
+      let tenants = 0;
+      for (const { organizationId, tenantId } of await this.apiKeys.tenantsWithWorkingKeys()) {
+        if (this.cache.size >= this.config.tenantCacheEntries || !this.changes.live) break;
+        if (this.tenants.has(tenantId)) continue;
+        await this.warmTenant(organizationId, tenantId);
+        tenants += 1;
+      }
+      this.logger.log(`Warmed the signing cache: ${this.cache.size} widget(s) of ${tenants} tenant(s) in ${Math.round(performance.now() - started)} ms`);
+    })()
+      .catch((error: unknown) => this.logger.warn(`The signing cache was not warmed (misses load as usual): ${(error as Error).message}`))
+      .finally(() => (this.warmingAll = null));
+    return this.warmingAll;
+  }
+
+  /** All of a tenant's widgets into the cache in one go; its misses meanwhile wait for it. */
+  private warmTenant(organizationId: string, tenantId: string): Promise<void> {
+    const warming = this.cache.preload(async () => {
+      const materials = await this.custody.tenantSigningMaterial(apiKeyScope(organizationId, tenantId), tenantId);
+      return materials.map((material): [string, SigningState] => [material.id, toSigningState(organizationId, material)]);
+    });
+    this.tenants.set(tenantId, warming);
+    // 'warm' unless a change of the tenant came meanwhile (then its next miss warms it again).
+    return warming.finally(() => {
+      if (this.tenants.get(tenantId) === warming) this.tenants.set(tenantId, 'warm');
     });
   }
 
@@ -108,7 +154,7 @@ export class UserHashService {
   /** The widget if the key may use it: same organization and tenant, in the key's allow-list, not archived. */
   private signingState(key: ApiKeyPrincipal, widgetId: string): MaybePromise<SigningState> {
     return andThen(
-      this.cache.get(widgetId, (keepAlso) => this.load(key, widgetId, keepAlso)),
+      this.cache.get(widgetId, () => this.load(key, widgetId)),
       (widget) => {
         const allowed =
           widget &&
@@ -125,40 +171,28 @@ export class UserHashService {
   }
 
   /** The first miss of a tenant loads all its widgets (others missing meanwhile wait for it); later ones, one widget. */
-  private async load(key: ApiKeyPrincipal, widgetId: string, keepAlso: (entries: Iterable<[string, SigningState]>) => void): Promise<SigningState | null> {
+  private async load(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState | null> {
     const tenant = this.tenants.get(key.tenantId);
-    if (tenant === 'warm') return this.loadOne(key, widgetId);
-    if (tenant) {
-      await tenant.catch(() => undefined);
-      return this.cache.peek(widgetId) ?? this.loadOne(key, widgetId);
+    if (tenant !== 'warm') {
+      if (tenant) await tenant.catch(() => undefined);
+      else await this.warmTenant(key.organizationId, key.tenantId);
+      const warmed = this.cache.peek(widgetId);
+      if (warmed) return warmed;
     }
-    let found: SigningState | undefined;
-    const warming = this.custody.tenantSigningMaterial(apiKeyScope(key.organizationId, key.tenantId), key.tenantId).then((materials) => {
-      const states = materials.map((material) => toSigningState(key, material));
-      keepAlso(states.map((state) => [state.id, state]));
-      found = states.find((state) => state.id === widgetId);
-    });
-    this.tenants.set(key.tenantId, warming);
-    try {
-      await warming;
-    } finally {
-      // Unless a change of the tenant came meanwhile (then its next miss warms it again).
-      if (this.tenants.get(key.tenantId) === warming) this.tenants.set(key.tenantId, 'warm');
-    }
-    return found ?? this.loadOne(key, widgetId);
+    return this.loadOne(key, widgetId);
   }
 
   /** Within the key's scope: a widget of another tenant is not found, and so not cached for it. */
   private async loadOne(key: ApiKeyPrincipal, widgetId: string): Promise<SigningState | null> {
     const material = await this.custody.signingMaterial(apiKeyScope(key.organizationId, key.tenantId), widgetId);
-    return material && toSigningState(key, material);
+    return material && toSigningState(key.organizationId, material);
   }
 }
 
-function toSigningState(key: ApiKeyPrincipal, { tokenPolicy, versions, ...widget }: SigningMaterial): SigningState {
+function toSigningState(organizationId: string, { tokenPolicy, versions, ...widget }: SigningMaterial): SigningState {
   return {
     ...widget,
-    organizationId: key.organizationId,
+    organizationId,
     signOptions: { claims: tokenPolicy.claims, ttlSeconds: tokenPolicy.ttlSeconds ?? undefined },
     versions: versions.map((version) => ({ ...version, sign: fastUserHashSigner(version.secret) })),
   };
