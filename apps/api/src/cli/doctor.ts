@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { KeyringConfig } from '../config/keyring-config';
 import { findLocalMasterKeys, type LocalMasterKeys, type MasterKeys } from '../crypto/master-keys';
-import { describeMasterKeyUsage, masterKeyUsage, missingMasterKeys } from '../custody/master-key-usage';
+import { describeMasterKeyUsage, masterKeyUsage, missingMasterKeys } from '../health/master-key-usage';
 import { auditRewriteRisks } from '../database/database-roles';
 import { dataSourceOptions } from '../database/data-source';
 

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       webhookPollMs: 30_000,
       webhookConcurrency: 8,
       webhookBusyRate: 20,
+      webhookRetentionDays: 30,
       reminderSeconds: 3_600,
     });
   });
@@ -87,6 +88,7 @@ describe('loadConfig', () => {
         KEYRING_WEBHOOK_POLL_MS: '250',
         KEYRING_WEBHOOK_CONCURRENCY: '16',
         KEYRING_WEBHOOK_BUSY_RATE: '50',
+        KEYRING_WEBHOOK_RETENTION_DAYS: '7',
         KEYRING_REMINDER_SECONDS: '86400',
       },
       '/srv/keyring',
@@ -124,6 +126,7 @@ describe('loadConfig', () => {
       webhookPollMs: 250,
       webhookConcurrency: 16,
       webhookBusyRate: 50,
+      webhookRetentionDays: 7,
       reminderSeconds: 86_400,
       masterKeys: {
         active: { id: 'new', key: new Uint8Array(Buffer.from(KEY_B, 'base64')) },

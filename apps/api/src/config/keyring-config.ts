@@ -85,6 +85,8 @@ export interface KeyringConfig {
   webhookPollMs: number;
   /** Deliveries one instance sends at once. */
   webhookConcurrency: number;
+  /** Finished deliveries stay in the delivery log this many days. */
+  webhookRetentionDays: number;
   /** Deliveries one instance starts per second at most while it is busy serving requests (the API comes first). */
   webhookBusyRate: number;
   /** How often the reminders job (rotation due, API key expiring) runs; each reminder is sent once anyway. */
@@ -143,6 +145,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd(), { master
     webhookPollMs: read.positiveInt('KEYRING_WEBHOOK_POLL_MS', 30_000),
     webhookConcurrency: read.positiveInt('KEYRING_WEBHOOK_CONCURRENCY', 8),
     webhookBusyRate: read.positiveInt('KEYRING_WEBHOOK_BUSY_RATE', 20),
+    webhookRetentionDays: read.positiveInt('KEYRING_WEBHOOK_RETENTION_DAYS', 30),
     reminderSeconds: read.positiveInt('KEYRING_REMINDER_SECONDS', 3_600),
   };
   if (config.databaseMigrationUrl && !config.databaseUrl) {

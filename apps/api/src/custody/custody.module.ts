@@ -3,7 +3,6 @@ import { IdentityModule } from '../identity/identity.module';
 import { ImportController } from './imports/import.controller';
 import { ImportRepository } from './imports/import.repository';
 import { ImportService } from './imports/import.service';
-import { MasterKeyCoverage } from './master-key-usage';
 import { OverviewController } from './overview.controller';
 import { RotationDueWidgets } from './rotation-due';
 import { SecretVersionsRepository } from './secret-versions.repository';
@@ -25,7 +24,7 @@ import { WidgetsService } from './widgets.service';
 @Module({
   imports: [IdentityModule],
   controllers: [TenantsController, WidgetsController, SecretVersionsController, SettingsController, OverviewController, ImportController],
-  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, ImportRepository, ImportService, RotationDueWidgets],
-  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, MasterKeyCoverage, RotationDueWidgets],
+  providers: [TenantsRepository, TenantsService, WidgetsRepository, WidgetsService, SecretVersionsRepository, SecretVersionsService, WidgetSigningSource, ImportRepository, ImportService, RotationDueWidgets],
+  exports: [TenantsService, WidgetsService, SecretVersionsService, WidgetSigningSource, RotationDueWidgets],
 })
 export class CustodyModule {}

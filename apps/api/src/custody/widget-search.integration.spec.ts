@@ -1,5 +1,6 @@
 import { createWidget } from '../../test/custody-fixtures';
 import { addMember, completeSetup, type Session } from '../../test/identity-fixtures';
+import { statementsDuring } from '../../test/sql-statements';
 import { startTestApp, type TestApp } from '../../test/test-app';
 
 /** Finding things among hundreds of clients: tenant pickers, widget search and filters, totals, one name per tenant. */
@@ -64,6 +65,14 @@ describe('search across tenants (real app, real PostgreSQL)', () => {
       });
       expect(names((await auditor.request('GET', api('/widgets?q=balcao'))).body)).toEqual(['Balcão']);
       expect(names((await auditor.request('GET', api('/widgets?q=00BEEF'))).body)).toEqual(['Checkout chat']);
+    });
+
+    it('reads a search with few matches straight from its lookups: counted first, no walk through widgets in name order', async () => {
+      let body: { items: { name: string }[] } = { items: [] };
+      const statements = await statementsDuring(async () => (body = (await auditor.request('GET', api('/widgets?q=balcao'))).body));
+      expect(names(body)).toEqual(['Balcão']);
+      expect(statements.filter((sql) => sql.includes('first.search_name LIKE'))).toEqual([]);
+      expect(statements.filter((sql) => sql.includes('search_name LIKE')).length).toBe(2); // the count, then the page
     });
 
     it('refuses a query too short for its index with a message that says so', async () => {

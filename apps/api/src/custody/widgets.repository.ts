@@ -197,12 +197,12 @@ export class WidgetsRepository {
   }
 
   /**
-   * A keyset page of the widgets that `filter` selects, ordered by name. A search first tries the next WALK_WINDOW
-   * widgets in name order, which holds a full page whenever the term is common and its matches spread out (a few ms
-   * however many match); otherwise (a rare term, or matches that sort late) the three lookups, which cost what the
-   * matches cost.
+   * A keyset page of the widgets that `filter` selects, ordered by name. A search whose matches are `few` (counted
+   * first, see count) goes straight to the three lookups, which cost what the matches cost. One with many first tries
+   * the next WALK_WINDOW widgets in name order, which holds a full page whenever its matches spread out (a few ms
+   * however many match); otherwise (matches that sort late) the lookups.
    */
-  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }): Promise<WidgetView[]> {
+  async list(scope: Scope, filter: WidgetFilter, limit: number, after?: { name: string; id: string }, few = false): Promise<WidgetView[]> {
     const { where: filtered, params, pattern } = filterSql(scope, filter);
     const [name, id, count] = [params.length + 1, params.length + 2, params.length + 3];
     const where = `${filtered} AND ($${name}::text IS NULL OR (lower(w.name), w.id) > (lower($${name}::text), $${id}::uuid))`;
@@ -211,6 +211,8 @@ export class WidgetsRepository {
         .query<Row[]>(`${select()} WHERE ${selected} ORDER BY lower(w.name), w.id LIMIT $${count}`, [...params, after?.name ?? null, after?.id ?? null, limit, ...extra])
         .then((rows) => rows.map(toView));
     if (!pattern) return page(where);
+    const lookups = () => page(`w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`);
+    if (few) return lookups();
     const walked = await page(
       `w.id IN (SELECT first.id FROM (SELECT w.id, w.tenant_id, w.search_name, w.huggy_widget_uuid FROM widgets w WHERE ${where}
                   ORDER BY lower(w.name), w.id LIMIT $${count + 1}) first
@@ -218,7 +220,7 @@ export class WidgetsRepository {
                    OR first.tenant_id IN (SELECT st.id FROM tenants st WHERE st.organization_id = $1 AND st.search_name LIKE ${pattern}))`,
       [WALK_WINDOW],
     );
-    return walked.length === limit ? walked : page(`w.id IN (${searchLookups(where, pattern, `$${count}`, true).join(' UNION ')})`);
+    return walked.length === limit ? walked : lookups();
   }
 
   /** How many widgets `filter` selects, counted up to `cap` (an exact total of a huge list costs more than it tells). */

@@ -63,13 +63,20 @@ export class WidgetsService {
       status: query.status,
       unusedDays: query.unusedDays ?? DEFAULT_UNUSED_DAYS,
     };
-    // A search counts by its three lookups, each stopped at the cap: its total is exact up to a smaller number.
-    const cap = filter.q ? SEARCH_TOTAL_CAP : TOTAL_CAP;
-    const [rows, total] = await Promise.all([
-      this.widgets.list(scope, filter, limit + 1, after ? { name: String(after[0]), id: String(after[1]) } : undefined),
-      this.widgets.count(scope, filter, cap + 1),
-    ]);
-    return { ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]), total: Math.min(total, cap), totalExact: total <= cap };
+    const page = after ? { name: String(after[0]), id: String(after[1]) } : undefined;
+    const paged = (rows: WidgetView[], total: number, cap: number) => ({
+      ...keysetPage(rows, limit, (widget) => [widget.name, widget.id]),
+      total: Math.min(total, cap),
+      totalExact: total <= cap,
+    });
+    if (!filter.q) {
+      const [rows, total] = await Promise.all([this.widgets.list(scope, filter, limit + 1, page), this.widgets.count(scope, filter, TOTAL_CAP + 1)]);
+      return paged(rows, total, TOTAL_CAP);
+    }
+    // A search counts by its three lookups, each stopped at the cap (its total is exact up to a smaller number), and
+    // counts first: with few matches the page is read straight from the lookups, without trying a walk in name order.
+    const total = await this.widgets.count(scope, filter, SEARCH_TOTAL_CAP + 1);
+    return paged(await this.widgets.list(scope, filter, limit + 1, page, total <= SEARCH_TOTAL_CAP), total, SEARCH_TOTAL_CAP);
   }
 
   async needingRotation(scope: Scope, limit = DEFAULT_PAGE) {

@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../access/access.decorators';
-import { describeMasterKeyUsage, MasterKeyCoverage, type MasterKeyUsage } from '../custody/master-key-usage';
+import { describeMasterKeyUsage, MasterKeyCoverage, type MasterKeyUsage } from './master-key-usage';
 import { Lifecycle } from './lifecycle';
 
 /** Liveness and readiness for load balancers and orchestrators; outside `/api/v1` by convention. */

@@ -51,6 +51,9 @@ describe('health endpoints (real app, real PostgreSQL)', () => {
     await createWidget(owner, organizationId, { secret: 'first-widget-secret' });
     await createWidget(owner, organizationId, { secret: 'second-widget-secret', tenantName: 'Second tenant' });
     expect((await owner.request('POST', '/api/v1/auth/totp/enrol')).status).toBe(200); // a TOTP secret under the key too
+    // A webhook's signing secret: without its key the webhook could not sign a delivery.
+    const webhook = await owner.request('POST', `/api/v1/orgs/${organizationId}/webhooks`, { body: { url: 'http://127.0.0.1:9/keyring', events: ['secret.rotated'] } });
+    expect(webhook.status).toBe(201);
     // The operator removed the old key before re-wrapping: another instance on the same database, new key only.
     const newKey = `new-2026:${Buffer.alloc(32, 9).toString('base64')}`;
     const newKeyOnly = await startTestApp({ KEYRING_MASTER_KEYS: newKey }, keyring.db);
@@ -61,9 +64,10 @@ describe('health endpoints (real app, real PostgreSQL)', () => {
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({
         status: 503,
-        detail: 'Not ready: stored secrets are encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "test" (2 secret versions, 1 two-factor secret).',
+        detail:
+          'Not ready: stored secrets are encrypted under master key(s) not configured in KEYRING_MASTER_KEYS: "test" (2 secret versions, 1 two-factor secret, 1 webhook signing secret).',
         checks: { database: 'up', migrations: 'applied', masterKeys: 'missing' },
-        missingMasterKeys: [{ keyId: 'test', versions: 2, totpSecrets: 1 }],
+        missingMasterKeys: [{ keyId: 'test', versions: 2, totpSecrets: 1, webhookSecrets: 1 }],
       });
       // With both keys (the re-wrap's starting point) it is ready again.
       expect((await bothKeys.request('GET', '/readyz')).status).toBe(200);

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
+import { statementsDuring } from '../../test/sql-statements';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { timeUntil } from '../../test/time-until';
 import { UserHashService } from './user-hash.service';
@@ -16,23 +16,6 @@ describe('tenant API cache warmed a tenant at a time (real app, real PostgreSQL)
   let key: string;
   const issue = (widgetId: string) =>
     keyring.request('POST', `/api/v1/widgets/${widgetId}/user-hash`, { body: { userIdentifier: 'visitor' }, headers: { authorization: `Bearer ${key}` } });
-
-  /** The SQL statements any pg client sends while `work` runs. */
-  async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-    const statements: string[] = [];
-    const original = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      statements.push(typeof first === 'string' ? first : String(first?.text ?? ''));
-      return Reflect.apply(original, this, args);
-    } as typeof original;
-    try {
-      await work();
-    } finally {
-      Client.prototype.query = original;
-    }
-    return statements;
-  }
 
   beforeAll(async () => {
     keyring = await startTestApp();

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { createWidget } from '../../test/custody-fixtures';
 import { completeSetup, type Session } from '../../test/identity-fixtures';
+import { statementsDuring } from '../../test/sql-statements';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { UsageRecorder } from './usage-recorder';
 import { UsageRollup } from './usage-rollup';
@@ -31,33 +31,18 @@ describe('usage counting and rate limits (real app, real PostgreSQL)', () => {
 
   it('answers 1,000 requests without a single database write (nor read, once warm)', async () => {
     await issue('warm-up');
-    // Every SQL statement any pg client sends while the requests run.
-    const statements: string[] = [];
-    const original = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      statements.push(typeof first === 'string' ? first : String(first?.text ?? ''));
-      return Reflect.apply(original, this, args);
-    } as typeof original;
-    let seenByTheSpy: number;
-    try {
+    const statements = await statementsDuring(async () => {
       for (let i = 0; i < 1000; i += 50) {
         const responses = await Promise.all(Array.from({ length: 50 }, (_, j) => issue(`visitor-${i + j}`)));
         expect(responses.every((response) => response.status === 200)).toBe(true);
       }
-      // The spy does see the database when something does use it.
-      const before = statements.length;
-      await owner.request('GET', '/api/v1/orgs');
-      seenByTheSpy = statements.length - before;
-      statements.splice(before);
-    } finally {
-      Client.prototype.query = original;
-    }
-    expect(seenByTheSpy).toBeGreaterThan(0);
+    });
+    // The spy does see the database when something does use it.
+    expect((await statementsDuring(() => owner.request('GET', '/api/v1/orgs'))).length).toBeGreaterThan(0);
     // The audit stream worker's own poll (every second, whatever the traffic) is not the tenant API's doing.
-    statements.splice(0, statements.length, ...statements.filter((sql) => !/\baudit_streams\b/.test(sql)));
-    const writes = statements.filter((sql) => /^\s*(INSERT|UPDATE|DELETE|WITH)/i.test(sql));
-    expect({ writes: writes.length, reads: statements.length }).toEqual({ writes: 0, reads: 0 });
+    const apis = statements.filter((sql) => !/\baudit_streams\b/.test(sql));
+    const writes = apis.filter((sql) => /^\s*(INSERT|UPDATE|DELETE|WITH)/i.test(sql));
+    expect({ writes: writes.length, reads: apis.length }).toEqual({ writes: 0, reads: 0 });
   });
 
   it('writes the counts per key, widget and minute at flush, with last_used_at', async () => {

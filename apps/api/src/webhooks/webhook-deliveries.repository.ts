@@ -165,6 +165,18 @@ export class WebhookDeliveriesRepository {
     return ms;
   }
 
+  /** Deletes up to `limit` deliveries that ended (succeeded or failed) over `days` days ago; how many. */
+  async deleteFinishedBefore(days: number, limit: number): Promise<number> {
+    const rows = await updateReturning<{ id: string }>(
+      this.db.manager,
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND completed_at < now() - make_interval(days => $1) LIMIT $2)
+       RETURNING id`,
+      [days, limit],
+    );
+    return rows.length;
+  }
+
   /** Turns a webhook off (its receiver answered 410 Gone); what to audit, or nothing if it was off already. */
   async disable(manager: EntityManager, webhookId: string, reason: string): Promise<{ organizationId: string; url: string } | undefined> {
     const [row] = await updateReturning<{ organizationId: string; url: string }>(

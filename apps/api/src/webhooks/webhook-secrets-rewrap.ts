@@ -9,6 +9,17 @@ interface SecretRow {
   previous_secret_enc: string | null;
 }
 
+/** How many webhook signing secrets (current and previous) each master key wraps; webhooks are few, headers are read. */
+export async function webhookSecretKeyUsage(manager: EntityManager): Promise<Map<string, number>> {
+  const usage = new Map<string, number>();
+  for (const row of await manager.query<Pick<SecretRow, 'secret_enc' | 'previous_secret_enc'>[]>('SELECT secret_enc, previous_secret_enc FROM webhooks')) {
+    for (const jwe of [row.secret_enc, row.previous_secret_enc]) {
+      if (jwe !== null) usage.set(keyIdOf(jwe), (usage.get(keyIdOf(jwe)) ?? 0) + 1);
+    }
+  }
+  return usage;
+}
+
 /**
  * Moves every webhook signing secret (current and previous) not under the active master key onto it, in the
  * caller's transaction and under the webhooks' row locks (a rotation takes the same lock); how many values moved.

@@ -8,6 +8,7 @@ import { startTestApp, type TestApp } from '../../test/test-app';
 import { timeUntil } from '../../test/time-until';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../test/webhook-receiver';
 import { Envelope, keyIdOf } from '../crypto/envelope';
+import { DeliveryRetention } from './delivery-retention';
 import { Reminders } from './reminders';
 import { webhookSecretBinding } from './webhook-signature';
 import { rewrapWebhookSecrets } from './webhook-secrets-rewrap';
@@ -229,6 +230,26 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       await db.transaction((manager) => record(manager));
       await arrived('/outbox');
       expect(JSON.parse(at('/outbox')[0].body)).toMatchObject({ type: 'api_key.revoked', data: { details: { name: 'Outbox' } } });
+    });
+  });
+
+  describe('retention', () => {
+    it('deletes finished deliveries older than KEYRING_WEBHOOK_RETENTION_DAYS (30) from the log; pending ones and recent ones stay', async () => {
+      const { webhook } = await create('/retention', ['api_key.revoked']);
+      const insert = (status: string, completedDaysAgo: number | null) =>
+        keyring.db.query<{ id: string }>(
+          `INSERT INTO webhook_deliveries (webhook_id, organization_id, event_type, payload, retry_until, status, created_at, completed_at, next_attempt_at)
+           VALUES ($1, $2, 'api_key.revoked', '{}', now() + interval '1 day', $3, now() - interval '60 days',
+                   CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(days => $4::int) END, now() + interval '1 hour')
+           RETURNING id`,
+          [webhook.id, orgId, status, completedDaysAgo],
+        );
+      const [[oldSucceeded], [oldFailed], [recent], [pending]] = [await insert('succeeded', 31), await insert('failed', 40), await insert('succeeded', 29), await insert('pending', null)];
+      expect((await deliveriesOf(webhook.id)).map((delivery) => delivery['id']).sort()).toEqual([oldSucceeded.id, oldFailed.id, recent.id, pending.id].sort());
+
+      expect(await keyring.app.get(DeliveryRetention).prune()).toBe(2);
+      expect((await deliveriesOf(webhook.id)).map((delivery) => delivery['id']).sort()).toEqual([recent.id, pending.id].sort());
+      expect(await keyring.app.get(DeliveryRetention).prune()).toBe(0);
     });
   });
 

@@ -14,6 +14,7 @@ import { CreateAuditStreams1764500100000 } from './1764500100000-CreateAuditStre
 import { IndexHuggyWidgetUuid1764500200000 } from './1764500200000-IndexHuggyWidgetUuid';
 import { RequestRotationOnOffboarding1764500300000 } from './1764500300000-RequestRotationOnOffboarding';
 import { RollUpUsagePerTenant1764500500000 } from './1764500500000-RollUpUsagePerTenant';
+import { IndexFinishedWebhookDeliveries1764500600000 } from './1764500600000-IndexFinishedWebhookDeliveries';
 
 /** Every migration, oldest first. Listed by hand because the API ships as one bundle, not a folder to glob. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   IndexHuggyWidgetUuid1764500200000,
   RequestRotationOnOffboarding1764500300000,
   RollUpUsagePerTenant1764500500000,
+  IndexFinishedWebhookDeliveries1764500600000,
 ];

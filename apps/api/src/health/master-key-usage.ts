@@ -1,26 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MASTER_KEYS, type MasterKeys } from '../crypto/master-keys';
+import { secretVersionKeyUsage } from '../custody/secret-key-usage';
 import { totpSecretKeyUsage } from '../identity/totp-secrets';
+import { webhookSecretKeyUsage } from '../webhooks/webhook-secrets-rewrap';
 
-/** How many stored values one master key wraps: widget secret versions and users' TOTP secrets. */
+/**
+ * How many stored values one master key wraps: widget secret versions, users' TOTP secrets and webhooks' signing
+ * secrets (the audit log's keys are not counted: every instance holding both keys moves them at its start).
+ */
 export interface MasterKeyUsage {
   keyId: string;
   versions: number;
   totpSecrets: number;
+  webhookSecrets: number;
 }
 
-/** Every master key id stored values are under, with their counts (versions through the index on master_key_id). */
+/** Every master key id stored values are under, with their counts. */
 export async function masterKeyUsage(db: DataSource): Promise<MasterKeyUsage[]> {
-  const versions = await db.query<{ keyId: string; versions: number }[]>(
-    'SELECT master_key_id AS "keyId", count(*)::int AS versions FROM secret_versions WHERE ciphertext IS NOT NULL GROUP BY 1',
-  );
-  const totp = await totpSecretKeyUsage(db.manager);
-  const keyIds = [...new Set([...versions.map((row) => row.keyId), ...totp.keys()])].sort();
+  const [versions, totp, webhooks] = [await secretVersionKeyUsage(db.manager), await totpSecretKeyUsage(db.manager), await webhookSecretKeyUsage(db.manager)];
+  const keyIds = [...new Set([...versions.keys(), ...totp.keys(), ...webhooks.keys()])].sort();
   return keyIds.map((keyId) => ({
     keyId,
-    versions: versions.find((row) => row.keyId === keyId)?.versions ?? 0,
+    versions: versions.get(keyId) ?? 0,
     totpSecrets: totp.get(keyId) ?? 0,
+    webhookSecrets: webhooks.get(keyId) ?? 0,
   }));
 }
 
@@ -29,11 +33,14 @@ export function missingMasterKeys(usage: MasterKeyUsage[], keys: MasterKeys): Ma
   return usage.filter((entry) => !keys.byId.has(entry.keyId));
 }
 
-/** `"old-2025" (3 secret versions, 1 two-factor secret), "k2" (1 secret version)`, for messages to the operator. */
+/** `"old-2025" (3 secret versions, 1 two-factor secret), "k2" (1 webhook signing secret)`, for messages to the operator. */
 export function describeMasterKeyUsage(usage: MasterKeyUsage[]): string {
   const counted = (count: number, noun: string) => (count === 0 ? [] : [`${count} ${noun}${count === 1 ? '' : 's'}`]);
   return usage
-    .map(({ keyId, versions, totpSecrets }) => `"${keyId}" (${[...counted(versions, 'secret version'), ...counted(totpSecrets, 'two-factor secret')].join(', ')})`)
+    .map(
+      ({ keyId, versions, totpSecrets, webhookSecrets }) =>
+        `"${keyId}" (${[...counted(versions, 'secret version'), ...counted(totpSecrets, 'two-factor secret'), ...counted(webhookSecrets, 'webhook signing secret')].join(', ')})`,
+    )
     .join(', ');
 }
 
