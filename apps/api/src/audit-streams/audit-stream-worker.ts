@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AuditFeed } from '../audit/audit-feed';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { outboundPolicy } from '../config/outbound-policy';
 import { StreamLeasesRepository } from './stream-leases.repository';
 import { StreamRunner } from './stream-runner';
-import { outboundPolicy, parseStreamTarget } from './stream-target';
+import { parseStreamTarget } from './stream-target';
 
 /** How often the worker looks for new events and streams: one indexed range read per stream. */
 const POLL_MS = 1_000;

@@ -9,11 +9,12 @@ import { AuditWriter } from '../audit/audit-writer.service';
 import { TargetRefused } from '../common/outbound/outbound-address';
 import { validationProblem } from '../common/validation/validation.pipe';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { outboundPolicy } from '../config/outbound-policy';
 import { toAuditStream } from './audit-stream.mapper';
 import type { CreateAuditStreamDto } from './audit-streams.dto';
 import { AuditStreamsError, AuditStreamsErrorCode, streamNotFound } from './audit-streams.errors';
 import { AuditStreamsRepository } from './audit-streams.repository';
-import { checkStreamTarget, outboundPolicy, parseStreamTarget } from './stream-target';
+import { checkStreamTarget, parseStreamTarget } from './stream-target';
 
 /** An organization's audit streams: created (from the chain's head on), listed with their progress, deleted. */
 @Injectable()

@@ -1,6 +1,5 @@
 import type { AuditStreamKind } from '@keyring/contracts';
 import { checkHost, hostOf, type CheckedAddress, type OutboundPolicy } from '../common/outbound/outbound-address';
-import type { KeyringConfig } from '../config/keyring-config';
 
 /** Where a stream sends (`url` as stored, normalized): a TCP (or TLS) syslog receiver, or an HTTPS endpoint taking NDJSON. */
 export type StreamTarget =
@@ -34,11 +33,6 @@ export function parseStreamTarget(kind: AuditStreamKind, text: string, productio
   return production || url.protocol !== 'http:'
     ? 'url must be an https:// URL'
     : 'url must be an https:// URL (http:// only to localhost, outside production)';
-}
-
-/** The policy webhooks follow: in production no internal address unless its host is in KEYRING_WEBHOOK_ALLOWED_HOSTS. */
-export function outboundPolicy(config: KeyringConfig): OutboundPolicy {
-  return { production: config.nodeEnv === 'production', allowedHosts: config.webhookAllowedHosts };
 }
 
 /** The receiver's host resolved and checked against the policy (throws TargetRefused): at creation and at every connection. */

@@ -36,6 +36,9 @@ export interface ClaimedDelivery {
   previousSecretExpiresAt: Date | null;
 }
 
+/** An attempt's outcome with the claim it was made under. */
+export type RecordedAttempt = AttemptRecord & { id: string; leaseToken: string };
+
 /** How an attempt ended, as the delivery log keeps it. */
 export interface AttemptRecord {
   status: WebhookDeliveryStatus;
@@ -128,7 +131,7 @@ export class WebhookDeliveriesRepository {
    * Records the outcomes of attempts, each only if its instance's claim still holds (a lease lost meanwhile leaves
    * the row to its new holder); the ids recorded. One statement for any number of them.
    */
-  async record(manager: EntityManager, attempts: (AttemptRecord & { id: string; leaseToken: string })[]): Promise<string[]> {
+  async record(manager: EntityManager, attempts: RecordedAttempt[]): Promise<string[]> {
     if (attempts.length === 0) return [];
     const column = <K extends keyof (typeof attempts)[number]>(key: K) => attempts.map((attempt) => attempt[key]);
     const rows = await updateReturning<{ id: string }>(

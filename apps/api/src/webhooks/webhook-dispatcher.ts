@@ -3,15 +3,16 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { systemContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
+import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { outboundPolicy } from '../config/outbound-policy';
 import { Envelope } from '../crypto/envelope';
 import { Metrics } from '../metrics/metrics';
 import { DeliveryPace } from './delivery-pace';
 import { retryDelayMs } from './retry-schedule';
-import { type AttemptRecord, type ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { type AttemptRecord, type ClaimedDelivery, type RecordedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './webhook-sender';
 import { signatureHeader, webhookSecretBinding } from './webhook-signature';
-import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
 
 /** How long a claimed delivery stays this instance's: well past an attempt's end (DNS, connect, 5 s answer). */
@@ -34,7 +35,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private readonly secrets = new Map<string, string>();
   private readonly pace: DeliveryPace;
   /** Outcomes waiting for their statement: attempts that end in the same turn of the event loop share one. */
-  private toRecord: { record: AttemptRecord & { id: string; leaseToken: string }; done: (error?: unknown) => void }[] = [];
+  private toRecord: { record: RecordedAttempt; done: (error?: unknown) => void }[] = [];
   /** The next look at the outbox: when the next delivery is due, or `webhookPollMs` from now at the latest. */
   private timer?: NodeJS.Timeout;
   private timerAt = Infinity;
@@ -54,7 +55,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {
     this.pace = new DeliveryPace(config.webhookBusyRate, () => metrics.traffic.perSecond());
-    this.policy = { production: config.nodeEnv === 'production', allowedHosts: config.webhookAllowedHosts };
+    this.policy = outboundPolicy(config);
   }
 
   onApplicationBootstrap(): void {
@@ -155,7 +156,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     });
   }
 
-  private recordSoon(record: AttemptRecord & { id: string; leaseToken: string }): Promise<void> {
+  private recordSoon(record: RecordedAttempt): Promise<void> {
     return new Promise((resolve, reject) => {
       this.toRecord.push({ record, done: (error) => (error === undefined ? resolve() : reject(error)) });
       if (this.toRecord.length > 1) return;

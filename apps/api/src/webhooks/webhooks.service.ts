@@ -8,12 +8,13 @@ import type { Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
+import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
+import { outboundPolicy } from '../config/outbound-policy';
 import { Envelope } from '../crypto/envelope';
 import { webhookBody } from './webhook-outbox';
 import { WebhookDeliveriesRepository, type DeliveryView } from './webhook-deliveries.repository';
 import { newWebhookSecret, webhookSecretBinding } from './webhook-signature';
-import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto';
 import { deliveryNotFound, targetRefused, tenantScopeForbidden, webhookNotFound } from './webhooks.errors';
@@ -43,7 +44,7 @@ export class WebhooksService {
     private readonly changes: ChangeFeed,
     @Inject(KEYRING_CONFIG) private readonly config: KeyringConfig,
   ) {
-    this.policy = { production: config.nodeEnv === 'production', allowedHosts: config.webhookAllowedHosts };
+    this.policy = outboundPolicy(config);
   }
 
   /** The secret is in this answer only; Keyring keeps it encrypted under the master key. */
