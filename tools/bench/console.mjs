@@ -10,8 +10,8 @@
 // Runs on the embedded PostgreSQL and, when BENCH_DATABASE_URL names a server (unset: the machine's PostgreSQL at
 // 127.0.0.1:5432 if it answers; empty: none), on a fresh database there too.
 // Usage: npm run build && node tools/bench/console.mjs   (BENCH_WIDGETS, BENCH_EVENTS, BENCH_SECONDS: a quick run;
-// BENCH_EMBEDDED=0: the DATABASE_URL server only; BENCH_PARTS: some parts only; BENCH_KEEP=1: keep each server
-// until Ctrl-C, to EXPLAIN)
+// BENCH_EMBEDDED=0: the DATABASE_URL server only; BENCH_PARTS: some parts only; BENCH_HOT_TENANTS=100: tenant API
+// traffic over 10,000 widgets; BENCH_KEEP=1: keep each server until Ctrl-C, to EXPLAIN)
 import autocannon from 'autocannon';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -30,9 +30,10 @@ const USERS = 50;
 /** BENCH_PARTS=tenant-api (or any of console, export, tenant-api, comma-separated): only those. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'console,export,tenant-api').split(','));
 const SESSIONS = 10;
-const API_KEYS = 50;
-/** The tenant API's traffic: 40 keys, two in each of 20 tenants, over those tenants' widgets (2,000 at 100 each). */
-const HOT_TENANTS = Math.min(20, WIDGETS / 100);
+/** The tenant API's traffic: two keys in each of BENCH_HOT_TENANTS (20) tenants, over those tenants' widgets (100 each). */
+const HOT_TENANTS = Math.min(Number(process.env.BENCH_HOT_TENANTS ?? 20), WIDGETS / 100);
+/** 50, or more when the traffic needs them: the keys of the traffic and ten more elsewhere. */
+const API_KEYS = Math.max(50, 2 * HOT_TENANTS + 10);
 const TARGET_P95_MS = 100;
 const COLD_SECONDS = 40;
 const WARM_FROM_SECOND = 30;
