@@ -45,6 +45,8 @@ export class UserHashService implements OnApplicationBootstrap {
    */
   private readonly tenants = new Map<string, Promise<void> | 'warm'>();
   private warmingAll: Promise<void> | null = null;
+  /** Set once the start-up warm began: the feed's first 'all' (its first connection) is that warm's, not a reconnect. */
+  private started = false;
 
   constructor(
     private readonly custody: WidgetSigningSource,
@@ -62,13 +64,14 @@ export class UserHashService implements OnApplicationBootstrap {
     changes.subscribe((change) => {
       if (change === 'all') {
         this.tenants.clear();
-        setImmediate(() => void this.warmKeyedTenants());
+        if (this.started) setImmediate(() => void this.warmKeyedTenants());
       } else if (change.kind === 'tenant') this.tenants.delete(change.id);
     });
   }
 
   /** The instance starts listening warm: a restart or a deploy does not meet its first traffic with an empty cache. */
   async onApplicationBootstrap(): Promise<void> {
+    this.started = true;
     await this.warmKeyedTenants();
   }
 
