@@ -1,5 +1,6 @@
 import { signal } from '@angular/core';
-import { CursorPager } from './cursor-pager';
+import { TestBed } from '@angular/core/testing';
+import { CursorPager, pagedResource } from './cursor-pager';
 
 describe('CursorPager', () => {
   it('goes forward with the next cursor and back through the ones seen', () => {
@@ -34,5 +35,28 @@ describe('CursorPager', () => {
     expect([url(), pager.cursor(), pager.hasPrevious()]).toEqual(['c2', 'c2', true]);
     pager.reset();
     expect([url(), pager.cursor(), pager.page()]).toEqual([undefined, null, 1]);
+  });
+
+  it('starts again at page 1 when the list it pages changes (a cursor is a position in that list only)', async () => {
+    const filter = signal('tenant-a');
+    const asked: [string, string | null][] = [];
+    const pager = new CursorPager();
+    const list = TestBed.runInInjectionContext(() =>
+      pagedResource(pager, () => filter(), async (tenant, page) => {
+        asked.push([tenant, page.cursor]);
+        return { items: [], nextCursor: `${tenant}-next` };
+      }),
+    );
+    TestBed.tick();
+    await new Promise((resolve) => setTimeout(resolve));
+    pager.forward();
+    TestBed.tick();
+    expect(pager.page()).toBe(2);
+    filter.set('tenant-b');
+    TestBed.tick();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect([pager.page(), pager.cursor()]).toEqual([1, null]);
+    expect(asked.at(-1)).toEqual(['tenant-b', null]);
+    expect(list.value()?.nextCursor).toBe('tenant-b-next');
   });
 });

@@ -1,4 +1,4 @@
-import { computed, resource, signal } from '@angular/core';
+import { computed, effect, resource, signal, untracked } from '@angular/core';
 import type { Page } from '@keyring/contracts';
 
 /**
@@ -49,8 +49,17 @@ export const PAGE_SIZE = 50;
 /** The query parameters that select one page of a keyset-paginated list. */
 export type PageQuery = { cursor: string | null; limit: number };
 
-/** A list resource paged by `pager`: reloads when `params` or the page change, and tells the pager the next cursor. */
+/**
+ * A list resource paged by `pager`: reloads when `params` or the page change, and tells the pager the next cursor.
+ * Other params (a filter, another tenant) start again at page 1: a cursor is a position in the list it came from.
+ */
 export function pagedResource<T extends Page<unknown>, P>(pager: CursorPager, params: () => P, load: (params: P, page: PageQuery) => Promise<T>) {
+  let previous: string | undefined;
+  effect(() => {
+    const current = JSON.stringify(params());
+    if (previous !== undefined && current !== previous && untracked(pager.hasPrevious)) untracked(() => pager.reset());
+    previous = current;
+  });
   return resource({
     params: () => ({ params: params(), cursor: pager.cursor() }),
     loader: async ({ params: { params: current, cursor } }) => {
