@@ -110,8 +110,8 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
 
     const trail = await owner.request('GET', `/api/v1/orgs/${orgId}/audit-events?targetId=${created.body.id}`);
     expect(trail.body.items.map((event: { action: string; details: object }) => [event.action, event.details])).toEqual([
-      ['audit_stream.deleted', { kind: 'syslog', url: 'tcp://127.0.0.1:9', deliveredSeq: created.body.deliveredSeq }],
-      ['audit_stream.created', { kind: 'syslog', url: 'tcp://127.0.0.1:9' }],
+      ['audit_stream.deleted', { kind: 'syslog', origin: 'tcp://127.0.0.1:9', deliveredSeq: created.body.deliveredSeq }],
+      ['audit_stream.created', { kind: 'syslog', origin: 'tcp://127.0.0.1:9' }],
     ]);
   });
 
@@ -247,9 +247,14 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
   it('https: NDJSON batches, retried while the receiver fails, the copy verifies offline; deleting the stream stops it', async () => {
     const receiver = await startNdjsonReceiver();
     receiver.failWith = 503;
-    const created = await streams(owner, 'POST', '', { kind: 'https', url: receiver.url });
+    // A receiver's token in its URL: the stream keeps it (it must send there), the audit log keeps the origin only.
+    const url = `${receiver.url}?token=stream-leak-marker`;
+    const created = await streams(owner, 'POST', '', { kind: 'https', url });
     expect(created.status).toBe(201);
     const stream = created.body;
+    const trail = await owner.request('GET', `/api/v1/orgs/${orgId}/audit-events?targetId=${stream.id}`);
+    expect(trail.body.items).toEqual([expect.objectContaining({ action: 'audit_stream.created', details: { kind: 'https', origin: new URL(receiver.url).origin } })]);
+    expect(trail.text).not.toContain('stream-leak-marker');
     await act(2);
     await timeUntil(async () => receiver.refused, (refused) => refused >= 2, 10_000);
     const failing = await streams(auditor, 'GET', `/${stream.id}`);
@@ -265,7 +270,7 @@ describe('audit streams (real app, real PostgreSQL, real receivers)', () => {
     await timeUntil(() => streams(auditor, 'GET', `/${stream.id}`), (response) => response.body.deliveredSeq === head, 15_000);
     expect(receiver.batches.length).toBeGreaterThan(batchesBefore);
     const status = await streams(auditor, 'GET', `/${stream.id}`);
-    expect(status.body).toMatchObject({ id: stream.id, kind: 'https', url: receiver.url, startSeq: stream.startSeq, deliveredSeq: head, lag: 0, lastError: null, lastErrorAt: null });
+    expect(status.body).toMatchObject({ id: stream.id, kind: 'https', url, startSeq: stream.startSeq, deliveredSeq: head, lag: 0, lastError: null, lastErrorAt: null });
     expect(status.body.lastDeliveredAt).toEqual(expect.any(String));
     const list = await streams(auditor, 'GET');
     expect(list.body.items).toContainEqual(expect.objectContaining({ id: stream.id, deliveredSeq: head }));

@@ -6,7 +6,7 @@ import type { RequestContext } from '../access/request-context';
 import type { Scope } from '../access/scope';
 import { AuditFeed } from '../audit/audit-feed';
 import { AuditWriter } from '../audit/audit-writer.service';
-import { TargetRefused } from '../common/outbound/outbound-address';
+import { originOf, TargetRefused } from '../common/outbound/outbound-address';
 import { validationProblem } from '../common/validation/validation.pipe';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { outboundPolicy } from '../config/outbound-policy';
@@ -41,7 +41,7 @@ export class AuditStreamsService {
           organizationId: scope.organizationId,
           action: 'audit_stream.created',
           target: { type: 'audit_stream', id },
-          details: { kind: target.kind, url: target.url },
+          details: { kind: target.kind, origin: originOf(target.url) },
         });
         // From the event just recorded on: the receiver's first message is a checkpoint at the event before it.
         const startSeq = await this.feed.checkpointBeforeNewest(manager, scope.organizationId);
@@ -78,7 +78,7 @@ export class AuditStreamsService {
         organizationId: scope.organizationId,
         action: 'audit_stream.deleted',
         target: { type: 'audit_stream', id },
-        details: { kind: row.kind, url: row.url, deliveredSeq: row.deliveredSeq },
+        details: { kind: row.kind, origin: originOf(row.url), deliveredSeq: row.deliveredSeq },
       });
     });
   }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { systemContext } from '../access/request-context';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
-import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
+import { originOf, type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { outboundPolicy } from '../config/outbound-policy';
 import { Envelope } from '../crypto/envelope';
@@ -13,7 +13,7 @@ import { retryDelayMs } from './retry-schedule';
 import { type AttemptRecord, type ClaimedDelivery, type RecordedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { DELIVERY_TIMEOUT_MS, postWebhook, type AttemptResult } from './webhook-sender';
 import { signatureHeader, webhookSecretBinding } from './webhook-signature';
-import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
+import { checkTarget, parseTargetUrl } from './webhook-target';
 
 /** How long a claimed delivery stays this instance's: well past an attempt's end (DNS, connect, 5 s answer). */
 export const LEASE_MS = DELIVERY_TIMEOUT_MS + 25_000;

@@ -27,11 +27,3 @@ export function parseTargetUrl(raw: string, policy: OutboundPolicy): URL {
 export async function checkTarget(url: URL, policy: OutboundPolicy): Promise<CheckedTarget> {
   return { url, ...(await checkHost(hostOf(url), policy)) };
 }
-
-/**
- * What the audit log and the console's sentences say of a webhook's URL: its origin (`https://hooks.example.com`),
- * never its path or query, which may hold the receiver's own token.
- */
-export function originOf(url: string): string {
-  return new URL(url).origin;
-}

@@ -71,6 +71,18 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       expect(audit.text).not.toContain(secret.slice(6));
     });
 
+    it('changes a URL whose path alone differs (a receiver token rotated), and audits its origin only', async () => {
+      const { webhook } = await create('/token?t=first-leak-marker');
+      const patched = await owner.request('PATCH', `${hooks}/${webhook.id}`, { body: { url: `${receiver.origin}/token?t=second-leak-marker` } });
+      expect(patched.body.url).toBe(`${receiver.origin}/token?t=second-leak-marker`);
+      const audit = await owner.request('GET', `/api/v1/orgs/${orgId}/audit-events?targetId=${webhook.id}`);
+      expect(audit.body.items.find((event: { action: string }) => event.action === 'webhook.updated').details).toEqual({
+        origin: receiver.origin,
+        changes: { url: { from: receiver.origin, to: receiver.origin } },
+      });
+      expect(audit.text).not.toContain('second-leak-marker'); // (the first is in the test's own description)
+    });
+
     it('names what is wrong with bad input (400)', async () => {
       const bad = await owner.request('POST', hooks, { body: { url: 'ftp://files.example/', events: ['secret.exploded'] } });
       expect(bad.status).toBe(400);

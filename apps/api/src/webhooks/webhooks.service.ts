@@ -8,14 +8,14 @@ import type { Scope } from '../access/scope';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { ChangeFeed } from '../changes/change-feed';
 import { decodeCursor, keysetPage } from '../common/http/cursor';
-import { type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
+import { originOf, type OutboundPolicy, TargetRefused } from '../common/outbound/outbound-address';
 import { KEYRING_CONFIG, type KeyringConfig } from '../config/keyring-config';
 import { outboundPolicy } from '../config/outbound-policy';
 import { Envelope } from '../crypto/envelope';
 import { webhookBody } from './webhook-outbox';
 import { WebhookDeliveriesRepository, type DeliveryView } from './webhook-deliveries.repository';
 import { newWebhookSecret, webhookSecretBinding } from './webhook-signature';
-import { checkTarget, originOf, parseTargetUrl } from './webhook-target';
+import { checkTarget, parseTargetUrl } from './webhook-target';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto';
 import { deliveryNotFound, targetRefused, tenantScopeForbidden, webhookNotFound } from './webhooks.errors';
 import { WebhooksRepository, type WebhookView } from './webhooks.repository';
@@ -187,12 +187,12 @@ function changedFields(
   current: WebhookView,
   next: { url: string; description: string | null; events: WebhookEventType[]; enabled: boolean },
 ): Record<string, { from: unknown; to: unknown }> {
-  // Only the origins of URLs: a receiver's path may hold a token of its own (e.g. chat-service hooks).
-  next = { ...next, url: originOf(next.url) };
-  const before = { url: originOf(current.url), description: current.description, events: current.events, enabled: current.disabledAt === null };
+  const before = { url: current.url, description: current.description, events: current.events, enabled: current.disabledAt === null };
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const field of ['url', 'description', 'events', 'enabled'] as const) {
-    if (JSON.stringify(before[field]) !== JSON.stringify(next[field])) changes[field] = { from: before[field], to: next[field] };
+    if (JSON.stringify(before[field]) === JSON.stringify(next[field])) continue;
+    // Of a URL only the origins are said: a receiver's path may hold a token of its own (e.g. chat-service hooks).
+    changes[field] = field === 'url' ? { from: originOf(before.url), to: originOf(next.url) } : { from: before[field], to: next[field] };
   }
   return changes;
 }

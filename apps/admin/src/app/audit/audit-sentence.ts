@@ -99,8 +99,9 @@ const SENTENCES: Record<AuditAction, Sentence> = {
   'master_key.rewrap_stopped': ({ details }) => [
     `Keyring stopped moving secrets onto ${masterKey(details)}: ${count(details['valuesRemaining'])}still under an older key`,
   ],
-  'audit_stream.created': ({ who, details }) => [who, ` started streaming the audit log to ${text(details['url'])} (${text(details['kind'])})`],
-  'audit_stream.deleted': ({ who, details }) => [who, ` stopped streaming the audit log to ${text(details['url'])}`],
+  // `url` in events written before only the origin was kept.
+  'audit_stream.created': ({ who, details }) => [who, ` started streaming the audit log to ${text(details['origin'] ?? details['url'])} (${text(details['kind'])})`],
+  'audit_stream.deleted': ({ who, details }) => [who, ` stopped streaming the audit log to ${text(details['origin'] ?? details['url'])}`],
 };
 
 /** An action as a filter option: "Secret rolled back" for `secret.rolled_back`. */

@@ -74,3 +74,13 @@ export async function checkHost(host: string, policy: OutboundPolicy): Promise<C
   const [first] = addresses;
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
+
+/**
+ * What the audit log and the console's sentences say of a receiver's URL: its origin (`https://hooks.example.com`),
+ * never its path or query, which may hold the receiver's own token. A syslog target (`tcp://host:port`, a scheme
+ * without an origin) has neither and is said whole.
+ */
+export function originOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
+}
