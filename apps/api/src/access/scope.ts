@@ -37,6 +37,14 @@ export function scopeIncludes(scope: Scope, tenantId: string): boolean {
   return scope.tenants === 'all' || scope.tenants.includes(tenantId);
 }
 
+/**
+ * Another member's tenant ids as `scope` may see them: a viewer limited to some tenants sees only those among them
+ * (the ids of the others are not theirs to know); "all tenants" (null) stays as it is.
+ */
+export function visibleTenantIds(scope: Scope, tenantIds: readonly string[] | null): string[] | null {
+  return tenantIds && tenantIds.filter((tenantId) => scopeIncludes(scope, tenantId));
+}
+
 /** The operator's commands (audit-verify) act on a whole organization, outside any request. */
 export function operatorScope(organizationId: string): Scope {
   return scope(organizationId, 'all', null);

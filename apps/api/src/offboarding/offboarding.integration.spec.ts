@@ -80,6 +80,11 @@ describe('offboarding report and rotation requests (real app, real PostgreSQL)',
     expect(report.apiKeys).toEqual([]);
     expect(report.widgetsToQueue).toBe(1);
     expect(JSON.stringify(report)).not.toContain(ids.north);
+    // A person limited to North and South: the reader learns only of the tenant it shares.
+    const both = await addMember(keyring, owner, orgId, 'north-and-south@agency.example', 'operator', [ids.north, ids.south]);
+    const theirs = await reportOf(limitedAdmin, both.userId);
+    expect(theirs.membership).toEqual({ role: 'operator', tenantIds: [ids.south] });
+    expect(JSON.stringify(theirs)).not.toContain(ids.north);
   });
 
   it('queues, for a reader limited to some tenants, only the widgets of those tenants, and audits each', async () => {

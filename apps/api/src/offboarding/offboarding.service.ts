@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ExposedSecretVersion, FormerMember, OffboardingReport, OffboardingRotationRequest } from '@keyring/contracts';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context';
-import type { Scope } from '../access/scope';
+import { visibleTenantIds, type Scope } from '../access/scope';
 import { AuditService } from '../audit/audit.service';
 import { AuditWriter } from '../audit/audit-writer.service';
 import { iso, isoOrNull } from '../common/http/iso';
@@ -67,7 +67,7 @@ export class OffboardingService {
     );
     return {
       user: { id: userId, email: account?.email ?? null },
-      membership: membership && { role: membership.role, tenantIds: membership.tenantIds },
+      membership: membership && { role: membership.role, tenantIds: visibleTenantIds(scope, membership.tenantIds) },
       secretVersions,
       apiKeys: keys.map(toApiKey),
       widgetsToQueue: toQueue(secretVersions).length,
