@@ -67,14 +67,21 @@ const CSV_PROBLEMS: Record<string, string> = {
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted cell goes on after its closing quote',
 };
 
+/** What a column name (known or not) looks like: letters, spaces, '_' or '-', at most 30. */
+const COLUMN_NAME_LIKE = /^[\p{L} _-]{1,30}$/u;
+
 function headerColumns(header: string[]): ImportField[] {
   const columns = header.map((name) => COLUMN_BY_KEY.get(columnKey(name)));
   const unknown = header.filter((_, i) => !columns[i]);
   if (unknown.length > 0) {
-    throw new ImportError(
-      ImportErrorCode.BadColumns,
-      `Unknown column ${unknown.map((name) => `"${name.slice(0, 40)}"`).join(', ')}: the header names the columns ${IMPORT_FIELDS.join(', ')}.`,
-    );
+    // Only what reads as a column name is quoted back: a file without its header line has a row (and its secret) here.
+    const named = unknown.filter((name) => COLUMN_NAME_LIKE.test(name));
+    const others = unknown.length - named.length;
+    const what = [
+      ...(named.length > 0 ? [`Unknown column ${named.map((name) => `"${name}"`).join(', ')}`] : []),
+      ...(others > 0 ? [`${others} cell(s) of the first line are not column names (is the header line missing?)`] : []),
+    ];
+    throw new ImportError(ImportErrorCode.BadColumns, `${what.join('; ')}: the header names the columns ${IMPORT_FIELDS.join(', ')}.`);
   }
   const found = columns as ImportField[];
   const repeated = found.filter((field, i) => found.indexOf(field) !== i);

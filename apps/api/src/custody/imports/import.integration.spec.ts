@@ -207,6 +207,12 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
     it('says what is wrong with the file as a whole', async () => {
       const cases: [string | object, number, string, Record<string, string>?][] = [
         ['tenant,widget,colour\r\nA,B,red', 400, 'Unknown column "colour": the header names the columns tenant, widget, huggyWidgetUuid, huggyCompanyId, secret.'],
+        // No header line: the first row is taken for one, and its cells (a secret among them) are not said back.
+        [
+          `Acme,Site,${uuid(2)},123,headerless-secret-value-42\r\nA,B,${uuid(3)},,another-secret-value-43`,
+          400,
+          'Unknown column "Acme", "Site"; 3 cell(s) of the first line are not column names (is the header line missing?): the header names the columns tenant, widget, huggyWidgetUuid, huggyCompanyId, secret.',
+        ],
         ['widget,secret\r\nB,abcdefghij', 400, 'The header has no tenant column: the first line names the columns tenant, widget, huggyWidgetUuid, huggyCompanyId, secret.'],
         [`${HEADER}\r\nA,"B,${uuid(1)},,secret-never-closed`, 400, 'The CSV cannot be read at line 2: a quoted cell is never closed.'],
         [HEADER, 400, 'The import holds no rows: one widget a row, under a header line naming the columns.'],
