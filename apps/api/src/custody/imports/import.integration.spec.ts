@@ -158,11 +158,14 @@ describe('bulk import and inventory export (real app, real PostgreSQL)', () => {
     });
 
     it('a changed secret becomes the next version, the old one kept for rollback, audited as a rotation', async () => {
+      // Queued for rotation by an offboarding: the imported secret answers the request, as a pasted one does.
+      await keyring.db.query('UPDATE widgets SET rotation_requested_at = now() WHERE id = $1', [first.body.rows[0].widgetId]);
       const response = await send(operator, csv(`Clínica Sorriso,Recepção,${uuid(40)},,import-secret-0040-new`, `Academia Forte,Sem segredo,${uuid(43)},,import-secret-0043`));
       expect(response.body.rows.map((r: { outcome: string; secretVersion: number }) => [r.outcome, r.secretVersion])).toEqual([['import-secret', 2], ['import-secret', 1]]);
       const versions = (await operator.request('GET', api(`/widgets/${first.body.rows[0].widgetId}/secret-versions`))).body.items;
       expect(versions.map((v: { version: number; state: string }) => [v.version, v.state])).toEqual([[2, 'active'], [1, 'previous']]);
       expect(versions[0].fingerprint).toBe(response.body.rows[0].fingerprint);
+      expect((await operator.request('GET', api(`/widgets/${first.body.rows[0].widgetId}`))).body.rotationRequestedAt).toBeNull();
       const rotated = (await auditor.request('GET', api(`/audit-events?action=secret.rotated&targetId=${first.body.rows[0].widgetId}`))).body.items;
       expect(rotated[0].details).toEqual({ version: 2, fingerprint: versions[0].fingerprint, previousVersion: 1, source: 'import' });
       const rollback = await owner.request('POST', api(`/widgets/${first.body.rows[0].widgetId}/secret-versions/1/activate`));

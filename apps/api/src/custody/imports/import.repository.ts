@@ -143,7 +143,7 @@ export class ImportRepository {
       );
       if (options.replacing) {
         await manager.query<unknown>(
-          `UPDATE widgets w SET active_version = x.version FROM unnest($3::uuid[], $4::int[]) AS x(id, version)
+          `UPDATE widgets w SET active_version = x.version, rotation_requested_at = NULL FROM unnest($3::uuid[], $4::int[]) AS x(id, version)
             WHERE w.id = x.id AND w.organization_id = $1 AND ($2::uuid[] IS NULL OR w.tenant_id = ANY($2))`,
           [...scopeParams(scope), ids, batch.map((version) => version.version)],
         );
