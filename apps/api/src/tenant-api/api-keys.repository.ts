@@ -95,19 +95,20 @@ export class ApiKeysRepository {
     return row ?? null;
   }
 
-  /** The key whose SHA-256 is `keyHash`, revoked and expired ones included (the caller says why they are refused). */
   /**
-   * Every tenant that has a working key, in any organization (what the tenant API warms its cache with): those whose
-   * keys were used last first.
+   * Every live tenant that has a working key, in any organization (what the tenant API warms its cache with): those
+   * whose keys were used last first.
    */
   async tenantsWithWorkingKeys(): Promise<{ organizationId: string; tenantId: string }[]> {
     return this.db.query<{ organizationId: string; tenantId: string }[]>(
-      `SELECT organization_id AS "organizationId", tenant_id AS "tenantId" FROM api_keys
-        WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-        GROUP BY 1, 2 ORDER BY max(last_used_at) DESC NULLS LAST`,
+      `SELECT k.organization_id AS "organizationId", k.tenant_id AS "tenantId"
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id AND t.archived_at IS NULL
+        WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())
+        GROUP BY 1, 2 ORDER BY max(k.last_used_at) DESC NULLS LAST`,
     );
   }
 
+  /** The key whose SHA-256 is `keyHash`, revoked and expired ones included (the caller says why they are refused). */
   async findByHash(keyHash: Buffer): Promise<(ApiKeyPrincipal & { keyHash: Buffer }) | null> {
     const [row] = await this.db.query<(ApiKeyPrincipal & { keyHash: Buffer })[]>(
       `SELECT id, organization_id AS "organizationId", tenant_id AS "tenantId", prefix, scopes, widget_ids AS "widgetIds",

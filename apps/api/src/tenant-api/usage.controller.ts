@@ -62,7 +62,7 @@ export class UsageController {
  * The chart's SQL. Days of more than one widget (an organization, a member's tenants, a tenant) read the per-tenant level (UsageRollup): one row per tenant in view
  * and day however many widgets; everything else the per-widget level, joined to the widget for the member's tenants.
  */
-export function usageQuery(
+function usageQuery(
   scope: Scope,
   granularity: Granularity,
   from: Date,

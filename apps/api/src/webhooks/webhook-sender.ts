@@ -6,7 +6,7 @@ import type { CheckedTarget } from './webhook-target';
 /** Whatever the receiver does, an attempt ends within this long. */
 export const DELIVERY_TIMEOUT_MS = 5_000;
 /** Of an answer's body, only this much is kept (in the delivery log). */
-export const RESPONSE_BODY_LIMIT = 1024;
+const RESPONSE_BODY_LIMIT = 1024;
 
 /**
  * Connections kept open between deliveries to the same host and port (a socket is only ever opened to an address

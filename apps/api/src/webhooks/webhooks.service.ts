@@ -22,7 +22,7 @@ import { WebhooksRepository, type WebhookView } from './webhooks.repository';
 
 const DEFAULT_PAGE = 50;
 /** After a rotation, the old secret signs too for this long, so that receivers can switch without a gap. */
-export const SECRET_OVERLAP_HOURS = 24;
+const SECRET_OVERLAP_HOURS = 24;
 
 const pageAfter = (cursor?: string) => {
   const after = cursor ? decodeCursor(cursor, 2) : undefined;
