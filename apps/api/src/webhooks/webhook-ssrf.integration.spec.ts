@@ -48,6 +48,16 @@ describe('webhooks: no SSRF in production (real app, real receiver, real Postgre
     expect(await refusal(`http://203.0.114.10/hook`)).toMatch(/must use https:\/\/ in production/);
   });
 
+  it('refuses the same targets when an existing webhook is changed to one (PATCH), and keeps its URL', async () => {
+    const created = await owner.request('POST', hooks, { body: { url: `http://127.0.0.2:${receiver.port}/patched`, events: ['member.removed'] } });
+    expect(created.status).toBe(201);
+    const patched = await owner.request('PATCH', `${hooks}/${created.body.webhook.id}`, { body: { url: 'https://169.254.169.254/latest/meta-data/' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ type: 'urn:keyring:problem:webhook-target-refused', errors: [{ field: 'url' }] });
+    expect(patched.body.detail).toMatch(/link-local address \(cloud metadata/);
+    expect((await owner.request('GET', `${hooks}/${created.body.webhook.id}`)).body.url).toBe(`http://127.0.0.2:${receiver.port}/patched`);
+  });
+
   it('classifies addresses as ipaddr.js ranges them (public unicast only)', () => {
     const policy = { production: true, allowedHosts: [] };
     expect(addressProblem('93.184.216.34', policy)).toBeNull();

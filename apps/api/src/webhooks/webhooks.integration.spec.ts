@@ -83,6 +83,36 @@ describe('webhooks: endpoints, signed delivery, retries, outbox, reminders (real
       expect(audit.text).not.toContain('second-leak-marker'); // (the first is in the test's own description)
     });
 
+    it("keeps another organization's owner out through their own organization's routes: this one's ids are 404 there", async () => {
+      const { webhook } = await create('/foreign');
+      const delivery = (await owner.request('POST', `${hooks}/${webhook.id}/test`)).body as { id: string };
+      const stream = (await owner.request('POST', `/api/v1/orgs/${orgId}/audit-streams`, { body: { kind: 'syslog', url: 'tcp://127.0.0.1:9' } })).body as { id: string };
+      const outsider = await addMember(keyring, owner, orgId, 'foreign-owner@other.example', 'auditor');
+      const theirs = (await outsider.request('POST', '/api/v1/orgs', { body: { name: 'Other Agency' } })).body as { id: string };
+      expect(theirs.id).toMatch(/^[0-9a-f-]{36}$/); // an organization of their own, where they may do everything
+      expect((await outsider.request('GET', `/api/v1/orgs/${theirs.id}/webhooks`)).status).toBe(200);
+      expect((await owner.request('DELETE', `/api/v1/orgs/${orgId}/members/${outsider.userId}`)).status).toBe(204);
+      const their = (path: string) => `/api/v1/orgs/${theirs.id}${path}`;
+      const attempts: [string, string, object?][] = [
+        ['GET', their(`/webhooks/${webhook.id}`)],
+        ['PATCH', their(`/webhooks/${webhook.id}`), { url: 'http://127.0.0.1:9/stolen' }],
+        ['POST', their(`/webhooks/${webhook.id}/rotate-secret`)],
+        ['GET', their(`/webhooks/${webhook.id}/deliveries`)],
+        ['POST', their(`/webhooks/${webhook.id}/test`)],
+        ['POST', their(`/webhooks/${webhook.id}/deliveries/${delivery.id}/redeliver`)],
+        ['DELETE', their(`/webhooks/${webhook.id}`)],
+        ['GET', their(`/audit-streams/${stream.id}`)],
+        ['DELETE', their(`/audit-streams/${stream.id}`)],
+      ];
+      for (const [method, path, body] of attempts) {
+        const response = await outsider.request(method, path, body ? { body } : {});
+        expect([method, path, response.status]).toEqual([method, path, 404]);
+      }
+      const mine = await owner.request('GET', `${hooks}/${webhook.id}`);
+      expect(mine.body).toMatchObject({ url: `${receiver.origin}/foreign`, previousSecretExpiresAt: null });
+      expect((await owner.request('DELETE', `/api/v1/orgs/${orgId}/audit-streams/${stream.id}`)).status).toBe(204);
+    });
+
     it('names what is wrong with bad input (400)', async () => {
       const bad = await owner.request('POST', hooks, { body: { url: 'ftp://files.example/', events: ['secret.exploded'] } });
       expect(bad.status).toBe(400);
